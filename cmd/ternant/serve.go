@@ -1,0 +1,52 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/ternant/ternant/server"
+	"github.com/ternant/ternant/server/config"
+	"github.com/ternant/ternant/server/platform/logging"
+)
+
+func init() {
+	register("serve", "run the REST API server", serve)
+}
+
+func serve(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("serve", "serve [--migrate]", stdout, printEnv)
+	migrate := fs.Bool("migrate", false, "apply pending schema migrations before serving (always on for the embedded dev database)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+	}
+	cfg, err := config.Load()
+	if err != nil {
+		return err
+	}
+	log, closer, err := logging.New(logging.Options{Level: cfg.LogLevel, JSON: cfg.Env == config.Production, Dir: cfg.LogDir, Out: stderr})
+	if err != nil {
+		return err
+	}
+	defer closer.Close()
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	srv, err := server.New(ctx, cfg, log, server.Options{Migrate: *migrate})
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	l, err := net.Listen("tcp", cfg.Addr())
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", cfg.Addr(), err)
+	}
+	return srv.Run(ctx, l)
+}

@@ -1,0 +1,108 @@
+// Package health serves TernantApp's /health and /health/ping plus Kubernetes' /healthz (process
+// alive) and /readyz (database and Redis reachable).
+package health
+
+import (
+	"context"
+	"net/http"
+	"runtime"
+	"time"
+
+	"github.com/ternant/ternant/server/httpx"
+	"github.com/ternant/ternant/server/identity"
+)
+
+// Pinger is anything with a reachability check (the DB, the Redis client adapter).
+type Pinger interface {
+	Ping(ctx context.Context) error
+}
+
+// Handler serves the health endpoints.
+type Handler struct {
+	DB      Pinger
+	Redis   Pinger // nil when the server runs without Redis
+	Started time.Time
+	Version string
+}
+
+// probeTimeout bounds each dependency check so a hung dependency cannot hang the probe.
+const probeTimeout = 2 * time.Second
+
+// Routes are the /api/v1 health routes (public).
+func (h *Handler) Routes() []httpx.Route {
+	return []httpx.Route{
+		{Method: http.MethodGet, Pattern: "/health", Access: identity.Public, Handler: h.health},
+		{Method: http.MethodGet, Pattern: "/health/ping", Access: identity.Public, Handler: h.ping},
+	}
+}
+
+type memory struct {
+	RSS       uint64 `json:"rss"`
+	HeapTotal uint64 `json:"heapTotal"`
+	HeapUsed  uint64 `json:"heapUsed"`
+	External  uint64 `json:"external"`
+}
+
+type healthBody struct {
+	Status      string  `json:"status"`
+	Timestamp   string  `json:"timestamp"`
+	Uptime      float64 `json:"uptime"`
+	Database    string  `json:"database"`
+	Memory      memory  `json:"memory"`
+	NodeVersion string  `json:"nodeVersion"`
+}
+
+// health is TernantApp's GET /health: 200 with status ok or degraded (it never fails the request).
+func (h *Handler) health(w http.ResponseWriter, r *http.Request) {
+	body := healthBody{
+		Status:      "ok",
+		Timestamp:   time.Now().UTC().Format("2006-01-02T15:04:05.000Z"),
+		Uptime:      time.Since(h.Started).Seconds(),
+		Database:    "connected",
+		NodeVersion: runtime.Version(),
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), probeTimeout)
+	defer cancel()
+	if err := h.DB.Ping(ctx); err != nil {
+		body.Status, body.Database = "degraded", "disconnected"
+	}
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	body.Memory = memory{RSS: ms.Sys, HeapTotal: ms.HeapSys, HeapUsed: ms.HeapAlloc, External: ms.StackSys}
+	httpx.OK(w, body)
+}
+
+func (h *Handler) ping(w http.ResponseWriter, _ *http.Request) {
+	httpx.OK(w, map[string]string{"message": "pong", "timestamp": time.Now().UTC().Format("2006-01-02T15:04:05.000Z")})
+}
+
+// Live is GET /healthz: the process serves requests.
+func (h *Handler) Live(w http.ResponseWriter, _ *http.Request) {
+	httpx.OK(w, map[string]string{"status": "ok"})
+}
+
+// Ready is GET /readyz: 200 when the database and Redis answer, else 503 naming what failed.
+func (h *Handler) Ready(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), probeTimeout)
+	defer cancel()
+	checks := map[string]string{"database": "ok"}
+	failed := []string{}
+	if err := h.DB.Ping(ctx); err != nil {
+		checks["database"] = "unreachable"
+		failed = append(failed, "database")
+	}
+	if h.Redis != nil {
+		checks["redis"] = "ok"
+		if err := h.Redis.Ping(ctx); err != nil {
+			checks["redis"] = "unreachable"
+			failed = append(failed, "redis")
+		}
+	}
+	if len(failed) > 0 {
+		httpx.WriteJSON(w, http.StatusServiceUnavailable, map[string]any{
+			"status": "unavailable", "failing": failed, "checks": checks, "statusCode": http.StatusServiceUnavailable,
+		})
+		return
+	}
+	httpx.OK(w, map[string]any{"status": "ok", "checks": checks})
+}

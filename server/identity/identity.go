@@ -1,0 +1,96 @@
+// Package identity says who is calling: the authenticated principal carried in a request's context,
+// the roles TernantApp knows, and the access rule each route declares. It has no dependencies, so the
+// router, the auth package and every domain can share it.
+package identity
+
+import (
+	"context"
+	"slices"
+)
+
+// Role is a user's role (the users.role enum).
+type Role string
+
+// The roles, as TernantApp spells them.
+const (
+	SuperAdmin   Role = "SUPER_ADMIN"
+	Owner        Role = "OWNER"
+	Admin        Role = "ADMIN"
+	Staff        Role = "STAFF"
+	Auditor      Role = "AUDITOR"
+	TenantPortal Role = "TENANT_PORTAL"
+)
+
+// AllRoles lists every role in enum order.
+var AllRoles = []Role{SuperAdmin, Owner, Admin, Staff, Auditor, TenantPortal}
+
+// Valid reports whether r is one of the enum values.
+func (r Role) Valid() bool { return slices.Contains(AllRoles, r) }
+
+// Principal is the authenticated caller (TernantApp's req.user).
+type Principal struct {
+	UserID       string  `json:"userId"`
+	CompanyID    *string `json:"companyId"`
+	Email        string  `json:"email"`
+	Role         Role    `json:"role"`
+	IsSuperAdmin bool    `json:"isSuperAdmin"`
+	SessionID    string  `json:"-"`
+}
+
+// Company returns the caller's company id, or "" for a super admin without one.
+func (p *Principal) Company() string {
+	if p == nil || p.CompanyID == nil {
+		return ""
+	}
+	return *p.CompanyID
+}
+
+type ctxKey struct{}
+
+// With returns ctx carrying p.
+func With(ctx context.Context, p *Principal) context.Context {
+	return context.WithValue(ctx, ctxKey{}, p)
+}
+
+// From returns the principal in ctx, or nil on a public route.
+func From(ctx context.Context) *Principal {
+	p, _ := ctx.Value(ctxKey{}).(*Principal)
+	return p
+}
+
+// Access is the rule a route declares: public, super admin only, any authenticated user, or one of
+// a set of roles. There is no super-admin bypass of role lists (as in TernantApp).
+type Access struct {
+	Public     bool
+	SuperAdmin bool
+	Roles      []Role
+}
+
+// Common access rules (DOMAIN.md's notation).
+var (
+	Public         = Access{Public: true}
+	AnyUser        = Access{}
+	SuperAdminOnly = Access{SuperAdmin: true}
+	// R4 is OWNER/ADMIN/STAFF/AUDITOR.
+	R4 = Roles(Owner, Admin, Staff, Auditor)
+	// OA is OWNER/ADMIN.
+	OA = Roles(Owner, Admin)
+)
+
+// Roles allows the listed roles only.
+func Roles(r ...Role) Access { return Access{Roles: r} }
+
+// Allows reports whether p passes the rule (p is non-nil for non-public rules).
+func (a Access) Allows(p *Principal) bool {
+	switch {
+	case a.Public:
+		return true
+	case p == nil:
+		return false
+	case a.SuperAdmin:
+		return p.IsSuperAdmin
+	case len(a.Roles) == 0:
+		return true
+	}
+	return slices.Contains(a.Roles, p.Role)
+}

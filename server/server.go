@@ -1,0 +1,215 @@
+// Package server wires the REST API: configuration -> stores -> domain modules -> router, and runs
+// it with graceful shutdown.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/cors"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/ternant/ternant/migrations"
+	"github.com/ternant/ternant/server/config"
+	"github.com/ternant/ternant/server/health"
+	"github.com/ternant/ternant/server/httpx"
+	"github.com/ternant/ternant/server/identity"
+	"github.com/ternant/ternant/server/platform/db"
+	"github.com/ternant/ternant/server/platform/embedded"
+	"github.com/ternant/ternant/version"
+)
+
+// Options are the choices `ternant serve` makes beyond the environment.
+type Options struct {
+	// Migrate applies pending migrations at start (always true on the embedded engine).
+	Migrate bool
+	// RedisKeyPrefix namespaces every Redis key (tests sharing one Redis use it).
+	RedisKeyPrefix string
+}
+
+// Server is the assembled API.
+type Server struct {
+	Config *config.Config
+	Log    *slog.Logger
+	DB     *db.DB
+	Redis  *redis.Client
+	// Handler is the complete HTTP handler (API, health probes, metrics).
+	Handler http.Handler
+
+	routes  []httpx.Route
+	closers []io.Closer
+}
+
+// New connects the stores and builds the router. With no database configured it starts the
+// embedded development engine and Redis, migrates the schema, and says so loudly.
+func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options) (*Server, error) {
+	s := &Server{Config: cfg, Log: log}
+	ok := false
+	defer func() {
+		if !ok {
+			s.Close()
+		}
+	}()
+
+	dsn := cfg.DB.DSN
+	redisCfg := cfg.Redis
+	if cfg.DB.Embedded() {
+		stores, err := embedded.Start(ctx, "ternant")
+		if err != nil {
+			return nil, err
+		}
+		s.closers = append(s.closers, stores)
+		dsn = stores.DSN
+		if !redisCfg.Configured() {
+			redisCfg = config.Redis{Addr: stores.RedisAddr}
+		}
+		opts.Migrate = true
+		log.Warn("EMBEDDED DEVELOPMENT STORES: no DB_DSN/DATABASE_HOST set, using an in-memory MySQL-compatible engine; all data is lost on exit")
+		if !cfg.Redis.Configured() {
+			log.Warn("EMBEDDED DEVELOPMENT STORES: no REDIS_URL/REDIS_HOST set, using an in-process Redis")
+		}
+	}
+
+	if opts.Migrate {
+		if err := migrateUp(dsn); err != nil {
+			return nil, err
+		}
+	}
+
+	database, err := db.Open(ctx, dsn, db.Options{PoolSize: cfg.DB.PoolSize, AcquireTimeout: cfg.DB.AcquireTimeout})
+	if err != nil {
+		return nil, fmt.Errorf("connect database: %w", err)
+	}
+	s.DB = database
+	s.closers = append(s.closers, database)
+
+	if redisCfg.Configured() {
+		s.Redis = redis.NewClient(&redis.Options{
+			Addr: redisCfg.Addr, Username: redisCfg.Username, Password: redisCfg.Password, DB: redisCfg.DB,
+			DialTimeout: 2 * time.Second, ReadTimeout: time.Second, WriteTimeout: time.Second,
+			PoolSize: cfg.DB.PoolSize * 2,
+		})
+		s.closers = append(s.closers, s.Redis)
+	}
+
+	httpx.SetMaxBodyBytes(cfg.MaxBodyBytes)
+	s.Handler = s.router()
+	ok = true
+	return s, nil
+}
+
+func migrateUp(dsn string) error {
+	m, err := db.NewMigrator(dsn, migrations.FS)
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	if err := m.Up(); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	return nil
+}
+
+// redisPinger adapts the Redis client to health.Pinger.
+type redisPinger struct{ c *redis.Client }
+
+func (p redisPinger) Ping(ctx context.Context) error { return p.c.Ping(ctx).Err() }
+
+func (s *Server) router() http.Handler {
+	cfg := s.Config
+	hh := &health.Handler{DB: s.DB, Started: time.Now(), Version: version.Version}
+	if s.Redis != nil {
+		hh.Redis = redisPinger{s.Redis}
+	}
+	modules := []httpx.Module{hh}
+	for _, m := range modules {
+		s.routes = append(s.routes, m.Routes()...)
+	}
+
+	r := chi.NewRouter()
+	r.Use(httpx.Recover, httpx.RequestIDs, httpx.RealIP(cfg.TrustedProxies), httpx.SecurityHeaders)
+	r.Use(cors.Handler(cors.Options{
+		AllowedOrigins:   cfg.CORSOrigins,
+		AllowedMethods:   []string{"GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"},
+		AllowedHeaders:   []string{"Authorization", "Content-Type", "Idempotency-Key", "X-Request-Id"},
+		ExposedHeaders:   []string{"X-Total-Count", "X-Request-Id", "Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"},
+		AllowCredentials: true,
+		MaxAge:           600,
+	}))
+	r.Use(httpx.AccessLog(s.Log))
+	r.NotFound(httpx.NotFoundHandler)
+	r.MethodNotAllowed(httpx.NotFoundHandler)
+
+	r.Get("/healthz", hh.Live)
+	r.Get("/readyz", hh.Ready)
+
+	r.Route("/"+cfg.APIPrefix+"/v1", func(api chi.Router) {
+		for _, rt := range s.routes {
+			api.With(s.guard(rt.Access)).Method(rt.Method, rt.Pattern, rt.Handler)
+		}
+	})
+	return r
+}
+
+// guard enforces a route's access rule. Until authentication is wired, only public routes pass.
+func (s *Server) guard(a identity.Access) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if !a.Allows(identity.From(r.Context())) {
+				httpx.WriteError(w, r, httpx.Unauthorized("No token provided"))
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// Routes returns the API route table (patterns relative to /{prefix}/v1).
+func (s *Server) Routes() []httpx.Route { return s.routes }
+
+// Close releases the stores.
+func (s *Server) Close() error {
+	var errs []error
+	for i := len(s.closers) - 1; i >= 0; i-- {
+		errs = append(errs, s.closers[i].Close())
+	}
+	s.closers = nil
+	return errors.Join(errs...)
+}
+
+// Run serves on l until ctx is cancelled (SIGTERM), then stops accepting connections and waits up
+// to the shutdown timeout for in-flight requests.
+func (s *Server) Run(ctx context.Context, l net.Listener) error {
+	hs := &http.Server{
+		Handler:           s.Handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.Log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(l) }()
+	s.Log.Info("listening", "addr", l.Addr().String(), "prefix", "/"+s.Config.APIPrefix+"/v1", "version", version.String())
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	s.Log.Info("shutting down", "timeout", s.Config.ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), s.Config.ShutdownTimeout)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		return fmt.Errorf("graceful shutdown: %w", err)
+	}
+	return nil
+}
