@@ -42,6 +42,8 @@ type Server struct {
 	Redis  *redis.Client
 	// Handler is the complete HTTP handler (API, health probes, metrics).
 	Handler http.Handler
+	// KeyPrefix namespaces every Redis key this server writes ("" in production).
+	KeyPrefix string
 
 	routes  []httpx.Route
 	closers []io.Closer
@@ -50,7 +52,7 @@ type Server struct {
 // New connects the stores and builds the router. With no database configured it starts the
 // embedded development engine and Redis, migrates the schema, and says so loudly.
 func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options) (*Server, error) {
-	s := &Server{Config: cfg, Log: log}
+	s := &Server{Config: cfg, Log: log, KeyPrefix: opts.RedisKeyPrefix}
 	ok := false
 	defer func() {
 		if !ok {
