@@ -22,7 +22,6 @@ import (
 	"github.com/ternant/ternant/server/httpx"
 	"github.com/ternant/ternant/server/identity"
 	"github.com/ternant/ternant/server/platform/db"
-	"github.com/ternant/ternant/server/platform/embedded"
 	"github.com/ternant/ternant/version"
 )
 
@@ -32,6 +31,17 @@ type Options struct {
 	Migrate bool
 	// RedisKeyPrefix namespaces every Redis key (tests sharing one Redis use it).
 	RedisKeyPrefix string
+	// StartEmbedded starts the in-process development stores when no database is configured. The
+	// command passes embedded.Start; leaving it nil keeps the engine out of binaries (and test
+	// binaries) that never need it.
+	StartEmbedded func(ctx context.Context, dbName string) (EmbeddedStores, error)
+}
+
+// EmbeddedStores are the running in-process development stores.
+type EmbeddedStores struct {
+	DSN       string
+	RedisAddr string
+	io.Closer
 }
 
 // Server is the assembled API.
@@ -63,7 +73,10 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	dsn := cfg.DB.DSN
 	redisCfg := cfg.Redis
 	if cfg.DB.Embedded() {
-		stores, err := embedded.Start(ctx, "ternant")
+		if opts.StartEmbedded == nil {
+			return nil, fmt.Errorf("no database configured: set DB_DSN or DATABASE_HOST")
+		}
+		stores, err := opts.StartEmbedded(ctx, "ternant")
 		if err != nil {
 			return nil, err
 		}

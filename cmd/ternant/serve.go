@@ -11,6 +11,7 @@ import (
 
 	"github.com/ternant/ternant/server"
 	"github.com/ternant/ternant/server/config"
+	"github.com/ternant/ternant/server/platform/embedded"
 	"github.com/ternant/ternant/server/platform/logging"
 )
 
@@ -39,7 +40,7 @@ func serve(args []string, stdout, stderr io.Writer) error {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	srv, err := server.New(ctx, cfg, log, server.Options{Migrate: *migrate})
+	srv, err := server.New(ctx, cfg, log, server.Options{Migrate: *migrate, StartEmbedded: startEmbedded})
 	if err != nil {
 		return err
 	}
@@ -49,4 +50,13 @@ func serve(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("listen %s: %w", cfg.Addr(), err)
 	}
 	return srv.Run(ctx, l)
+}
+
+// startEmbedded adapts the embedded stores to the server's option.
+func startEmbedded(ctx context.Context, dbName string) (server.EmbeddedStores, error) {
+	st, err := embedded.Start(ctx, dbName)
+	if err != nil {
+		return server.EmbeddedStores{}, err
+	}
+	return server.EmbeddedStores{DSN: st.DSN, RedisAddr: st.RedisAddr, Closer: st}, nil
 }
