@@ -36,7 +36,7 @@ func TestDatabaseAndRedisSettings(t *testing.T) {
 	c, err := LoadFrom(env(map[string]string{
 		"DATABASE_HOST": "db.internal", "DATABASE_PORT": "3307", "DATABASE_USERNAME": "ternant",
 		"DATABASE_PASSWORD": "pw", "DATABASE_NAME": "prod",
-		"REDIS_URL": "redis://:secret@cache:6380/2",
+		"REDIS_URL":       "redis://:secret@cache:6380/2",
 		"TRUSTED_PROXIES": "10.0.0.0/8, 127.0.0.1", "CORS_ORIGINS": "https://a.example.com,https://b.example.com/",
 	}))
 	if err != nil {
