@@ -9,7 +9,7 @@ ENVTEST_DIR ?= $(CURDIR)/bin/k8s
 IMG ?= ternant:$(VERSION)
 TEST_FLAGS ?= -count=1 -timeout 30m
 
-.PHONY: all build run test test-short fuzz fmt vet lint envtest tidy clean
+.PHONY: all build build-prod run test test-short fuzz fmt vet lint envtest tidy clean docker-build docker-push
 
 all: build
 
@@ -44,6 +44,12 @@ vet:
 	$(GO) vet ./...
 lint:
 	$(GO) run github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v2.15.0 run ./...
+
+## docker-build / docker-push: the production image (needs a Docker engine)
+docker-build:
+	docker build --build-arg VERSION=$(VERSION) --build-arg COMMIT=$(COMMIT) -t $(IMG) .
+docker-push:
+	docker push $(IMG)
 
 tidy:
 	$(GO) mod tidy
