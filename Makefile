@@ -9,7 +9,7 @@ ENVTEST_DIR ?= $(CURDIR)/bin/k8s
 IMG ?= ternant:$(VERSION)
 TEST_FLAGS ?= -count=1 -timeout 30m
 
-.PHONY: all build build-prod run test test-short fuzz fmt vet lint envtest tidy clean docker-build docker-push
+.PHONY: all build build-prod run test test-short fuzz fmt vet lint envtest tidy clean docker-build docker-push bench
 
 all: build
 
@@ -36,6 +36,10 @@ test: envtest
 ## test-short: pure unit tests only (no MariaDB, Redis or envtest)
 test-short:
 	$(GO) test -short -count=1 ./...
+
+## bench: seed a bulk data set (once), start a server on MariaDB + Redis, run the load harness
+bench:
+	hack/bench.sh
 
 ## fmt / vet / lint
 fmt:
