@@ -23,6 +23,7 @@ import (
 	"github.com/ternant/ternant/server/httpx"
 	"github.com/ternant/ternant/server/platform/db"
 	"github.com/ternant/ternant/server/platform/ratelimit"
+	"github.com/ternant/ternant/server/seed"
 	"github.com/ternant/ternant/version"
 )
 
@@ -109,6 +110,14 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	}
 	s.DB = database
 	s.closers = append(s.closers, database)
+	if cfg.DB.Embedded() {
+		sum, err := seed.Demo(ctx, database, seed.Options{Seed: 1, BcryptCost: cfg.BcryptCost})
+		if err != nil {
+			return nil, fmt.Errorf("seed embedded demo data: %w", err)
+		}
+		log.Warn("EMBEDDED DEVELOPMENT STORES: seeded TernantApp's demo data", "rows", sum.String(),
+			"login", "owner@sunrise-pm.com / "+seed.DemoPassword, "superAdmin", seed.SuperAdminEmail+" / "+seed.SuperAdminPassword)
+	}
 
 	if redisCfg.Configured() {
 		s.Redis = redis.NewClient(&redis.Options{
