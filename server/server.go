@@ -17,6 +17,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/ternant/ternant/migrations"
+	"github.com/ternant/ternant/server/apidoc"
 	"github.com/ternant/ternant/server/auth"
 	"github.com/ternant/ternant/server/config"
 	"github.com/ternant/ternant/server/health"
@@ -62,6 +63,7 @@ type Server struct {
 	Limiter *ratelimit.Limiter
 
 	routes  []httpx.Route
+	apiDoc  []byte
 	closers []io.Closer
 }
 
@@ -183,6 +185,15 @@ func (s *Server) router(security []httpx.Module) http.Handler {
 	r.Get("/healthz", hh.Live)
 	r.Get("/readyz", hh.Ready)
 
+	docs, err := apidoc.NewHandler(apidoc.Build(s.routes, cfg.APIPrefix, version.Version), cfg.APIPrefix)
+	if err != nil {
+		panic(fmt.Sprintf("build API document: %v", err)) // the embedded page is missing: a broken build
+	}
+	s.apiDoc = docs.Spec()
+	r.Get("/"+cfg.APIPrefix+"/docs", docs.ServePage)
+	r.Get("/"+cfg.APIPrefix+"/docs-json", docs.ServeSpec)
+	r.Get("/"+cfg.APIPrefix+"/docs/assets/{file}", docs.ServeAsset)
+
 	r.Route("/"+cfg.APIPrefix+"/v1", func(api chi.Router) {
 		api.Use(s.rateLimit())
 		api.NotFound(httpx.NotFoundHandler)
@@ -193,6 +204,9 @@ func (s *Server) router(security []httpx.Module) http.Handler {
 	})
 	return r
 }
+
+// APIDocument returns the OpenAPI document generated from the route table.
+func (s *Server) APIDocument() []byte { return s.apiDoc }
 
 // Routes returns the API route table (patterns relative to /{prefix}/v1).
 func (s *Server) Routes() []httpx.Route { return s.routes }
