@@ -55,8 +55,9 @@ type Server struct {
 	// KeyPrefix namespaces every Redis key this server writes ("" in production).
 	KeyPrefix string
 
-	routes  []httpx.Route
-	closers []io.Closer
+	routes   []httpx.Route
+	closers  []io.Closer
+	property propertyServices
 }
 
 // New connects the stores and builds the router. With no database configured it starts the
@@ -144,6 +145,7 @@ func (s *Server) router() http.Handler {
 		hh.Redis = redisPinger{s.Redis}
 	}
 	modules := []httpx.Module{hh}
+	modules = append(modules, s.propertyModules()...)
 	for _, m := range modules {
 		s.routes = append(s.routes, m.Routes()...)
 	}
