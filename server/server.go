@@ -62,9 +62,10 @@ type Server struct {
 	// Limiter is the request and login rate limiter.
 	Limiter *ratelimit.Limiter
 
-	routes  []httpx.Route
-	apiDoc  []byte
-	closers []io.Closer
+	routes   []httpx.Route
+	apiDoc   []byte
+	closers  []io.Closer
+	property propertyServices
 }
 
 // New connects the stores and builds the router. With no database configured it starts the
@@ -164,6 +165,7 @@ func (s *Server) router(security []httpx.Module) http.Handler {
 		hh.Redis = redisPinger{s.Redis}
 	}
 	modules := append([]httpx.Module{hh}, security...)
+	modules = append(modules, s.propertyModules()...)
 	for _, m := range modules {
 		s.routes = append(s.routes, m.Routes()...)
 	}
