@@ -72,10 +72,10 @@ type CreateRequest struct {
 	DueDate       dbtypes.Date  `json:"dueDate" validate:"required"`
 	Status        *Status       `json:"status" validate:"omitnil,oneof=draft sent paid overdue cancelled"`
 	LineItems     []LineItem    `json:"lineItems" validate:"required,dive"`
-	Subtotal      *money.Amount    `json:"subtotal" validate:"required,gte=0"`
-	TaxAmount     *money.Amount    `json:"taxAmount" validate:"omitnil,gte=0"`
-	TotalAmount   *money.Amount    `json:"totalAmount" validate:"required,gte=0"`
-	AmountPaid    *money.Amount    `json:"amountPaid" validate:"omitnil,gte=0"`
+	Subtotal      *money.Amount `json:"subtotal" validate:"required,gte=0"`
+	TaxAmount     *money.Amount `json:"taxAmount" validate:"omitnil,gte=0"`
+	TotalAmount   *money.Amount `json:"totalAmount" validate:"required,gte=0"`
+	AmountPaid    *money.Amount `json:"amountPaid" validate:"omitnil,gte=0"`
 	Notes         *string       `json:"notes"`
 }
 
@@ -89,9 +89,9 @@ type UpdateRequest struct {
 	DueDate       *dbtypes.Date `json:"dueDate"`
 	Status        *Status       `json:"status" validate:"omitnil,oneof=draft sent paid overdue cancelled"`
 	LineItems     []LineItem    `json:"lineItems" validate:"omitempty,dive"`
-	Subtotal      *money.Amount    `json:"subtotal" validate:"omitnil,gte=0"`
-	TaxAmount     *money.Amount    `json:"taxAmount" validate:"omitnil,gte=0"`
-	TotalAmount   *money.Amount    `json:"totalAmount" validate:"omitnil,gte=0"`
+	Subtotal      *money.Amount `json:"subtotal" validate:"omitnil,gte=0"`
+	TaxAmount     *money.Amount `json:"taxAmount" validate:"omitnil,gte=0"`
+	TotalAmount   *money.Amount `json:"totalAmount" validate:"omitnil,gte=0"`
 	Notes         *string       `json:"notes"`
 }
 

@@ -18,30 +18,30 @@ const tenantColumns = `t.id, t.company_id, t.first_name, t.last_name, t.email, t
 
 // Tenant is a tenants row as TernantApp serialises it.
 type Tenant struct {
-	ID                           string           `db:"id" json:"id"`
-	CompanyID                    string           `db:"company_id" json:"companyId"`
-	FirstName                    string           `db:"first_name" json:"firstName"`
-	LastName                     string           `db:"last_name" json:"lastName"`
-	Email                        string           `db:"email" json:"email"`
-	Phone                        *string          `db:"phone" json:"phone"`
-	AlternatePhone               *string          `db:"alternate_phone" json:"alternatePhone"`
-	DateOfBirth                  *dbtypes.Date    `db:"date_of_birth" json:"dateOfBirth"`
-	IDType                       *string          `db:"id_type" json:"idType"`
-	IDNumber                     *string          `db:"id_number" json:"idNumber"`
-	CurrentAddress               *string          `db:"current_address" json:"currentAddress"`
-	EmergencyContactName         *string          `db:"emergency_contact_name" json:"emergencyContactName"`
-	EmergencyContactPhone        *string          `db:"emergency_contact_phone" json:"emergencyContactPhone"`
-	EmergencyContactRelationship *string          `db:"emergency_contact_relationship" json:"emergencyContactRelationship"`
-	EmployerName                 *string          `db:"employer_name" json:"employerName"`
-	EmployerPhone                *string          `db:"employer_phone" json:"employerPhone"`
-	MonthlyIncome                *money.Amount    `db:"monthly_income" json:"monthlyIncome"`
-	References                   rawJSON          `db:"references" json:"references"`
-	Documents                    rawJSON          `db:"documents" json:"documents"`
-	Notes                        *string          `db:"notes" json:"notes"`
-	Status                       string           `db:"status" json:"status"`
-	IsActive                     bool             `db:"is_active" json:"isActive"`
-	CreatedAt                    dbtypes.Time     `db:"created_at" json:"createdAt"`
-	UpdatedAt                    dbtypes.Time     `db:"updated_at" json:"updatedAt"`
+	ID                           string        `db:"id" json:"id"`
+	CompanyID                    string        `db:"company_id" json:"companyId"`
+	FirstName                    string        `db:"first_name" json:"firstName"`
+	LastName                     string        `db:"last_name" json:"lastName"`
+	Email                        string        `db:"email" json:"email"`
+	Phone                        *string       `db:"phone" json:"phone"`
+	AlternatePhone               *string       `db:"alternate_phone" json:"alternatePhone"`
+	DateOfBirth                  *dbtypes.Date `db:"date_of_birth" json:"dateOfBirth"`
+	IDType                       *string       `db:"id_type" json:"idType"`
+	IDNumber                     *string       `db:"id_number" json:"idNumber"`
+	CurrentAddress               *string       `db:"current_address" json:"currentAddress"`
+	EmergencyContactName         *string       `db:"emergency_contact_name" json:"emergencyContactName"`
+	EmergencyContactPhone        *string       `db:"emergency_contact_phone" json:"emergencyContactPhone"`
+	EmergencyContactRelationship *string       `db:"emergency_contact_relationship" json:"emergencyContactRelationship"`
+	EmployerName                 *string       `db:"employer_name" json:"employerName"`
+	EmployerPhone                *string       `db:"employer_phone" json:"employerPhone"`
+	MonthlyIncome                *money.Amount `db:"monthly_income" json:"monthlyIncome"`
+	References                   rawJSON       `db:"references" json:"references"`
+	Documents                    rawJSON       `db:"documents" json:"documents"`
+	Notes                        *string       `db:"notes" json:"notes"`
+	Status                       string        `db:"status" json:"status"`
+	IsActive                     bool          `db:"is_active" json:"isActive"`
+	CreatedAt                    dbtypes.Time  `db:"created_at" json:"createdAt"`
+	UpdatedAt                    dbtypes.Time  `db:"updated_at" json:"updatedAt"`
 }
 
 // occupancyColumns selects an occupancies row as Occupancy (o. alias).

@@ -427,4 +427,3 @@ func (s *Service) GenerateRentBulk(ctx context.Context, companyID string, req Bu
 	}
 	return res, nil
 }
-
