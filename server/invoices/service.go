@@ -378,6 +378,37 @@ func rentInvoice(occ *Occupancy, first, last dbtypes.Date, dueDay int) *Invoice 
 	}
 }
 
+// errRentExists reports that the occupancy already has the month's rent invoice.
+var errRentExists = httpx.Conflict("Invoice for this period already exists")
+
+// insertRent writes a rent invoice under TernantApp's number INV-{YYYY}{MM}-{occupancyId[0:8]}.
+// Time-ordered (v7) ids share their first 8 characters for about a minute, so when that number
+// already belongs to another occupancy's invoice the full occupancy id is used instead. The
+// result is errRentExists when this occupancy already has the month's invoice.
+func (s *Service) insertRent(ctx context.Context, q db.Queryer, inv *Invoice) error {
+	first := inv.InvoiceDate
+	for _, number := range []string{RentNumber(first, inv.OccupancyID), rentNumberLong(first, inv.OccupancyID)} {
+		inv.InvoiceNumber = number
+		err := s.Store.Insert(ctx, q, inv)
+		if !errors.Is(err, db.ErrConflict) {
+			return err
+		}
+		owner, err := s.Store.OccupancyOfNumber(ctx, q, inv.CompanyID, number)
+		if err != nil {
+			return err
+		}
+		if owner == inv.OccupancyID {
+			return errRentExists
+		}
+	}
+	return errRentExists
+}
+
+// rentNumberLong is the collision-free rent number: INV-{YYYY}{MM}-{occupancyId}.
+func rentNumberLong(first dbtypes.Date, occupancyID string) string {
+	return fmt.Sprintf("INV-%04d%02d-%s", first.Time().Year(), int(first.Time().Month()), occupancyID)
+}
+
 // GenerateRent is POST /invoices/generate-rent.
 func (s *Service) GenerateRent(ctx context.Context, companyID string, req GenerateRentRequest) (*Invoice, error) {
 	first, last, err := ParseMonth(req.Month)
@@ -389,7 +420,7 @@ func (s *Service) GenerateRent(ctx context.Context, companyID string, req Genera
 		return nil, notFoundAs(err, httpx.NotFound("Occupancy with ID "+req.OccupancyID+" not found"))
 	}
 	inv := rentInvoice(occ, first, last, deref(req.DueDay, 5))
-	if err := s.insert(ctx, s.DB, inv, "Invoice for this period already exists"); err != nil {
+	if err := s.insertRent(ctx, s.DB, inv); err != nil {
 		return nil, err
 	}
 	s.invalidate(ctx, companyID)
@@ -411,9 +442,9 @@ func (s *Service) GenerateRentBulk(ctx context.Context, companyID string, req Bu
 	res := &BulkResult{Month: req.Month, Invoices: []*Invoice{}}
 	for _, occ := range leases {
 		inv := rentInvoice(occ, first, last, deref(req.DueDay, 5))
-		err := s.Store.Insert(ctx, s.DB, inv)
+		err := s.insertRent(ctx, s.DB, inv)
 		switch {
-		case errors.Is(err, db.ErrConflict):
+		case errors.Is(err, errRentExists):
 			res.Skipped++
 		case err != nil:
 			return nil, err

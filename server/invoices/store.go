@@ -273,15 +273,6 @@ func (Store) LeasesInMonth(ctx context.Context, q db.Queryer, companyID string, 
 	return rows, nil
 }
 
-// NumberExists reports whether the company already has an invoice with the number.
-func (Store) NumberExists(ctx context.Context, q db.Queryer, companyID, number string) (bool, error) {
-	var n int
-	if err := q.Get(ctx, &n, `SELECT COUNT(*) FROM invoices WHERE company_id = ? AND invoice_number = ?`, companyID, number); err != nil {
-		return false, fmt.Errorf("check invoice number: %w", err)
-	}
-	return n > 0, nil
-}
-
 // Stats computes GET /invoices/stats over active invoices: counts per status, open invoices past
 // due, and the outstanding total of sent invoices, summed exactly in DECIMAL.
 func (Store) Stats(ctx context.Context, q db.Queryer, companyID string, today dbtypes.Date) (Stats, error) {
@@ -305,4 +296,14 @@ func (Store) Stats(ctx context.Context, q db.Queryer, companyID string, today db
 	}
 	return Stats{Total: row.Total, Draft: row.Draft, Sent: row.Sent, Paid: row.Paid, Overdue: row.Overdue,
 		TotalOutstanding: NumAmount(row.Outstanding)}, nil
+}
+
+// OccupancyOfNumber returns the occupancy of the company's invoice with the number.
+func (Store) OccupancyOfNumber(ctx context.Context, q db.Queryer, companyID, number string) (string, error) {
+	var id string
+	err := q.Get(ctx, &id, `SELECT occupancy_id FROM invoices WHERE company_id = ? AND invoice_number = ?`, companyID, number)
+	if err != nil {
+		return "", fmt.Errorf("load invoice number %s: %w", number, err)
+	}
+	return id, nil
 }
