@@ -458,3 +458,18 @@ func (s *Service) GenerateRentBulk(ctx context.Context, companyID string, req Bu
 	}
 	return res, nil
 }
+
+// MarkOverdue moves every active sent invoice past its due date to overdue, across companies (the
+// scheduled job; one runner at a time holds its lock). It is idempotent: a second run finds
+// nothing. It returns how many invoices changed.
+func (s *Service) MarkOverdue(ctx context.Context) (int, error) {
+	today := s.today()
+	companies, n, err := s.Store.MarkOverdue(ctx, s.DB, today)
+	if err != nil {
+		return 0, err
+	}
+	for _, c := range companies {
+		s.invalidate(ctx, c)
+	}
+	return n, nil
+}

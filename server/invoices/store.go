@@ -307,3 +307,25 @@ func (Store) OccupancyOfNumber(ctx context.Context, q db.Queryer, companyID, num
 	}
 	return id, nil
 }
+
+// MarkOverdue sets status overdue on active sent invoices due before today, across companies, in
+// one transaction, and returns the companies concerned and the number of invoices changed.
+func (Store) MarkOverdue(ctx context.Context, d *db.DB, today dbtypes.Date) ([]string, int, error) {
+	var companies []string
+	var n int64
+	err := d.InTx(ctx, func(tx *db.Tx) error {
+		companies = nil
+		if err := tx.Select(ctx, &companies, `SELECT DISTINCT company_id FROM invoices
+			WHERE status = 'sent' AND is_active = 1 AND due_date < ? FOR UPDATE`, today); err != nil {
+			return fmt.Errorf("find overdue invoices: %w", err)
+		}
+		res, err := tx.Exec(ctx, `UPDATE invoices SET status = 'overdue', updated_at = ?
+			WHERE status = 'sent' AND is_active = 1 AND due_date < ?`, dbtypes.Now(), today)
+		if err != nil {
+			return fmt.Errorf("mark invoices overdue: %w", err)
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return companies, int(n), err
+}
