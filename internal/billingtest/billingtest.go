@@ -26,6 +26,13 @@ import (
 // Open returns a pool on a fresh, migrated database, closed when the test ends.
 func Open(t testing.TB, poolSize int) *db.DB {
 	t.Helper()
+	d, _ := OpenDSN(t, poolSize)
+	return d
+}
+
+// OpenDSN is Open that also returns the database's DSN.
+func OpenDSN(t testing.TB, poolSize int) (*db.DB, string) {
+	t.Helper()
 	dsn := testenv.MySQL(t)
 	m, err := db.NewMigrator(dsn, migrations.FS)
 	if err != nil {
@@ -40,7 +47,7 @@ func Open(t testing.TB, poolSize int) *db.DB {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { d.Close() })
-	return d
+	return d, dsn
 }
 
 // ID returns a fresh UUID.
