@@ -2,8 +2,8 @@ package reports
 
 import (
 	"context"
-	"math/big"
 	"log/slog"
+	"math/big"
 	"time"
 
 	"github.com/redis/go-redis/v9"

@@ -121,7 +121,7 @@ func (Store) methods(ctx context.Context, q db.Queryer, companyID string, r Rang
 	conds, args := r.timeCond("paid_at", []string{"company_id = ?", "is_active = 1"}, []any{companyID})
 	var rows []methodRow
 	err := q.Select(ctx, &rows, `SELECT method, SUM(amount) AS amount FROM payments WHERE `+strings.Join(conds, " AND ")+
-		` GROUP BY method ORDER BY method`, args...)
+		` GROUP BY method ORDER BY method`, args...) // enum order: CASH, BANK, MOBILE, CARD, OTHER
 	if err != nil {
 		return nil, fmt.Errorf("sum payments by method: %w", err)
 	}
