@@ -9,7 +9,7 @@ ENVTEST_DIR ?= $(CURDIR)/bin/k8s
 IMG ?= ternant:$(VERSION)
 TEST_FLAGS ?= -count=1 -timeout 30m
 
-.PHONY: all build run test test-short fuzz fmt vet lint envtest tidy clean
+.PHONY: all build build-prod run test test-short fuzz fmt vet lint envtest tidy clean docker-build docker-push bench
 
 all: build
 
@@ -37,6 +37,10 @@ test: envtest
 test-short:
 	$(GO) test -short -count=1 ./...
 
+## bench: seed a bulk data set (once), start a server on MariaDB + Redis, run the load harness
+bench:
+	hack/bench.sh
+
 ## fmt / vet / lint
 fmt:
 	gofmt -w $$(git ls-files '*.go')
@@ -44,6 +48,12 @@ vet:
 	$(GO) vet ./...
 lint:
 	$(GO) run github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v2.15.0 run ./...
+
+## docker-build / docker-push: the production image (needs a Docker engine)
+docker-build:
+	docker build --build-arg VERSION=$(VERSION) --build-arg COMMIT=$(COMMIT) -t $(IMG) .
+docker-push:
+	docker push $(IMG)
 
 tidy:
 	$(GO) mod tidy

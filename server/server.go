@@ -17,11 +17,13 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/ternant/ternant/migrations"
+	"github.com/ternant/ternant/server/auth"
 	"github.com/ternant/ternant/server/config"
 	"github.com/ternant/ternant/server/health"
 	"github.com/ternant/ternant/server/httpx"
-	"github.com/ternant/ternant/server/identity"
 	"github.com/ternant/ternant/server/platform/db"
+	"github.com/ternant/ternant/server/platform/ratelimit"
+	"github.com/ternant/ternant/server/seed"
 	"github.com/ternant/ternant/version"
 )
 
@@ -54,6 +56,10 @@ type Server struct {
 	Handler http.Handler
 	// KeyPrefix namespaces every Redis key this server writes ("" in production).
 	KeyPrefix string
+	// Auth authenticates requests and issues sessions.
+	Auth *auth.Service
+	// Limiter is the request and login rate limiter.
+	Limiter *ratelimit.Limiter
 
 	routes  []httpx.Route
 	closers []io.Closer
@@ -104,6 +110,14 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	}
 	s.DB = database
 	s.closers = append(s.closers, database)
+	if cfg.DB.Embedded() {
+		sum, err := seed.Demo(ctx, database, seed.Options{Seed: 1, BcryptCost: cfg.BcryptCost})
+		if err != nil {
+			return nil, fmt.Errorf("seed embedded demo data: %w", err)
+		}
+		log.Warn("EMBEDDED DEVELOPMENT STORES: seeded TernantApp's demo data", "rows", sum.String(),
+			"login", "owner@sunrise-pm.com / "+seed.DemoPassword, "superAdmin", seed.SuperAdminEmail+" / "+seed.SuperAdminPassword)
+	}
 
 	if redisCfg.Configured() {
 		s.Redis = redis.NewClient(&redis.Options{
@@ -115,7 +129,11 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	}
 
 	httpx.SetMaxBodyBytes(cfg.MaxBodyBytes)
-	s.Handler = s.router()
+	security, err := s.wireSecurity()
+	if err != nil {
+		return nil, err
+	}
+	s.Handler = s.router(security)
 	ok = true
 	return s, nil
 }
@@ -137,13 +155,13 @@ type redisPinger struct{ c *redis.Client }
 
 func (p redisPinger) Ping(ctx context.Context) error { return p.c.Ping(ctx).Err() }
 
-func (s *Server) router() http.Handler {
+func (s *Server) router(security []httpx.Module) http.Handler {
 	cfg := s.Config
 	hh := &health.Handler{DB: s.DB, Started: time.Now(), Version: version.Version}
 	if s.Redis != nil {
 		hh.Redis = redisPinger{s.Redis}
 	}
-	modules := []httpx.Module{hh}
+	modules := append([]httpx.Module{hh}, security...)
 	for _, m := range modules {
 		s.routes = append(s.routes, m.Routes()...)
 	}
@@ -166,24 +184,14 @@ func (s *Server) router() http.Handler {
 	r.Get("/readyz", hh.Ready)
 
 	r.Route("/"+cfg.APIPrefix+"/v1", func(api chi.Router) {
+		api.Use(s.rateLimit())
+		api.NotFound(httpx.NotFoundHandler)
+		api.MethodNotAllowed(httpx.NotFoundHandler)
 		for _, rt := range s.routes {
 			api.With(s.guard(rt.Access)).Method(rt.Method, rt.Pattern, rt.Handler)
 		}
 	})
 	return r
-}
-
-// guard enforces a route's access rule. Until authentication is wired, only public routes pass.
-func (s *Server) guard(a identity.Access) func(http.Handler) http.Handler {
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if !a.Allows(identity.From(r.Context())) {
-				httpx.WriteError(w, r, httpx.Unauthorized("No token provided"))
-				return
-			}
-			next.ServeHTTP(w, r)
-		})
-	}
 }
 
 // Routes returns the API route table (patterns relative to /{prefix}/v1).

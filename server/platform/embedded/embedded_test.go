@@ -10,6 +10,7 @@ import (
 	"github.com/ternant/ternant/migrations"
 	"github.com/ternant/ternant/server/platform/db"
 	"github.com/ternant/ternant/server/platform/embedded"
+	"github.com/ternant/ternant/server/seed"
 )
 
 // The embedded engine must run the same migrations as MariaDB, up and down, and support what the
@@ -90,5 +91,14 @@ func TestEmbeddedEngineRunsMigrations(t *testing.T) {
 	var status string
 	if err := d.Get(ctx, &status, "SELECT status FROM apartments WHERE id = 'a1'"); err != nil || status != "available" {
 		t.Errorf("after rollback status = %q (err %v), want available", status, err)
+	}
+
+	// `make run` seeds the demo data set into the engine.
+	sum, err := seed.Demo(ctx, d, seed.Options{Seed: 1, BcryptCost: 4})
+	if err != nil {
+		t.Fatalf("demo seed on the embedded engine: %v", err)
+	}
+	if err := d.Get(ctx, &n, "SELECT COUNT(*) FROM users WHERE email = 'owner@sunrise-pm.com'"); err != nil || n != 1 || sum.Companies != 3 {
+		t.Errorf("demo seed: %s; owner rows %d (%v)", sum, n, err)
 	}
 }
