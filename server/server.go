@@ -18,6 +18,7 @@ import (
 
 	"github.com/ternant/ternant/migrations"
 	"github.com/ternant/ternant/server/config"
+	"github.com/ternant/ternant/server/dashboard"
 	"github.com/ternant/ternant/server/health"
 	"github.com/ternant/ternant/server/httpx"
 	"github.com/ternant/ternant/server/identity"
@@ -154,7 +155,9 @@ func (s *Server) router() http.Handler {
 		hh.Redis = redisPinger{s.Redis}
 	}
 	mh := metrics.NewHandler(cfg.MetricsToken)
-	modules := []httpx.Module{hh, mh}
+	modules := []httpx.Module{hh, mh,
+		dashboard.NewHandler(dashboard.NewService(s.DB, s.Cache, cfg.DashboardCacheTTL)),
+	}
 	for _, m := range modules {
 		s.routes = append(s.routes, m.Routes()...)
 	}
