@@ -246,8 +246,12 @@ func TestStatsServedWhenRedisStopsFake(t *testing.T) {
 	ctx := context.Background()
 	want := f.expected(fixedNow)
 
-	miss := func() float64 { return metricstest.Value(t, "cache_misses_total", map[string]string{"cache": cache.Dashboard}) }
-	hit := func() float64 { return metricstest.Value(t, "cache_hits_total", map[string]string{"cache": cache.Dashboard}) }
+	miss := func() float64 {
+		return metricstest.Value(t, "cache_misses_total", map[string]string{"cache": cache.Dashboard})
+	}
+	hit := func() float64 {
+		return metricstest.Value(t, "cache_hits_total", map[string]string{"cache": cache.Dashboard})
+	}
 
 	if _, err := svc.Stats(ctx, f.companyID); err != nil {
 		t.Fatal(err)
