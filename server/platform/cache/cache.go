@@ -50,6 +50,9 @@ func New(rdb redis.UniversalClient, prefix string, log *slog.Logger) *Cache {
 	if log == nil {
 		log = slog.Default()
 	}
+	if c, ok := rdb.(*redis.Client); ok && c == nil {
+		rdb = nil // a typed nil client is no client
+	}
 	return &Cache{
 		rdb: rdb, prefix: prefix, log: log,
 		avail:       availability{bypassFor: DefaultBypassFor, logEvery: DefaultLogEvery},
