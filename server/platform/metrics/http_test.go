@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
 
 	"github.com/ternant/ternant/server/httpx"
 	"github.com/ternant/ternant/server/platform/metrics"
@@ -103,3 +105,6 @@ func TestHTTPCountsEveryResponseByRoutePattern(t *testing.T) {
 		})
 	}
 }
+
+// metricstestGather gathers the default registry.
+func metricstestGather() ([]*dto.MetricFamily, error) { return prometheus.DefaultGatherer.Gather() }
