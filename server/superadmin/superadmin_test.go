@@ -60,6 +60,12 @@ func TestSuperAdminCompanies(t *testing.T) {
 	inst.Do(t, servertest.Request{Method: http.MethodPost, Path: "/api/v1/super-admin/companies/" + companyA + "/activate", Token: sa})
 	assert.NotEmpty(t, inst.Login(t, servertest.OwnerEmail("alpha"), servertest.Password))
 
+	// DELETE deactivates (TernantApp's always failed); the row and its data stay.
+	del := inst.Do(t, servertest.Request{Method: http.MethodDelete, Path: "/api/v1/super-admin/companies/" + created.Company.ID, Token: sa})
+	assert.Equal(t, http.StatusOK, del.Status)
+	assert.Empty(t, del.Body)
+	assert.Equal(t, false, inst.Get(t, "/api/v1/super-admin/companies/"+created.Company.ID, sa).Map(t)["isActive"])
+
 	missing := inst.Get(t, "/api/v1/super-admin/companies/0190a5c4-0000-7000-8000-000000000000", sa)
 	assert.Equal(t, http.StatusNotFound, missing.Status)
 }
