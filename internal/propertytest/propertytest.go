@@ -7,12 +7,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
-	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
 	"testing"
+	"time"
 
 	"github.com/ternant/ternant/internal/testenv"
 	"github.com/ternant/ternant/server/servertest"
@@ -148,8 +148,8 @@ func ID(t testing.TB, m map[string]any) string {
 	return id
 }
 
-// Unit returns a unit number unique within a test.
-func Unit(n int) string { return fmt.Sprintf("U-%03d", n) }
+// Day returns today's UTC date shifted by n days, as YYYY-MM-DD.
+func Day(n int) string { return time.Now().UTC().AddDate(0, 0, n).Format(time.DateOnly) }
 
 // StartOn registers companies A and B on a running instance (for example one on the embedded
 // engine).

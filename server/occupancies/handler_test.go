@@ -11,8 +11,7 @@ import (
 	"github.com/ternant/ternant/internal/propertytest"
 )
 
-// day returns today's UTC date shifted by n days, as YYYY-MM-DD.
-func day(n int) string { return time.Now().UTC().AddDate(0, 0, n).Format(time.DateOnly) }
+var day = propertytest.Day
 
 func lease(tenantID, apartmentID, start, end string) map[string]any {
 	return map[string]any{"tenantId": tenantID, "apartmentId": apartmentID, "leaseStartDate": start,
