@@ -114,6 +114,15 @@ func TestOccupancyRules(t *testing.T) {
 		propertytest.ExpectError(t, e.Call(t, e.A, http.MethodPatch, "/occupancies/"+propertytest.ID(t, second), map[string]any{"leaseEndDate": "2026-06-01"}),
 			http.StatusBadRequest, "Lease end date must be after start date")
 		e.Must(t, http.StatusOK, e.A, http.MethodPatch, "/occupancies/"+propertytest.ID(t, second), map[string]any{"leaseEndDate": "2027-11-30"})
+		// Moving a lease to another apartment checks that apartment's leases, and it must be active.
+		_, other := e.Property(t, e.A)
+		e.Lease(t, e.A, ten, other, "2027-06-01", "2027-06-30", "active")
+		propertytest.ExpectError(t, e.Call(t, e.A, http.MethodPatch, "/occupancies/"+propertytest.ID(t, second), map[string]any{"apartmentId": other}),
+			http.StatusConflict, msg)
+		_, closed := e.Property(t, e.A)
+		e.Must(t, http.StatusNoContent, e.A, http.MethodDelete, "/apartments/"+closed, nil)
+		propertytest.ExpectError(t, e.Call(t, e.A, http.MethodPatch, "/occupancies/"+propertytest.ID(t, second), map[string]any{"apartmentId": closed}),
+			http.StatusNotFound, "Apartment with ID "+closed+" not found")
 		// Ended, cancelled and deleted leases do not block.
 		e.Must(t, http.StatusOK, e.A, http.MethodPatch, "/occupancies/"+propertytest.ID(t, first)+"/status", map[string]any{"status": "cancelled"})
 		third := e.Lease(t, e.A, ten, apt, "2026-02-01", "2026-05-31", "pending")
