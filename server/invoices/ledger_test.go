@@ -61,11 +61,17 @@ func TestBalanceRules(t *testing.T) {
 		{"direct payment keeps a draft a draft", invoice(Draft, "100", "0", false),
 			func(i *Invoice) error { return ApplyDirectPayment(i, money.MustParse("10"), day) }, "", "10.00", Draft, false},
 		{"lowering a payment reverses paid", invoice(Paid, "100", "100", true),
-			func(i *Invoice) error { return ApplyPaymentChange(i, money.MustParse("50"), money.MustParse("49.99"), day) }, "", "99.99", Sent, false},
+			func(i *Invoice) error {
+				return ApplyPaymentChange(i, money.MustParse("50"), money.MustParse("49.99"), day)
+			}, "", "99.99", Sent, false},
 		{"raising a payment to the total keeps the paid date", invoice(Sent, "100", "90", true),
-			func(i *Invoice) error { return ApplyPaymentChange(i, money.MustParse("40"), money.MustParse("50"), day) }, "", "100.00", Paid, true},
+			func(i *Invoice) error {
+				return ApplyPaymentChange(i, money.MustParse("40"), money.MustParse("50"), day)
+			}, "", "100.00", Paid, true},
 		{"change past the total", invoice(Sent, "100", "90", false),
-			func(i *Invoice) error { return ApplyPaymentChange(i, money.MustParse("40"), money.MustParse("50.01"), day) },
+			func(i *Invoice) error {
+				return ApplyPaymentChange(i, money.MustParse("40"), money.MustParse("50.01"), day)
+			},
 			"Updated payment amount exceeds invoice total", "90.00", Sent, false},
 		{"change below zero", invoice(Sent, "100", "10", false),
 			func(i *Invoice) error { return ApplyPaymentChange(i, money.MustParse("40"), money.MustParse("1"), day) },

@@ -83,9 +83,10 @@ func TestBillingOnTheEmbeddedEngine(t *testing.T) {
 	sink := billingtest.NewSMTPSink(t)
 	r := jobs.New(d, config.Mail{Host: sink.Host, Port: sink.Port, From: "billing@ternant.test"}, nil)
 	want := map[string]jobs.Result{
-		jobs.MarkOverdue:      {Job: jobs.MarkOverdue, Marked: 1},
-		jobs.RemindersDueSoon: {Job: jobs.RemindersDueSoon},
-		jobs.RemindersOverdue: {Job: jobs.RemindersOverdue, Created: 1, Sent: 1},
+		jobs.MarkOverdue:            {Job: jobs.MarkOverdue, Marked: 1},
+		jobs.RemindersDueSoon:       {Job: jobs.RemindersDueSoon},
+		jobs.RemindersOverdue:       {Job: jobs.RemindersOverdue, Created: 1, Sent: 1},
+		jobs.CleanupIdempotencyKeys: {Job: jobs.CleanupIdempotencyKeys},
 	}
 	for _, name := range jobs.Names {
 		res, err := r.Run(ctx, name)
