@@ -1,10 +1,16 @@
 # syntax=docker/dockerfile:1
 # One image for every role: `serve`, `migrate`, `operator`, `jobs`, `seed`.
+FROM node:20 AS ui
+WORKDIR /ui
+COPY web/apidoc/package.json web/apidoc/package-lock.json ./
+RUN npm ci --no-audit --no-fund --ignore-scripts
+
 FROM golang:1.26 AS build
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN --mount=type=cache,target=/go/pkg/mod go mod download
 COPY . .
+COPY --from=ui /ui/node_modules/swagger-ui-dist/swagger-ui-bundle.js /ui/node_modules/swagger-ui-dist/swagger-ui.css server/apidoc/assets/
 ARG VERSION=dev
 ARG COMMIT=unknown
 RUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache/go-build \

@@ -17,11 +17,15 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/ternant/ternant/migrations"
+	"github.com/ternant/ternant/server/apidoc"
 	"github.com/ternant/ternant/server/auth"
 	"github.com/ternant/ternant/server/config"
+	"github.com/ternant/ternant/server/dashboard"
 	"github.com/ternant/ternant/server/health"
 	"github.com/ternant/ternant/server/httpx"
+	"github.com/ternant/ternant/server/platform/cache"
 	"github.com/ternant/ternant/server/platform/db"
+	"github.com/ternant/ternant/server/platform/metrics"
 	"github.com/ternant/ternant/server/platform/ratelimit"
 	"github.com/ternant/ternant/server/seed"
 	"github.com/ternant/ternant/version"
@@ -52,6 +56,8 @@ type Server struct {
 	Log    *slog.Logger
 	DB     *db.DB
 	Redis  *redis.Client
+	// Cache is the Redis cache-aside layer (it bypasses Redis when none is configured or reachable).
+	Cache *cache.Cache
 	// Handler is the complete HTTP handler (API, health probes, metrics).
 	Handler http.Handler
 	// KeyPrefix namespaces every Redis key this server writes ("" in production).
@@ -61,8 +67,10 @@ type Server struct {
 	// Limiter is the request and login rate limiter.
 	Limiter *ratelimit.Limiter
 
-	routes  []httpx.Route
-	closers []io.Closer
+	routes   []httpx.Route
+	apiDoc   []byte
+	closers  []io.Closer
+	property propertyServices
 }
 
 // New connects the stores and builds the router. With no database configured it starts the
@@ -104,12 +112,14 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 		}
 	}
 
-	database, err := db.Open(ctx, dsn, db.Options{PoolSize: cfg.DB.PoolSize, AcquireTimeout: cfg.DB.AcquireTimeout})
+	database, err := db.Open(ctx, dsn, db.Options{
+		PoolSize: cfg.DB.PoolSize, AcquireTimeout: cfg.DB.AcquireTimeout, OnQuery: metrics.ObserveQuery,
+	})
 	if err != nil {
 		return nil, fmt.Errorf("connect database: %w", err)
 	}
 	s.DB = database
-	s.closers = append(s.closers, database)
+	s.closers = append(s.closers, database, metrics.TrackPool(database))
 	if cfg.DB.Embedded() {
 		sum, err := seed.Demo(ctx, database, seed.Options{Seed: 1, BcryptCost: cfg.BcryptCost})
 		if err != nil {
@@ -126,7 +136,11 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 			PoolSize: cfg.DB.PoolSize * 2,
 		})
 		s.closers = append(s.closers, s.Redis)
+		s.Cache = cache.New(s.Redis, s.KeyPrefix, log)
+	} else {
+		s.Cache = cache.New(nil, s.KeyPrefix, log)
 	}
+	s.closers = append(s.closers, metrics.NewBusiness(s.DB, log).Start(cfg.MetricsRefresh))
 
 	httpx.SetMaxBodyBytes(cfg.MaxBodyBytes)
 	security, err := s.wireSecurity()
@@ -161,13 +175,18 @@ func (s *Server) router(security []httpx.Module) http.Handler {
 	if s.Redis != nil {
 		hh.Redis = redisPinger{s.Redis}
 	}
-	modules := append([]httpx.Module{hh}, security...)
+	mh := metrics.NewHandler(cfg.MetricsToken)
+	modules := append([]httpx.Module{hh, mh,
+		dashboard.NewHandler(dashboard.NewService(s.DB, s.Cache, cfg.DashboardCacheTTL)),
+	}, security...)
+	modules = append(modules, s.propertyModules()...)
 	for _, m := range modules {
 		s.routes = append(s.routes, m.Routes()...)
 	}
 
 	r := chi.NewRouter()
-	r.Use(httpx.Recover, httpx.RequestIDs, httpx.RealIP(cfg.TrustedProxies), httpx.SecurityHeaders)
+	// Metrics sit outside everything that can answer a request, so every response is counted.
+	r.Use(httpx.Recover, metrics.HTTP(r), httpx.RequestIDs, httpx.RealIP(cfg.TrustedProxies), httpx.SecurityHeaders)
 	r.Use(cors.Handler(cors.Options{
 		AllowedOrigins:   cfg.CORSOrigins,
 		AllowedMethods:   []string{"GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"},
@@ -177,11 +196,21 @@ func (s *Server) router(security []httpx.Module) http.Handler {
 		MaxAge:           600,
 	}))
 	r.Use(httpx.AccessLog(s.Log))
-	r.NotFound(httpx.NotFoundHandler)
-	r.MethodNotAllowed(httpx.NotFoundHandler)
+	r.NotFound(metrics.Unmatched(httpx.NotFoundHandler))
+	r.MethodNotAllowed(metrics.Unmatched(httpx.NotFoundHandler))
 
 	r.Get("/healthz", hh.Live)
 	r.Get("/readyz", hh.Ready)
+	r.Method(http.MethodGet, metrics.Path, mh)
+
+	docs, err := apidoc.NewHandler(apidoc.Build(s.routes, cfg.APIPrefix, version.Version), cfg.APIPrefix)
+	if err != nil {
+		panic(fmt.Sprintf("build API document: %v", err)) // the embedded page is missing: a broken build
+	}
+	s.apiDoc = docs.Spec()
+	r.Get("/"+cfg.APIPrefix+"/docs", docs.ServePage)
+	r.Get("/"+cfg.APIPrefix+"/docs-json", docs.ServeSpec)
+	r.Get("/"+cfg.APIPrefix+"/docs/assets/{file}", docs.ServeAsset)
 
 	r.Route("/"+cfg.APIPrefix+"/v1", func(api chi.Router) {
 		api.Use(s.rateLimit())
@@ -193,6 +222,9 @@ func (s *Server) router(security []httpx.Module) http.Handler {
 	})
 	return r
 }
+
+// APIDocument returns the OpenAPI document generated from the route table.
+func (s *Server) APIDocument() []byte { return s.apiDoc }
 
 // Routes returns the API route table (patterns relative to /{prefix}/v1).
 func (s *Server) Routes() []httpx.Route { return s.routes }

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/ternant/ternant/server/httpx"
@@ -27,6 +28,13 @@ func (s *Service) handleLogin(w http.ResponseWriter, r *http.Request) {
 	}
 	acct, tokens, err := s.Login(r.Context(), req.Email, req.Password, ClientOf(r))
 	if err != nil {
+		// The login limiter's X-RateLimit-* replace the request limiter's on a login 429.
+		var he *httpx.Error
+		if errors.As(err, &he) {
+			for k := range he.Headers {
+				w.Header().Del(k)
+			}
+		}
 		httpx.WriteError(w, r, err)
 		return
 	}

@@ -24,7 +24,7 @@ func (s *Service) Login(ctx context.Context, email, password string, c Client) (
 	key := "login:" + c.IP + ":" + strings.ToLower(email)
 	if res := s.limiter.Allow(ctx, key, ratelimit.Limit{Rate: s.cfg.LoginLimit, Period: time.Minute}); !res.Allowed {
 		fail(ReasonRateLimited)
-		e := tooMany(MsgTooManyRequests, res.RetryAfter)
+		e := tooMany(ratelimit.TooManyMessage, res.RetryAfter)
 		res.SetHeaders(e.Headers)
 		return nil, Tokens{}, e
 	}
@@ -53,7 +53,7 @@ func (s *Service) Login(ctx context.Context, email, password string, c Client) (
 		}
 		return nil, Tokens{}, httpx.Unauthorized(MsgInvalidCredentials)
 	}
-	if acct.Status != StatusActive {
+	if !acct.CanLogIn() {
 		return nil, Tokens{}, unauthorized(ReasonInactive, MsgInactive)
 	}
 	if err := s.lock.success(ctx, email); err != nil {
@@ -111,7 +111,7 @@ func (s *Service) Refresh(ctx context.Context, raw string) (Tokens, error) {
 		return Tokens{}, err
 	}
 	acct, err := accountByID(ctx, s.db, rs.UserID)
-	if errors.Is(err, db.ErrNotFound) || (err == nil && acct.Status != StatusActive) {
+	if errors.Is(err, db.ErrNotFound) || (err == nil && !acct.CanLogIn()) {
 		_ = s.sessions.Destroy(ctx, rs.UserID, f.SessionID)
 		return Tokens{}, unauthorized(ReasonInactive, MsgInactive)
 	} else if err != nil {

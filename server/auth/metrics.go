@@ -42,3 +42,12 @@ func init() {
 }
 
 func fail(reason string) { failuresTotal.WithLabelValues(reason).Inc() }
+
+// AttemptsCounter is auth_attempts_total (for tests and dashboards' self-checks).
+func AttemptsCounter() prometheus.Counter { return attemptsTotal }
+
+// SuccessCounter is auth_success_total.
+func SuccessCounter() prometheus.Counter { return successTotal }
+
+// FailuresCounter is auth_failures_total for one reason.
+func FailuresCounter(reason string) prometheus.Counter { return failuresTotal.WithLabelValues(reason) }

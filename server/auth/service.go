@@ -34,7 +34,6 @@ const (
 	MsgNoSession          = "Session not found or expired"
 	MsgForbidden          = "Insufficient permissions"
 	MsgSuperAdminOnly     = "Super admin access required"
-	MsgTooManyRequests    = "ThrottlerException: Too Many Requests"
 	MsgLocked             = "Too many failed login attempts. Try again later."
 )
 

@@ -19,6 +19,8 @@ type Account struct {
 	Role         string  `db:"role"`
 	IsSuperAdmin bool    `db:"is_super_admin"`
 	Status       string  `db:"status"`
+	// CompanyActive is the company's is_active (nil for a user without a company).
+	CompanyActive *bool `db:"company_active"`
 }
 
 // StatusActive is the only users.status that may log in.
@@ -30,12 +32,20 @@ func (a *Account) Principal() identity.Principal {
 		Role: identity.Role(a.Role), IsSuperAdmin: a.IsSuperAdmin}
 }
 
-const accountColumns = `id, company_id, first_name, last_name, email, password_hash, role, is_super_admin, status`
+const accountColumns = `u.id, u.company_id, u.first_name, u.last_name, u.email, u.password_hash, u.role,
+	u.is_super_admin, u.status, c.is_active AS company_active`
+
+const accountFrom = ` FROM users u LEFT JOIN companies c ON c.id = u.company_id`
+
+// CanLogIn reports whether the account is active and so is its company, if it has one.
+func (a *Account) CanLogIn() bool {
+	return a.Status == StatusActive && (a.CompanyActive == nil || *a.CompanyActive)
+}
 
 // accountByEmail finds the account for a login. Registration keeps emails unique across
 // companies; should a super admin have created duplicates, the oldest account answers.
 func accountByEmail(ctx context.Context, q db.Queryer, email string) (*Account, error) {
-	const sq = `SELECT ` + accountColumns + ` FROM users WHERE email = ? ORDER BY created_at, id LIMIT 1`
+	const sq = `SELECT ` + accountColumns + accountFrom + ` WHERE u.email = ? ORDER BY u.created_at, u.id LIMIT 1`
 	var a Account
 	if err := q.Get(ctx, &a, sq, email); err != nil {
 		return nil, fmt.Errorf("find account by email: %w", err)
@@ -45,7 +55,7 @@ func accountByEmail(ctx context.Context, q db.Queryer, email string) (*Account, 
 
 // accountByID loads an account (refresh re-reads role and status).
 func accountByID(ctx context.Context, q db.Queryer, id string) (*Account, error) {
-	const sq = `SELECT ` + accountColumns + ` FROM users WHERE id = ?`
+	const sq = `SELECT ` + accountColumns + accountFrom + ` WHERE u.id = ?`
 	var a Account
 	if err := q.Get(ctx, &a, sq, id); err != nil {
 		return nil, fmt.Errorf("find account %s: %w", id, err)

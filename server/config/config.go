@@ -53,6 +53,8 @@ type Config struct {
 	LogLevel     string
 	LogDir       string
 	MetricsToken string
+	// MetricsRefresh is how often the per-company business gauges are recomputed.
+	MetricsRefresh time.Duration
 
 	ShutdownTimeout time.Duration
 	MaxBodyBytes    int64
@@ -129,6 +131,7 @@ var Vars = []Var{
 	{"LOG_LEVEL", "info", "debug | info | warn | error"},
 	{"LOG_DIR", "", "also write rotating error.log, warn.log, combined.log here"},
 	{"METRICS_TOKEN", "", "if set, /metrics requires Authorization: Bearer <token>"},
+	{"METRICS_REFRESH_INTERVAL", "30", "seconds between refreshes of the per-company business gauges"},
 	{"SHUTDOWN_TIMEOUT", "15", "seconds to finish in-flight requests after SIGTERM"},
 	{"MAX_BODY_BYTES", "1048576", "largest accepted request body"},
 	{"MAIL_HOST, MAIL_PORT, MAIL_USER, MAIL_PASSWORD, MAIL_FROM", "", "SMTP for reminders; MAIL_HOST unset disables delivery"},
@@ -188,6 +191,7 @@ func LoadFrom(lookup func(string) (string, bool)) (*Config, error) {
 	}
 	c.LogDir = r.str("LOG_DIR", "")
 	c.MetricsToken = r.str("METRICS_TOKEN", "")
+	c.MetricsRefresh = time.Duration(r.intRange("METRICS_REFRESH_INTERVAL", 30, 1, 86400)) * time.Second
 	c.ShutdownTimeout = time.Duration(r.intRange("SHUTDOWN_TIMEOUT", 15, 1, 3600)) * time.Second
 	c.MaxBodyBytes = int64(r.intRange("MAX_BODY_BYTES", 1<<20, 1024, 1<<30))
 

@@ -126,11 +126,23 @@ func (s *Service) Update(ctx context.Context, p *identity.Principal, id string, 
 	return s.Get(ctx, p, id)
 }
 
-// SetStatus changes a user's status; leaving ACTIVE ends their sessions.
+// SetStatus changes the status of a company's user; leaving ACTIVE ends their sessions.
 func (s *Service) SetStatus(ctx context.Context, companyID, id, status string) error {
 	if err := update(ctx, s.DB, companyID, id, map[string]any{"status": status}); err != nil {
 		return err
 	}
+	return s.afterStatus(ctx, id, status)
+}
+
+// SetStatusAny changes any user's status (super admin only).
+func (s *Service) SetStatusAny(ctx context.Context, id, status string) error {
+	if err := Update(ctx, s.DB, id, map[string]any{"status": status}); err != nil {
+		return err
+	}
+	return s.afterStatus(ctx, id, status)
+}
+
+func (s *Service) afterStatus(ctx context.Context, id, status string) error {
 	if status != StatusActive {
 		return s.Sessions.RevokeUser(ctx, id)
 	}
@@ -154,11 +166,6 @@ func (s *Service) Activate(ctx context.Context, p *identity.Principal, id string
 		return nil, err
 	}
 	return s.Get(ctx, p, id)
-}
-
-// Update applies a super admin's changes to any user (exported for the superadmin package).
-func Update(ctx context.Context, q db.Queryer, id string, set map[string]any) error {
-	return update(ctx, q, "", id, set)
 }
 
 // SetPhone returns profile with phone set (exported for the superadmin package).

@@ -74,8 +74,18 @@ func emailTaken(ctx context.Context, q db.Queryer, email string) (bool, error) {
 	return len(ids) > 0, nil
 }
 
-// update applies changed columns to a company's user (companyID "" updates any company's user).
+// update applies changed columns to a company's user; a user of another company (or of none) is
+// never touched.
 func update(ctx context.Context, q db.Queryer, companyID, id string, set map[string]any) error {
+	return updateWhere(ctx, q, set, `id = ? AND company_id = ?`, id, companyID)
+}
+
+// Update applies changed columns to any user (super admin only).
+func Update(ctx context.Context, q db.Queryer, id string, set map[string]any) error {
+	return updateWhere(ctx, q, set, `id = ?`, id)
+}
+
+func updateWhere(ctx context.Context, q db.Queryer, set map[string]any, where string, whereArgs ...any) error {
 	if len(set) == 0 {
 		return nil
 	}
@@ -85,14 +95,9 @@ func update(ctx context.Context, q db.Queryer, companyID, id string, set map[str
 		cols = append(cols, c+" = ?")
 		args = append(args, set[c])
 	}
-	sq := `UPDATE users SET ` + strings.Join(cols, ", ") + ` WHERE id = ?`
-	args = append(args, id)
-	if companyID != "" {
-		sq += ` AND company_id = ?`
-		args = append(args, companyID)
-	}
-	if _, err := q.Exec(ctx, sq, args...); err != nil {
-		return fmt.Errorf("update user %s: %w", id, err)
+	sq := `UPDATE users SET ` + strings.Join(cols, ", ") + ` WHERE ` + where
+	if _, err := q.Exec(ctx, sq, append(args, whereArgs...)...); err != nil {
+		return fmt.Errorf("update user: %w", err)
 	}
 	return nil
 }

@@ -45,6 +45,7 @@ func (m *memory) allow(key string, lim Limit) Result {
 			RetryAfter: allowAt.Sub(now), ResetAfter: tat.Sub(now)}
 	}
 	m.tat[key] = next
-	return Result{Allowed: true, Limit: lim.Rate, Remaining: int(now.Sub(allowAt) / emission),
-		ResetAfter: next.Sub(now)}
+	r := Result{Allowed: true, Limit: lim.Rate, ResetAfter: next.Sub(now)}
+	r.Remaining = remaining(lim, r)
+	return r
 }

@@ -93,10 +93,10 @@ func (l *Limiter) Allow(ctx context.Context, key string, lim Limit) Result {
 		res, err := l.remote.Allow(rctx, key, redis_rate.Limit{Rate: lim.Rate, Burst: lim.Rate, Period: lim.Period})
 		cancel()
 		if err == nil {
-			return Result{
-				Allowed: res.Allowed > 0, Limit: lim.Rate, Remaining: res.Remaining,
-				RetryAfter: max(0, res.RetryAfter), ResetAfter: max(0, res.ResetAfter),
-			}
+			r := Result{Allowed: res.Allowed > 0, Limit: lim.Rate,
+				RetryAfter: max(0, res.RetryAfter), ResetAfter: max(0, res.ResetAfter)}
+			r.Remaining = remaining(lim, r)
+			return r
 		}
 		if ctx.Err() == nil {
 			fallbackTotal.Inc()
@@ -104,6 +104,17 @@ func (l *Limiter) Allow(ctx context.Context, key string, lim Limit) Result {
 		}
 	}
 	return l.local.allow(key, lim)
+}
+
+// remaining derives the requests left from the time until the limiter is back to full: redis_rate
+// computes it in floating point, which can be one short (60s/7 is not exact).
+func remaining(lim Limit, r Result) int {
+	if !r.Allowed {
+		return 0
+	}
+	emission := float64(lim.Period) / float64(lim.Rate)
+	used := int(math.Ceil(float64(r.ResetAfter)/emission - 1e-6))
+	return min(max(lim.Rate-used, 0), lim.Rate)
 }
 
 // warn logs a Redis failure at most once per warnEvery.

@@ -1,0 +1,37 @@
+package dashboard
+
+import (
+	"net/http"
+
+	"github.com/ternant/ternant/server/httpx"
+	"github.com/ternant/ternant/server/identity"
+)
+
+// Handler serves the dashboard routes.
+type Handler struct {
+	svc *Service
+}
+
+// NewHandler returns the HTTP handler over svc.
+func NewHandler(svc *Service) *Handler { return &Handler{svc: svc} }
+
+// Routes is GET /dashboard/stats for any authenticated user.
+func (h *Handler) Routes() []httpx.Route {
+	return []httpx.Route{
+		{Method: http.MethodGet, Pattern: "/dashboard/stats", Access: identity.AnyUser, Handler: h.stats},
+	}
+}
+
+// response is TernantApp's envelope for the dashboard: {"data": {...}}.
+type response struct {
+	Data Stats `json:"data"`
+}
+
+func (h *Handler) stats(w http.ResponseWriter, r *http.Request) {
+	st, err := h.svc.Stats(r.Context(), identity.From(r.Context()).Company())
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	httpx.OK(w, response{Data: st})
+}

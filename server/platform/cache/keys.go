@@ -1,0 +1,46 @@
+package cache
+
+import "context"
+
+// The cache names used as the `cache` label of cache_hits_total and cache_misses_total.
+const (
+	Dashboard = "dashboard"
+	Company   = "company"
+	User      = "user"
+	Compound  = "compound"
+)
+
+// DashboardStatsKey is where a company's dashboard figures are cached (TernantApp's key).
+func DashboardStatsKey(companyID string) string { return "dashboard:stats:" + companyID }
+
+// CompanyKey is where a company read by id is cached.
+func CompanyKey(id string) string { return "company:" + id }
+
+// CompanySlugKey is where a company read by slug is cached.
+func CompanySlugKey(slug string) string { return "company:slug:" + slug }
+
+// UserKey is where a user read by id is cached.
+func UserKey(id string) string { return "user:" + id }
+
+// CompoundKey is where a compound read by id is cached.
+func CompoundKey(id string) string { return "compound:" + id }
+
+// Invalidator drops cached values after a write. Writers call it after their transaction commits,
+// never before (a read between the two would cache the old state again). It never fails: when
+// Redis is unreachable the failure is counted and logged, and the value expires with its TTL.
+//
+// The services that change a dashboard figure (apartments, occupancies, invoices, payments) call,
+// after every committed create, update, delete or reactivation:
+//
+//	s.cache.Invalidate(ctx, cache.DashboardStatsKey(companyID))
+//
+// and the company, user and compound services invalidate their entity keys the same way.
+type Invalidator interface {
+	Invalidate(ctx context.Context, keys ...string)
+}
+
+// Nop is an Invalidator that does nothing, for services built without a cache (unit tests).
+type Nop struct{}
+
+// Invalidate does nothing.
+func (Nop) Invalidate(context.Context, ...string) {}
