@@ -147,7 +147,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	if err != nil {
 		return nil, err
 	}
-	s.Handler = s.router(security)
+	s.Handler = s.router(append(security, s.wireBilling()...))
 	ok = true
 	return s, nil
 }

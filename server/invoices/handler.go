@@ -18,23 +18,23 @@ type Handler struct{ Svc *Service }
 func (h *Handler) Routes() []httpx.Route {
 	a := identity.AnyUser
 	return []httpx.Route{
-		{Method: http.MethodPost, Pattern: "/invoices", Access: a, Handler: h.create},
-		{Method: http.MethodPost, Pattern: "/invoices/generate-rent", Access: a, Handler: h.generateRent},
-		{Method: http.MethodPost, Pattern: "/invoices/generate-rent/bulk", Access: a, Handler: h.generateBulk},
+		{Method: http.MethodPost, Pattern: "/invoices", Access: a, Handler: Call(http.StatusCreated, h.create)},
+		{Method: http.MethodPost, Pattern: "/invoices/generate-rent", Access: a, Handler: Call(http.StatusCreated, h.generateRent)},
+		{Method: http.MethodPost, Pattern: "/invoices/generate-rent/bulk", Access: a, Handler: Call(http.StatusCreated, h.generateBulk)},
 		{Method: http.MethodGet, Pattern: "/invoices", Access: a, Handler: h.list},
-		{Method: http.MethodGet, Pattern: "/invoices/stats", Access: a, Handler: h.stats},
+		{Method: http.MethodGet, Pattern: "/invoices/stats", Access: a, Handler: CallNoBody(http.StatusOK, h.stats)},
 		{Method: http.MethodGet, Pattern: "/invoices/overdue", Access: a, Handler: h.overdue},
 		{Method: http.MethodGet, Pattern: "/invoices/due-soon", Access: a, Handler: h.dueSoon},
 		{Method: http.MethodGet, Pattern: "/invoices/tenant/{id}", Access: a, Handler: h.byTenant},
 		{Method: http.MethodGet, Pattern: "/invoices/occupancy/{id}", Access: a, Handler: h.byOccupancy},
-		{Method: http.MethodGet, Pattern: "/invoices/{id}", Access: a, Handler: h.get},
-		{Method: http.MethodPatch, Pattern: "/invoices/{id}", Access: a, Handler: h.update},
-		{Method: http.MethodPatch, Pattern: "/invoices/{id}/status", Access: a, Handler: h.setStatus},
+		{Method: http.MethodGet, Pattern: "/invoices/{id}", Access: a, Handler: CallNoBody(http.StatusOK, h.get)},
+		{Method: http.MethodPatch, Pattern: "/invoices/{id}", Access: a, Handler: Call(http.StatusOK, h.update)},
+		{Method: http.MethodPatch, Pattern: "/invoices/{id}/status", Access: a, Handler: Call(http.StatusOK, h.setStatus)},
 		{Method: http.MethodPost, Pattern: "/invoices/{id}/payment", Access: a, Handler: h.payment},
-		{Method: http.MethodPost, Pattern: "/invoices/{id}/send", Access: a, Handler: h.send},
-		{Method: http.MethodPost, Pattern: "/invoices/{id}/cancel", Access: a, Handler: h.cancel},
+		{Method: http.MethodPost, Pattern: "/invoices/{id}/send", Access: a, Handler: CallNoBody(http.StatusCreated, h.send)},
+		{Method: http.MethodPost, Pattern: "/invoices/{id}/cancel", Access: a, Handler: CallNoBody(http.StatusCreated, h.cancel)},
 		{Method: http.MethodDelete, Pattern: "/invoices/{id}", Access: a, Handler: h.remove},
-		{Method: http.MethodPost, Pattern: "/invoices/{id}/activate", Access: a, Handler: h.activate},
+		{Method: http.MethodPost, Pattern: "/invoices/{id}/activate", Access: a, Handler: CallNoBody(http.StatusCreated, h.activate)},
 	}
 }
 
@@ -48,15 +48,6 @@ func Company(r *http.Request) (string, error) {
 	return c, nil
 }
 
-// answer writes v with status, or the error.
-func answer(w http.ResponseWriter, r *http.Request, status int, v any, err error) {
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	httpx.WriteJSON(w, status, v)
-}
-
 // answerList writes a page with its X-Total-Count.
 func answerList(w http.ResponseWriter, r *http.Request, list []*Invoice, total int, err error) {
 	if err != nil {
@@ -65,48 +56,6 @@ func answerList(w http.ResponseWriter, r *http.Request, list []*Invoice, total i
 	}
 	httpx.SetTotal(w, total)
 	httpx.OK(w, list)
-}
-
-func (h *Handler) create(w http.ResponseWriter, r *http.Request) {
-	var req CreateRequest
-	c, err := Company(r)
-	if err == nil {
-		err = httpx.Decode(r, &req)
-	}
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	inv, err := h.Svc.Create(r.Context(), c, req)
-	answer(w, r, http.StatusCreated, inv, err)
-}
-
-func (h *Handler) generateRent(w http.ResponseWriter, r *http.Request) {
-	var req GenerateRentRequest
-	c, err := Company(r)
-	if err == nil {
-		err = httpx.Decode(r, &req)
-	}
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	inv, err := h.Svc.GenerateRent(r.Context(), c, req)
-	answer(w, r, http.StatusCreated, inv, err)
-}
-
-func (h *Handler) generateBulk(w http.ResponseWriter, r *http.Request) {
-	var req BulkGenerateRequest
-	c, err := Company(r)
-	if err == nil {
-		err = httpx.Decode(r, &req)
-	}
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	res, err := h.Svc.GenerateRentBulk(r.Context(), c, req)
-	answer(w, r, http.StatusCreated, res, err)
 }
 
 func (h *Handler) list(w http.ResponseWriter, r *http.Request) {
@@ -128,16 +77,6 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request) {
 	}
 	list, total, err := h.Svc.List(r.Context(), c, f, Includes{Tenant: true, Occupancy: true}, page)
 	answerList(w, r, list, total, err)
-}
-
-func (h *Handler) stats(w http.ResponseWriter, r *http.Request) {
-	c, err := Company(r)
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	st, err := h.Svc.Stats(r.Context(), c)
-	answer(w, r, http.StatusOK, st, err)
 }
 
 func (h *Handler) overdue(w http.ResponseWriter, r *http.Request) {
@@ -194,44 +133,6 @@ func (h *Handler) byRelation(w http.ResponseWriter, r *http.Request, f Filter, i
 	answerList(w, r, list, total, err)
 }
 
-func (h *Handler) get(w http.ResponseWriter, r *http.Request) {
-	c, err := Company(r)
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	inv, err := h.Svc.Get(r.Context(), c, chi.URLParam(r, "id"))
-	answer(w, r, http.StatusOK, inv, err)
-}
-
-func (h *Handler) update(w http.ResponseWriter, r *http.Request) {
-	var req UpdateRequest
-	c, err := Company(r)
-	if err == nil {
-		err = httpx.Decode(r, &req)
-	}
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	inv, err := h.Svc.Update(r.Context(), c, chi.URLParam(r, "id"), req)
-	answer(w, r, http.StatusOK, inv, err)
-}
-
-func (h *Handler) setStatus(w http.ResponseWriter, r *http.Request) {
-	var req StatusRequest
-	c, err := Company(r)
-	if err == nil {
-		err = httpx.Decode(r, &req)
-	}
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	inv, err := h.Svc.SetStatus(r.Context(), c, chi.URLParam(r, "id"), req.Status)
-	answer(w, r, http.StatusOK, inv, err)
-}
-
 func (h *Handler) payment(w http.ResponseWriter, r *http.Request) {
 	var req PaymentRequest
 	c, err := Company(r)
@@ -263,26 +164,6 @@ func (h *Handler) payment(w http.ResponseWriter, r *http.Request) {
 	res.Write(w)
 }
 
-func (h *Handler) send(w http.ResponseWriter, r *http.Request) {
-	c, err := Company(r)
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	inv, err := h.Svc.SetStatus(r.Context(), c, chi.URLParam(r, "id"), Sent)
-	answer(w, r, http.StatusCreated, inv, err)
-}
-
-func (h *Handler) cancel(w http.ResponseWriter, r *http.Request) {
-	c, err := Company(r)
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	inv, err := h.Svc.Cancel(r.Context(), c, chi.URLParam(r, "id"))
-	answer(w, r, http.StatusCreated, inv, err)
-}
-
 func (h *Handler) remove(w http.ResponseWriter, r *http.Request) {
 	c, err := Company(r)
 	if err == nil {
@@ -295,12 +176,40 @@ func (h *Handler) remove(w http.ResponseWriter, r *http.Request) {
 	httpx.EmptyOK(w)
 }
 
-func (h *Handler) activate(w http.ResponseWriter, r *http.Request) {
-	c, err := Company(r)
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	inv, err := h.Svc.Activate(r.Context(), c, chi.URLParam(r, "id"))
-	answer(w, r, http.StatusCreated, inv, err)
+func (h *Handler) create(r *http.Request, c string, req CreateRequest) (any, error) {
+	return h.Svc.Create(r.Context(), c, req)
+}
+
+func (h *Handler) generateRent(r *http.Request, c string, req GenerateRentRequest) (any, error) {
+	return h.Svc.GenerateRent(r.Context(), c, req)
+}
+
+func (h *Handler) generateBulk(r *http.Request, c string, req BulkGenerateRequest) (any, error) {
+	return h.Svc.GenerateRentBulk(r.Context(), c, req)
+}
+
+func (h *Handler) stats(r *http.Request, c string) (any, error) { return h.Svc.Stats(r.Context(), c) }
+
+func (h *Handler) get(r *http.Request, c string) (any, error) {
+	return h.Svc.Get(r.Context(), c, chi.URLParam(r, "id"))
+}
+
+func (h *Handler) update(r *http.Request, c string, req UpdateRequest) (any, error) {
+	return h.Svc.Update(r.Context(), c, chi.URLParam(r, "id"), req)
+}
+
+func (h *Handler) setStatus(r *http.Request, c string, req StatusRequest) (any, error) {
+	return h.Svc.SetStatus(r.Context(), c, chi.URLParam(r, "id"), req.Status)
+}
+
+func (h *Handler) send(r *http.Request, c string) (any, error) {
+	return h.Svc.SetStatus(r.Context(), c, chi.URLParam(r, "id"), Sent)
+}
+
+func (h *Handler) cancel(r *http.Request, c string) (any, error) {
+	return h.Svc.Cancel(r.Context(), c, chi.URLParam(r, "id"))
+}
+
+func (h *Handler) activate(r *http.Request, c string) (any, error) {
+	return h.Svc.Activate(r.Context(), c, chi.URLParam(r, "id"))
 }

@@ -329,3 +329,23 @@ func (Store) MarkOverdue(ctx context.Context, d *db.DB, today dbtypes.Date) ([]s
 	})
 	return companies, int(n), err
 }
+
+// ByIDs reads the company's invoices with the given ids (active or not).
+func (Store) ByIDs(ctx context.Context, q db.Queryer, companyID string, ids []string) (map[string]*Invoice, error) {
+	out := map[string]*Invoice{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	query, args, err := sqlx.In(`SELECT `+invoiceColumns+` FROM invoices WHERE company_id = ? AND id IN (?)`, companyID, ids)
+	if err != nil {
+		return nil, fmt.Errorf("build invoice query: %w", err)
+	}
+	var rows []*Invoice
+	if err := q.Select(ctx, &rows, query, args...); err != nil {
+		return nil, fmt.Errorf("load invoices: %w", err)
+	}
+	for _, inv := range rows {
+		out[inv.ID] = inv
+	}
+	return out, nil
+}

@@ -1,5 +1,5 @@
-// Package jobs is Ternant's scheduled work: marking invoices overdue and creating and delivering
-// due-soon and overdue reminders. Each job is idempotent and takes a database-wide lock, so the
+// Package jobs is Ternant's scheduled work: marking invoices overdue, creating and delivering
+// due-soon and overdue reminders, and expiring stored Idempotency-Key responses. Each job is idempotent and takes a database-wide lock, so the
 // operator's CronJobs, a `ternant serve --jobs` ticker and a manual run can overlap safely.
 package jobs
 
@@ -13,6 +13,7 @@ import (
 	"github.com/ternant/ternant/server/invoices"
 	"github.com/ternant/ternant/server/platform/db"
 	"github.com/ternant/ternant/server/platform/dbtypes"
+	"github.com/ternant/ternant/server/platform/idempotency"
 	"github.com/ternant/ternant/server/platform/mail"
 	"github.com/ternant/ternant/server/reminders"
 )
@@ -22,10 +23,12 @@ const (
 	MarkOverdue      = "mark-overdue"
 	RemindersDueSoon = "reminders-due-soon"
 	RemindersOverdue = "reminders-overdue"
+	// CleanupIdempotencyKeys deletes Idempotency-Key responses past their 24-hour retention.
+	CleanupIdempotencyKeys = "cleanup-idempotency-keys"
 )
 
 // Names lists the jobs in the order a schedule runs them.
-var Names = []string{MarkOverdue, RemindersDueSoon, RemindersOverdue}
+var Names = []string{MarkOverdue, RemindersDueSoon, RemindersOverdue, CleanupIdempotencyKeys}
 
 // Result is what one run did.
 type Result struct {
@@ -36,6 +39,8 @@ type Result struct {
 	Marked int `json:"marked,omitempty"`
 	// Created counts reminders created.
 	Created int `json:"created,omitempty"`
+	// Deleted counts expired idempotency keys removed.
+	Deleted int `json:"deleted,omitempty"`
 	// Sent and Failed count delivery outcomes.
 	Sent   int `json:"sent,omitempty"`
 	Failed int `json:"failed,omitempty"`
@@ -101,6 +106,8 @@ func (r *Runner) Run(ctx context.Context, name string) (Result, error) {
 			}
 			return r.remind(ctx, &res, func() (int, error) { return r.Reminders.CreateOverdue(ctx, r.now(), every) })
 		}
+	case CleanupIdempotencyKeys:
+		fn = func() (err error) { res.Deleted, err = idempotency.Cleanup(ctx, r.DB, r.now()); return err }
 	default:
 		return res, fmt.Errorf("unknown job %q (jobs: %v)", name, Names)
 	}

@@ -3,6 +3,7 @@ package jobs_test
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"io"
 	"log/slog"
 	"sync"
@@ -201,5 +202,25 @@ func TestFailedDeliveriesAreRetriedByLaterRuns(t *testing.T) {
 	}
 	if _, err := e.r.Run(context.Background(), "no-such-job"); err == nil {
 		t.Fatal("unknown job accepted")
+	}
+}
+
+func TestCleanupExpiresOldIdempotencyKeys(t *testing.T) {
+	e := setup(t)
+	for i, age := range []string{"1 HOUR", "25 HOUR", "3 DAY"} {
+		exec := `INSERT INTO idempotency_keys (company_id, idempotency_key, scope, request_hash, created_at)
+			VALUES ('c', ?, 'payments.create', 'h', UTC_TIMESTAMP(6) - INTERVAL ` + age + `)`
+		if _, err := e.db.Exec(context.Background(), exec, fmt.Sprint("k", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.r.Now = time.Now
+	res, err := e.r.Run(context.Background(), jobs.CleanupIdempotencyKeys)
+	if err != nil || res.Deleted != 2 {
+		t.Fatalf("cleanup: %+v %v", res, err)
+	}
+	var left []string
+	if err := e.db.Select(context.Background(), &left, `SELECT idempotency_key FROM idempotency_keys`); err != nil || len(left) != 1 || left[0] != "k0" {
+		t.Fatalf("left %v %v", left, err)
 	}
 }

@@ -22,13 +22,13 @@ func (h *Handler) Routes() []httpx.Route {
 	return []httpx.Route{
 		{Method: http.MethodPost, Pattern: "/payments", Access: a, Handler: h.create},
 		{Method: http.MethodGet, Pattern: "/payments", Access: a, Handler: h.list},
-		{Method: http.MethodGet, Pattern: "/payments/stats", Access: a, Handler: h.stats},
+		{Method: http.MethodGet, Pattern: "/payments/stats", Access: a, Handler: invoices.CallNoBody(http.StatusOK, h.stats)},
 		{Method: http.MethodGet, Pattern: "/payments/date-range", Access: a, Handler: h.dateRange},
 		{Method: http.MethodGet, Pattern: "/payments/invoice/{id}", Access: a, Handler: h.byInvoice},
-		{Method: http.MethodGet, Pattern: "/payments/{id}", Access: a, Handler: h.get},
-		{Method: http.MethodPatch, Pattern: "/payments/{id}", Access: a, Handler: h.update},
+		{Method: http.MethodGet, Pattern: "/payments/{id}", Access: a, Handler: invoices.CallNoBody(http.StatusOK, h.get)},
+		{Method: http.MethodPatch, Pattern: "/payments/{id}", Access: a, Handler: invoices.Call(http.StatusOK, h.update)},
 		{Method: http.MethodDelete, Pattern: "/payments/{id}", Access: a, Handler: h.remove},
-		{Method: http.MethodPost, Pattern: "/payments/{id}/activate", Access: a, Handler: h.activate},
+		{Method: http.MethodPost, Pattern: "/payments/{id}/activate", Access: a, Handler: invoices.CallNoBody(http.StatusCreated, h.activate)},
 	}
 }
 
@@ -101,24 +101,6 @@ func (h *Handler) answerList(w http.ResponseWriter, r *http.Request, c string, f
 	httpx.OK(w, list)
 }
 
-func (h *Handler) stats(w http.ResponseWriter, r *http.Request) {
-	c, err := invoices.Company(r)
-	var f Filter
-	if err == nil {
-		f.From, f.To, err = dates(r)
-	}
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	st, err := h.Svc.Stats(r.Context(), c, f)
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	httpx.OK(w, st)
-}
-
 func (h *Handler) dateRange(w http.ResponseWriter, r *http.Request) {
 	c, err := invoices.Company(r)
 	var f Filter
@@ -144,36 +126,6 @@ func (h *Handler) byInvoice(w http.ResponseWriter, r *http.Request) {
 	h.answerList(w, r, c, Filter{InvoiceID: chi.URLParam(r, "id")}, false, page, err)
 }
 
-func (h *Handler) get(w http.ResponseWriter, r *http.Request) {
-	c, err := invoices.Company(r)
-	var p *Payment
-	if err == nil {
-		p, err = h.Svc.Get(r.Context(), c, chi.URLParam(r, "id"))
-	}
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	httpx.OK(w, p)
-}
-
-func (h *Handler) update(w http.ResponseWriter, r *http.Request) {
-	var req UpdateRequest
-	c, err := invoices.Company(r)
-	if err == nil {
-		err = httpx.Decode(r, &req)
-	}
-	var p *Payment
-	if err == nil {
-		p, err = h.Svc.Update(r.Context(), c, chi.URLParam(r, "id"), req)
-	}
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	httpx.OK(w, p)
-}
-
 func (h *Handler) remove(w http.ResponseWriter, r *http.Request) {
 	c, err := invoices.Company(r)
 	if err == nil {
@@ -186,15 +138,23 @@ func (h *Handler) remove(w http.ResponseWriter, r *http.Request) {
 	httpx.EmptyOK(w)
 }
 
-func (h *Handler) activate(w http.ResponseWriter, r *http.Request) {
-	c, err := invoices.Company(r)
-	var p *Payment
-	if err == nil {
-		p, err = h.Svc.Activate(r.Context(), c, chi.URLParam(r, "id"))
+func (h *Handler) stats(r *http.Request, c string) (any, error) {
+	var f Filter
+	var err error
+	if f.From, f.To, err = dates(r); err != nil {
+		return nil, err
 	}
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	httpx.Created(w, p)
+	return h.Svc.Stats(r.Context(), c, f)
+}
+
+func (h *Handler) get(r *http.Request, c string) (any, error) {
+	return h.Svc.Get(r.Context(), c, chi.URLParam(r, "id"))
+}
+
+func (h *Handler) update(r *http.Request, c string, req UpdateRequest) (any, error) {
+	return h.Svc.Update(r.Context(), c, chi.URLParam(r, "id"), req)
+}
+
+func (h *Handler) activate(r *http.Request, c string) (any, error) {
+	return h.Svc.Activate(r.Context(), c, chi.URLParam(r, "id"))
 }

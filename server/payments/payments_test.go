@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 
@@ -281,6 +282,10 @@ func TestPaymentRefusals(t *testing.T) {
 	m := r.Map(t)
 	if m["amount"] != "10.00" || m["paidAt"] != "2026-03-04T10:00:00.000Z" {
 		t.Fatalf("create response uses the read representation: amount %v paidAt %v", m["amount"], m["paidAt"])
+	}
+	move := e.do(t, "PATCH", "/payments/"+m["id"].(string), map[string]any{"invoiceId": cancelled}, nil)
+	if move.Status != 400 || !strings.Contains(string(move.Body), "property invoiceId should not exist") {
+		t.Fatalf("moving a payment to another invoice: %d %s", move.Status, move.Body)
 	}
 	bad := e.do(t, "POST", "/payments", map[string]any{"invoiceId": draft, "amount": 1.234, "paidAt": "x", "method": "GOLD"}, nil)
 	if bad.Status != 400 {

@@ -219,18 +219,16 @@ func (s *Service) Stats(ctx context.Context, companyID string, f Filter) (Stats,
 	return s.Store.Stats(ctx, s.DB, companyID, f)
 }
 
-// attachInvoices loads each payment's invoice with its tenant (and occupancy when withOccupancy).
+// attachInvoices loads each payment's invoice with its tenant (and occupancy when withOccupancy),
+// in one query per relation.
 func (s *Service) attachInvoices(ctx context.Context, companyID string, list []*Payment, withOccupancy bool) error {
-	byID := map[string]*invoices.Invoice{}
+	ids := make([]string, 0, len(list))
 	for _, p := range list {
-		if _, ok := byID[p.InvoiceID]; ok {
-			continue
-		}
-		inv, err := s.Invoices.Store.Get(ctx, s.DB, companyID, p.InvoiceID)
-		if err != nil {
-			return err
-		}
-		byID[p.InvoiceID] = inv
+		ids = append(ids, p.InvoiceID)
+	}
+	byID, err := s.Invoices.Store.ByIDs(ctx, s.DB, companyID, ids)
+	if err != nil {
+		return err
 	}
 	invs := make([]*invoices.Invoice, 0, len(byID))
 	for _, inv := range byID {

@@ -19,13 +19,13 @@ func (h *Handler) Routes() []httpx.Route {
 	a := identity.AnyUser
 	return []httpx.Route{
 		{Method: http.MethodGet, Pattern: "/reminders", Access: a, Handler: h.list},
-		{Method: http.MethodPost, Pattern: "/reminders", Access: a, Handler: h.create},
-		{Method: http.MethodPost, Pattern: "/reminders/receipt", Access: a, Handler: h.receipt},
-		{Method: http.MethodPost, Pattern: "/reminders/welcome/{tenantId}", Access: a, Handler: h.welcome},
-		{Method: http.MethodGet, Pattern: "/reminders/{id}", Access: a, Handler: h.get},
-		{Method: http.MethodPatch, Pattern: "/reminders/{id}", Access: a, Handler: h.update},
+		{Method: http.MethodPost, Pattern: "/reminders", Access: a, Handler: invoices.Call(http.StatusCreated, h.create)},
+		{Method: http.MethodPost, Pattern: "/reminders/receipt", Access: a, Handler: invoices.Call(http.StatusCreated, h.receipt)},
+		{Method: http.MethodPost, Pattern: "/reminders/welcome/{tenantId}", Access: a, Handler: invoices.Call(http.StatusCreated, h.welcome)},
+		{Method: http.MethodGet, Pattern: "/reminders/{id}", Access: a, Handler: invoices.CallNoBody(http.StatusOK, h.get)},
+		{Method: http.MethodPatch, Pattern: "/reminders/{id}", Access: a, Handler: invoices.Call(http.StatusOK, h.update)},
 		{Method: http.MethodDelete, Pattern: "/reminders/{id}", Access: a, Handler: h.remove},
-		{Method: http.MethodPost, Pattern: "/reminders/{id}/mark-sent", Access: a, Handler: h.markSent},
+		{Method: http.MethodPost, Pattern: "/reminders/{id}/mark-sent", Access: a, Handler: invoices.CallNoBody(http.StatusCreated, h.markSent)},
 	}
 }
 
@@ -77,67 +77,6 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request) {
 	write(w, r, http.StatusOK, list, err)
 }
 
-func (h *Handler) create(w http.ResponseWriter, r *http.Request) {
-	var req CreateRequest
-	c, err := invoices.Company(r)
-	if err == nil {
-		err = httpx.Decode(r, &req)
-	}
-	var rem *Reminder
-	if err == nil {
-		rem, err = h.Svc.Create(r.Context(), c, req)
-	}
-	write(w, r, http.StatusCreated, rem, err)
-}
-
-func (h *Handler) receipt(w http.ResponseWriter, r *http.Request) {
-	var req ReceiptRequest
-	c, err := invoices.Company(r)
-	if err == nil {
-		err = httpx.Decode(r, &req)
-	}
-	var rem *Reminder
-	if err == nil {
-		rem, err = h.Svc.SendReceipt(r.Context(), c, req)
-	}
-	write(w, r, http.StatusCreated, rem, err)
-}
-
-func (h *Handler) welcome(w http.ResponseWriter, r *http.Request) {
-	var req WelcomeRequest
-	c, err := invoices.Company(r)
-	if err == nil {
-		err = httpx.Decode(r, &req)
-	}
-	var rem *Reminder
-	if err == nil {
-		rem, err = h.Svc.Welcome(r.Context(), c, chi.URLParam(r, "tenantId"), req.ApartmentCode)
-	}
-	write(w, r, http.StatusCreated, rem, err)
-}
-
-func (h *Handler) get(w http.ResponseWriter, r *http.Request) {
-	c, err := invoices.Company(r)
-	var rem *Reminder
-	if err == nil {
-		rem, err = h.Svc.Get(r.Context(), c, chi.URLParam(r, "id"))
-	}
-	write(w, r, http.StatusOK, rem, err)
-}
-
-func (h *Handler) update(w http.ResponseWriter, r *http.Request) {
-	var req UpdateRequest
-	c, err := invoices.Company(r)
-	if err == nil {
-		err = httpx.Decode(r, &req)
-	}
-	var rem *Reminder
-	if err == nil {
-		rem, err = h.Svc.Update(r.Context(), c, chi.URLParam(r, "id"), req)
-	}
-	write(w, r, http.StatusOK, rem, err)
-}
-
 func (h *Handler) remove(w http.ResponseWriter, r *http.Request) {
 	c, err := invoices.Company(r)
 	if err == nil {
@@ -150,11 +89,26 @@ func (h *Handler) remove(w http.ResponseWriter, r *http.Request) {
 	httpx.NoContent(w)
 }
 
-func (h *Handler) markSent(w http.ResponseWriter, r *http.Request) {
-	c, err := invoices.Company(r)
-	var rem *Reminder
-	if err == nil {
-		rem, err = h.Svc.MarkSent(r.Context(), c, chi.URLParam(r, "id"))
-	}
-	write(w, r, http.StatusCreated, rem, err)
+func (h *Handler) create(r *http.Request, c string, req CreateRequest) (any, error) {
+	return h.Svc.Create(r.Context(), c, req)
+}
+
+func (h *Handler) receipt(r *http.Request, c string, req ReceiptRequest) (any, error) {
+	return h.Svc.SendReceipt(r.Context(), c, req)
+}
+
+func (h *Handler) welcome(r *http.Request, c string, req WelcomeRequest) (any, error) {
+	return h.Svc.Welcome(r.Context(), c, chi.URLParam(r, "tenantId"), req.ApartmentCode)
+}
+
+func (h *Handler) get(r *http.Request, c string) (any, error) {
+	return h.Svc.Get(r.Context(), c, chi.URLParam(r, "id"))
+}
+
+func (h *Handler) update(r *http.Request, c string, req UpdateRequest) (any, error) {
+	return h.Svc.Update(r.Context(), c, chi.URLParam(r, "id"), req)
+}
+
+func (h *Handler) markSent(r *http.Request, c string) (any, error) {
+	return h.Svc.MarkSent(r.Context(), c, chi.URLParam(r, "id"))
 }

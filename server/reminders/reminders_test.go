@@ -100,6 +100,9 @@ func TestReminderEndpoints(t *testing.T) {
 	if w["subject"] != "Welcome to 1A" || !strings.HasPrefix(w["message"].(string), "Dear Amina, welcome to your new apartment 1A!") {
 		t.Fatalf("welcome: %v", w)
 	}
+	if r := e.do(t, http.MethodPost, "/reminders/welcome/"+e.l.TenantID, map[string]any{}); r.Status != 400 {
+		t.Fatalf("welcome without apartmentCode: %d %s", r.Status, r.Body)
+	}
 	rc := e.do(t, http.MethodPost, "/reminders/receipt", map[string]any{"tenantId": e.l.TenantID, "invoiceId": e.inv, "amount": 450.5, "currency": "KES"}).Map(t)
 	if rc["message"] != "Dear Amina, we have received your payment of KES 450.50. Thank you for your payment!" || rc["type"] != "RECEIPT" {
 		t.Fatalf("receipt: %v", rc)

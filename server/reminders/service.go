@@ -59,6 +59,9 @@ func (s *Service) Create(ctx context.Context, companyID string, req CreateReques
 			return nil, notFound(err, invoices.NotFound(*req.InvoiceID))
 		}
 	}
+	if req.Metadata.Valid && (len(req.Metadata.V) == 0 || req.Metadata.V[0] != '{') {
+		return nil, httpx.Invalid("metadata must be an object")
+	}
 	r := newReminder(companyID, req.Type, t, req.InvoiceID, req.Subject, req.Message, req.Metadata)
 	if req.Recipient != nil {
 		r.Recipient = *req.Recipient
@@ -118,22 +121,25 @@ func (s *Service) List(ctx context.Context, companyID string, f Filter, page htt
 }
 
 func (s *Service) attach(ctx context.Context, companyID string, list []*Reminder) error {
-	var tids []string
+	var tids, iids []string
 	for _, r := range list {
 		tids = append(tids, r.TenantID)
+		if r.InvoiceID != nil {
+			iids = append(iids, *r.InvoiceID)
+		}
 	}
 	ts, err := invoices.TenantsByID(ctx, s.DB, companyID, tids)
+	if err != nil {
+		return err
+	}
+	invs, err := s.Invoices.ByIDs(ctx, s.DB, companyID, iids)
 	if err != nil {
 		return err
 	}
 	for _, r := range list {
 		r.Tenant = ts[r.TenantID]
 		if r.InvoiceID != nil {
-			inv, err := s.Invoices.Get(ctx, s.DB, companyID, *r.InvoiceID)
-			if err != nil && !errors.Is(err, db.ErrNotFound) {
-				return err
-			}
-			r.Invoice = inv
+			r.Invoice = invs[*r.InvoiceID]
 		}
 	}
 	return nil

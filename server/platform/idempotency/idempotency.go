@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/ternant/ternant/server/httpx"
 	"github.com/ternant/ternant/server/platform/db"
@@ -144,4 +145,26 @@ func encode(v any) ([]byte, error) {
 		return nil, fmt.Errorf("encode response: %w", err)
 	}
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+// Retention is how long a stored response can be replayed.
+const Retention = 24 * time.Hour
+
+// Cleanup deletes keys stored before now - Retention, in batches, and returns how many it deleted.
+func Cleanup(ctx context.Context, database *db.DB, now time.Time) (int, error) {
+	total := 0
+	for {
+		res, err := database.Exec(ctx, `DELETE FROM idempotency_keys WHERE created_at < ? LIMIT 1000`, now.Add(-Retention).UTC())
+		if err != nil {
+			return total, fmt.Errorf("delete expired idempotency keys: %w", err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return total, fmt.Errorf("delete expired idempotency keys: %w", err)
+		}
+		total += int(n)
+		if n < 1000 {
+			return total, nil
+		}
+	}
 }
