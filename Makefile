@@ -9,20 +9,27 @@ ENVTEST_DIR ?= $(CURDIR)/bin/k8s
 IMG ?= ternant:$(VERSION)
 TEST_FLAGS ?= -count=1 -timeout 30m
 
-.PHONY: all build run test test-short fuzz fmt vet lint envtest tidy clean
+.PHONY: all build build-prod run test test-short fuzz fmt vet lint envtest tidy clean docker-build docker-push bench docs-ui
 
 all: build
 
 ## build: the ternant binary with the embedded dev database (bin/ternant)
-build:
+build: docs-ui
 	$(GO) build -ldflags '$(LDFLAGS)' -o bin/ternant ./cmd/ternant
 
 ## build-prod: the production binary without the embedded dev database
-build-prod:
+build-prod: docs-ui
 	CGO_ENABLED=0 $(GO) build -tags noembed -trimpath -ldflags '$(LDFLAGS)' -o bin/ternant ./cmd/ternant
 
+## docs-ui: copy Swagger UI (npm) into the binary's embedded assets for /api/docs
+docs-ui:
+	@if command -v npm >/dev/null 2>&1; then \
+	  (cd web/apidoc && npm ci --no-audit --no-fund --ignore-scripts >/dev/null) && \
+	  cp web/apidoc/node_modules/swagger-ui-dist/swagger-ui-bundle.js web/apidoc/node_modules/swagger-ui-dist/swagger-ui.css server/apidoc/assets/; \
+	else echo "docs-ui: npm not found; /api/docs will link to /api/docs-json only"; fi
+
 ## run: the API on :3000 with the embedded in-memory database and Redis (no setup needed)
-run:
+run: docs-ui
 	$(GO) run -ldflags '$(LDFLAGS)' ./cmd/ternant serve
 
 ## envtest: build the kube-apiserver and etcd the operator tests use (once per machine)
@@ -30,12 +37,16 @@ envtest:
 	@hack/envtest-assets.sh $(ENVTEST_DIR) >/dev/null
 
 ## test: the whole suite (needs MariaDB on 127.0.0.1:3306 and Redis on 127.0.0.1:6379)
-test: envtest
+test: envtest docs-ui
 	KUBEBUILDER_ASSETS=$(ENVTEST_DIR) $(GO) test $(TEST_FLAGS) ./...
 
 ## test-short: pure unit tests only (no MariaDB, Redis or envtest)
 test-short:
 	$(GO) test -short -count=1 ./...
+
+## bench: seed a bulk data set (once), start a server on MariaDB + Redis, run the load harness
+bench:
+	hack/bench.sh
 
 ## fmt / vet / lint
 fmt:
@@ -44,6 +55,12 @@ vet:
 	$(GO) vet ./...
 lint:
 	$(GO) run github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v2.15.0 run ./...
+
+## docker-build / docker-push: the production image (needs a Docker engine)
+docker-build:
+	docker build --build-arg VERSION=$(VERSION) --build-arg COMMIT=$(COMMIT) -t $(IMG) .
+docker-push:
+	docker push $(IMG)
 
 tidy:
 	$(GO) mod tidy

@@ -17,14 +17,17 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/ternant/ternant/migrations"
+	"github.com/ternant/ternant/server/apidoc"
+	"github.com/ternant/ternant/server/auth"
 	"github.com/ternant/ternant/server/config"
 	"github.com/ternant/ternant/server/dashboard"
 	"github.com/ternant/ternant/server/health"
 	"github.com/ternant/ternant/server/httpx"
-	"github.com/ternant/ternant/server/identity"
 	"github.com/ternant/ternant/server/platform/cache"
 	"github.com/ternant/ternant/server/platform/db"
 	"github.com/ternant/ternant/server/platform/metrics"
+	"github.com/ternant/ternant/server/platform/ratelimit"
+	"github.com/ternant/ternant/server/seed"
 	"github.com/ternant/ternant/version"
 )
 
@@ -59,8 +62,13 @@ type Server struct {
 	Handler http.Handler
 	// KeyPrefix namespaces every Redis key this server writes ("" in production).
 	KeyPrefix string
+	// Auth authenticates requests and issues sessions.
+	Auth *auth.Service
+	// Limiter is the request and login rate limiter.
+	Limiter *ratelimit.Limiter
 
 	routes  []httpx.Route
+	apiDoc  []byte
 	closers []io.Closer
 }
 
@@ -111,6 +119,14 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	}
 	s.DB = database
 	s.closers = append(s.closers, database, metrics.TrackPool(database))
+	if cfg.DB.Embedded() {
+		sum, err := seed.Demo(ctx, database, seed.Options{Seed: 1, BcryptCost: cfg.BcryptCost})
+		if err != nil {
+			return nil, fmt.Errorf("seed embedded demo data: %w", err)
+		}
+		log.Warn("EMBEDDED DEVELOPMENT STORES: seeded TernantApp's demo data", "rows", sum.String(),
+			"login", "owner@sunrise-pm.com / "+seed.DemoPassword, "superAdmin", seed.SuperAdminEmail+" / "+seed.SuperAdminPassword)
+	}
 
 	if redisCfg.Configured() {
 		s.Redis = redis.NewClient(&redis.Options{
@@ -119,14 +135,16 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 			PoolSize: cfg.DB.PoolSize * 2,
 		})
 		s.closers = append(s.closers, s.Redis)
-		s.Cache = cache.New(s.Redis, s.KeyPrefix, log)
-	} else {
-		s.Cache = cache.New(nil, s.KeyPrefix, log)
 	}
+	s.Cache = cache.New(s.Redis, s.KeyPrefix, log)
 	s.closers = append(s.closers, metrics.NewBusiness(s.DB, log).Start(cfg.MetricsRefresh))
 
 	httpx.SetMaxBodyBytes(cfg.MaxBodyBytes)
-	s.Handler = s.router()
+	security, err := s.wireSecurity()
+	if err != nil {
+		return nil, err
+	}
+	s.Handler = s.router(security)
 	ok = true
 	return s, nil
 }
@@ -148,16 +166,16 @@ type redisPinger struct{ c *redis.Client }
 
 func (p redisPinger) Ping(ctx context.Context) error { return p.c.Ping(ctx).Err() }
 
-func (s *Server) router() http.Handler {
+func (s *Server) router(security []httpx.Module) http.Handler {
 	cfg := s.Config
 	hh := &health.Handler{DB: s.DB, Started: time.Now(), Version: version.Version}
 	if s.Redis != nil {
 		hh.Redis = redisPinger{s.Redis}
 	}
 	mh := metrics.NewHandler(cfg.MetricsToken)
-	modules := []httpx.Module{hh, mh,
+	modules := append([]httpx.Module{hh, mh,
 		dashboard.NewHandler(dashboard.NewService(s.DB, s.Cache, cfg.DashboardCacheTTL)),
-	}
+	}, security...)
 	for _, m := range modules {
 		s.routes = append(s.routes, m.Routes()...)
 	}
@@ -181,7 +199,19 @@ func (s *Server) router() http.Handler {
 	r.Get("/readyz", hh.Ready)
 	r.Method(http.MethodGet, metrics.Path, mh)
 
+	docs, err := apidoc.NewHandler(apidoc.Build(s.routes, cfg.APIPrefix, version.Version), cfg.APIPrefix)
+	if err != nil {
+		panic(fmt.Sprintf("build API document: %v", err)) // the embedded page is missing: a broken build
+	}
+	s.apiDoc = docs.Spec()
+	r.Get("/"+cfg.APIPrefix+"/docs", docs.ServePage)
+	r.Get("/"+cfg.APIPrefix+"/docs-json", docs.ServeSpec)
+	r.Get("/"+cfg.APIPrefix+"/docs/assets/{file}", docs.ServeAsset)
+
 	r.Route("/"+cfg.APIPrefix+"/v1", func(api chi.Router) {
+		api.Use(s.rateLimit())
+		api.NotFound(metrics.Unmatched(httpx.NotFoundHandler))
+		api.MethodNotAllowed(metrics.Unmatched(httpx.NotFoundHandler))
 		for _, rt := range s.routes {
 			api.With(s.guard(rt.Access)).Method(rt.Method, rt.Pattern, rt.Handler)
 		}
@@ -189,18 +219,8 @@ func (s *Server) router() http.Handler {
 	return r
 }
 
-// guard enforces a route's access rule. Until authentication is wired, only public routes pass.
-func (s *Server) guard(a identity.Access) func(http.Handler) http.Handler {
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if !a.Allows(identity.From(r.Context())) {
-				httpx.WriteError(w, r, httpx.Unauthorized("No token provided"))
-				return
-			}
-			next.ServeHTTP(w, r)
-		})
-	}
-}
+// APIDocument returns the OpenAPI document generated from the route table.
+func (s *Server) APIDocument() []byte { return s.apiDoc }
 
 // Routes returns the API route table (patterns relative to /{prefix}/v1).
 func (s *Server) Routes() []httpx.Route { return s.routes }

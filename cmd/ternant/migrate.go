@@ -77,3 +77,13 @@ func migrateCmd(args []string, stdout, _ io.Writer) error {
 	fmt.Fprintln(stdout)
 	return nil
 }
+
+// migrateUpDSN applies every pending migration to dsn.
+func migrateUpDSN(dsn string) error {
+	m, err := db.NewMigrator(dsn, migrations.FS)
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	return m.Up()
+}

@@ -31,8 +31,10 @@ const probeTimeout = 2 * time.Second
 // Routes are the /api/v1 health routes (public).
 func (h *Handler) Routes() []httpx.Route {
 	return []httpx.Route{
-		{Method: http.MethodGet, Pattern: "/health", Access: identity.Public, Handler: h.health},
-		{Method: http.MethodGet, Pattern: "/health/ping", Access: identity.Public, Handler: h.ping},
+		{Method: http.MethodGet, Pattern: "/health", Access: identity.Public, Handler: h.health,
+			Doc: httpx.Doc{Summary: "Service health (TernantApp's body; always 200, status ok or degraded)", Response: healthBody{}}},
+		{Method: http.MethodGet, Pattern: "/health/ping", Access: identity.Public, Handler: h.ping,
+			Doc: httpx.Doc{Summary: "Liveness ping", Response: pingBody{}}},
 	}
 }
 
@@ -72,8 +74,13 @@ func (h *Handler) health(w http.ResponseWriter, r *http.Request) {
 	httpx.OK(w, body)
 }
 
+type pingBody struct {
+	Message   string `json:"message"`
+	Timestamp string `json:"timestamp"`
+}
+
 func (h *Handler) ping(w http.ResponseWriter, _ *http.Request) {
-	httpx.OK(w, map[string]string{"message": "pong", "timestamp": time.Now().UTC().Format("2006-01-02T15:04:05.000Z")})
+	httpx.OK(w, pingBody{Message: "pong", Timestamp: time.Now().UTC().Format("2006-01-02T15:04:05.000Z")})
 }
 
 // Live is GET /healthz: the process serves requests.

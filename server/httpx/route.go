@@ -14,6 +14,52 @@ type Route struct {
 	Pattern string // relative to /{prefix}/v1, chi syntax: /compounds/{id}
 	Access  identity.Access
 	Handler http.HandlerFunc
+	// Doc describes the route for the OpenAPI document (served at /api/docs-json).
+	Doc Doc
+}
+
+// Doc is a route's API documentation. The request and response shapes are given as values of the
+// Go types the handler decodes and encodes, so the document is generated from the code and cannot
+// drift from it.
+type Doc struct {
+	// Summary is a one-line description.
+	Summary string
+	// Request is a value of the body type the handler decodes (nil: no body).
+	Request any
+	// Response is a value of the body type a success returns (nil: empty body).
+	Response any
+	// Status is the success status; 0 means 201 for POST, else 200.
+	Status int
+	// Query lists the query parameters the handler reads.
+	Query []Param
+	// List marks a paginated list: limit/offset parameters and the X-Total-Count header.
+	List bool
+	// CSV marks a report that also answers text/csv.
+	CSV bool
+	// Errors lists error statuses beyond the standard set, e.g. the 401 of a public route that
+	// checks a credential of its own (the metrics token).
+	Errors []int
+}
+
+// Param is a query parameter.
+type Param struct {
+	Name        string
+	Type        string // string | integer | boolean | number
+	Format      string // date, uuid, date-time ...
+	Enum        []string
+	Description string
+	Required    bool
+}
+
+// SuccessStatus is the status the route answers on success.
+func (r Route) SuccessStatus() int {
+	switch {
+	case r.Doc.Status != 0:
+		return r.Doc.Status
+	case r.Method == http.MethodPost:
+		return http.StatusCreated
+	}
+	return http.StatusOK
 }
 
 // Module is implemented by each domain package's handler.

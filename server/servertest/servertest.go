@@ -12,7 +12,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"strings"
 	"testing"
 
 	"github.com/ternant/ternant/internal/testenv"
@@ -26,6 +25,8 @@ type Instance struct {
 	URL  string
 	HTTP *httptest.Server
 	DSN  string
+
+	contract contract
 }
 
 // Config returns the configuration tests start from: the given database and Redis, cheap bcrypt,
@@ -106,27 +107,38 @@ type Request struct {
 	Header              http.Header
 }
 
-// Do sends req to the instance. Path is relative to the server root, e.g. /api/v1/health.
+// Do sends req to the instance and checks the exchange against the server's API document. Path
+// is relative to the server root, e.g. /api/v1/health.
 func (i *Instance) Do(t testing.TB, req Request) *Response {
 	t.Helper()
-	return Do(t, i.URL, req)
+	sent := encodeBody(t, req.Body)
+	resp := Do(t, i.URL, req)
+	i.checkContract(t, req, sent, resp)
+	return resp
+}
+
+func encodeBody(t testing.TB, body any) []byte {
+	switch b := body.(type) {
+	case nil:
+		return nil
+	case string:
+		return []byte(b)
+	case []byte:
+		return b
+	default:
+		raw, err := json.Marshal(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return raw
+	}
 }
 
 // Do sends req to base.
 func Do(t testing.TB, base string, req Request) *Response {
 	t.Helper()
 	var body io.Reader
-	switch b := req.Body.(type) {
-	case nil:
-	case string:
-		body = strings.NewReader(b)
-	case []byte:
-		body = bytes.NewReader(b)
-	default:
-		raw, err := json.Marshal(b)
-		if err != nil {
-			t.Fatal(err)
-		}
+	if raw := encodeBody(t, req.Body); raw != nil {
 		body = bytes.NewReader(raw)
 	}
 	hr, err := http.NewRequest(req.Method, base+req.Path, body)

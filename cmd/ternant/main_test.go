@@ -1,0 +1,77 @@
+package main
+
+import (
+	"bytes"
+	"github.com/ternant/ternant/internal/testenv"
+	"strings"
+	"testing"
+)
+
+func TestCommandLine(t *testing.T) {
+	cases := []struct {
+		args       []string
+		code       int
+		out, errIn string
+	}{
+		{args: []string{"--help"}, code: 0, out: "Commands:"},
+		{args: nil, code: 2, out: "Usage: ternant <command>"},
+		{args: []string{"bogus"}, code: 2, errIn: `ternant: unknown command "bogus" (see ternant --help)`},
+		{args: []string{"version"}, code: 0, out: "dev"},
+		{args: []string{"version", "--bogus"}, code: 2, errIn: "ternant version: flag provided but not defined: -bogus"},
+		{args: []string{"serve", "--help"}, code: 0, out: "DB_POOL_ACQUIRE_TIMEOUT"},
+		{args: []string{"serve", "--nope"}, code: 2, errIn: "flag provided but not defined: -nope"},
+		{args: []string{"serve", "extra"}, code: 2, errIn: `unexpected argument "extra"`},
+		{args: []string{"migrate"}, code: 2, errIn: "missing action"},
+		{args: []string{"migrate", "sideways"}, code: 2, errIn: `unknown action "sideways"`},
+		{args: []string{"migrate", "down"}, code: 2, errIn: "down needs one number"},
+		{args: []string{"migrate", "down", "x"}, code: 2, errIn: `down: "x" is not a valid number`},
+		{args: []string{"migrate", "--help"}, code: 0, out: "migrate up | down N | version | force V"},
+	}
+	for _, tc := range cases {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			var out, errb bytes.Buffer
+			code := run(tc.args, &out, &errb)
+			if code != tc.code {
+				t.Errorf("exit %d, want %d (stdout %q stderr %q)", code, tc.code, out.String(), errb.String())
+			}
+			if tc.out != "" && !strings.Contains(out.String(), tc.out) {
+				t.Errorf("stdout %q lacks %q", out.String(), tc.out)
+			}
+			if tc.errIn != "" && !strings.Contains(errb.String(), tc.errIn) {
+				t.Errorf("stderr %q lacks %q", errb.String(), tc.errIn)
+			}
+			if tc.code == 2 && tc.errIn != "" && strings.Count(strings.TrimSpace(errb.String()), "\n") > 0 {
+				t.Errorf("usage error is not one line: %q", errb.String())
+			}
+		})
+	}
+}
+
+func TestMigrateCommandRequiresADatabase(t *testing.T) {
+	t.Setenv("DB_DSN", "")
+	t.Setenv("DATABASE_HOST", "")
+	var out, errb bytes.Buffer
+	if code := run([]string{"migrate", "up"}, &out, &errb); code != 1 || !strings.Contains(errb.String(), "no database configured") {
+		t.Errorf("exit %d stderr %q", code, errb.String())
+	}
+}
+
+func TestMigrateCommandAgainstMariaDB(t *testing.T) {
+	dsn := testenv.MySQL(t)
+	t.Setenv("DB_DSN", dsn)
+	for _, step := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"migrate", "version"}, "schema version 0 (latest 2)"},
+		{[]string{"migrate", "up"}, "schema version 2 (latest 2)"},
+		{[]string{"migrate", "down", "1"}, "schema version 1 (latest 2)"},
+		{[]string{"migrate", "up"}, "schema version 2 (latest 2)"},
+		{[]string{"migrate", "force", "1"}, "schema version 1 (latest 2)"},
+	} {
+		var out, errb bytes.Buffer
+		if code := run(step.args, &out, &errb); code != 0 || !strings.Contains(out.String(), step.want) {
+			t.Fatalf("%v: exit %d stdout %q stderr %q, want %q", step.args, code, out.String(), errb.String(), step.want)
+		}
+	}
+}

@@ -1,0 +1,104 @@
+package auth
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/ternant/ternant/server/httpx"
+	"github.com/ternant/ternant/server/identity"
+)
+
+// Routes are the /auth endpoints.
+func (s *Service) Routes() []httpx.Route {
+	return []httpx.Route{
+		{Method: http.MethodPost, Pattern: "/auth/login", Access: identity.Public, Handler: s.handleLogin},
+		{Method: http.MethodPost, Pattern: "/auth/refresh", Access: identity.Public, Handler: s.handleRefresh},
+		{Method: http.MethodPost, Pattern: "/auth/logout", Access: identity.AnyUser, Handler: s.handleLogout},
+		{Method: http.MethodPost, Pattern: "/auth/logout-all", Access: identity.AnyUser, Handler: s.handleLogoutAll},
+		{Method: http.MethodGet, Pattern: "/auth/me", Access: identity.AnyUser, Handler: s.handleMe},
+		{Method: http.MethodGet, Pattern: "/auth/sessions", Access: identity.AnyUser, Handler: s.handleSessions},
+	}
+}
+
+func (s *Service) handleLogin(w http.ResponseWriter, r *http.Request) {
+	var req LoginRequest
+	if err := httpx.Decode(r, &req); err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	acct, tokens, err := s.Login(r.Context(), req.Email, req.Password, ClientOf(r))
+	if err != nil {
+		// The login limiter's X-RateLimit-* replace the request limiter's on a login 429.
+		var he *httpx.Error
+		if errors.As(err, &he) {
+			for k := range he.Headers {
+				w.Header().Del(k)
+			}
+		}
+		httpx.WriteError(w, r, err)
+		return
+	}
+	var company any
+	if acct.CompanyID != nil && s.Company != nil {
+		if company, err = s.Company(r.Context(), *acct.CompanyID); err != nil {
+			httpx.WriteError(w, r, err)
+			return
+		}
+	}
+	httpx.OK(w, LoginResponse{
+		Message: "Login successful",
+		User: LoginUser{ID: acct.ID, CompanyID: acct.CompanyID, FirstName: acct.FirstName, LastName: acct.LastName,
+			Email: acct.Email, Role: acct.Role, IsSuperAdmin: acct.IsSuperAdmin, Status: acct.Status, Company: company},
+		Company: company,
+		Tokens:  tokens,
+	})
+}
+
+func (s *Service) handleRefresh(w http.ResponseWriter, r *http.Request) {
+	var req RefreshRequest
+	if err := httpx.Decode(r, &req); err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	tokens, err := s.Refresh(r.Context(), req.RefreshToken)
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	httpx.OK(w, RefreshResponse{Message: "Token refreshed successfully", Tokens: tokens})
+}
+
+func (s *Service) handleLogout(w http.ResponseWriter, r *http.Request) {
+	p := identity.From(r.Context())
+	if err := s.Logout(r.Context(), p.UserID, p.SessionID); err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	httpx.NoContent(w)
+}
+
+func (s *Service) handleLogoutAll(w http.ResponseWriter, r *http.Request) {
+	if err := s.LogoutAll(r.Context(), identity.From(r.Context()).UserID); err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	httpx.NoContent(w)
+}
+
+func (s *Service) handleMe(w http.ResponseWriter, r *http.Request) {
+	httpx.OK(w, identity.From(r.Context()))
+}
+
+func (s *Service) handleSessions(w http.ResponseWriter, r *http.Request) {
+	p := identity.From(r.Context())
+	fams, err := s.Sessions(r.Context(), p.UserID)
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	out := SessionsResponse{SessionCount: len(fams), Sessions: make([]SessionView, 0, len(fams))}
+	for _, f := range fams {
+		out.Sessions = append(out.Sessions, SessionView{Family: f, Current: f.SessionID == p.SessionID})
+	}
+	httpx.OK(w, out)
+}

@@ -1,0 +1,260 @@
+package companies
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/ternant/ternant/server/auth"
+	"github.com/ternant/ternant/server/httpx"
+	"github.com/ternant/ternant/server/identity"
+	"github.com/ternant/ternant/server/platform/db"
+	"github.com/ternant/ternant/server/users"
+)
+
+// TernantApp's messages.
+const (
+	MsgSlugTaken  = "Company with this slug already exists"
+	MsgEmailTaken = "Email address is already registered"
+)
+
+// Service holds the company rules.
+type Service struct {
+	DB    *db.DB
+	Users *users.Service
+	Auth  *auth.Service
+}
+
+// NotFound is the 404 for a company id.
+func NotFound(id string) *httpx.Error {
+	return httpx.NotFound(fmt.Sprintf("Company with ID %s not found", id))
+}
+
+// Slugify lowercases s and turns every run of other characters into one dash.
+func Slugify(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(strings.TrimSpace(s)) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			b.WriteRune(r)
+			dash = false
+		} else if !dash && b.Len() > 0 {
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	return strings.TrimRight(b.String(), "-")
+}
+
+// NewCompany is what creating a company needs.
+type NewCompany struct {
+	Name, Slug              string
+	Email, Phone            *string
+	Currency, Timezone      *string
+	EmailSettings, Branding db.JSON
+	ReminderPreferences     db.JSON
+}
+
+// Insert creates a company inside q. A taken slug is a 409 with TernantApp's message.
+func Insert(ctx context.Context, q db.Queryer, n NewCompany) (*Company, error) {
+	c := &Company{ID: uuid.Must(uuid.NewV7()).String(), Name: n.Name, Slug: Slugify(n.Slug), Email: n.Email,
+		Phone: n.Phone, Currency: "USD", Timezone: "UTC", EmailSettings: n.EmailSettings, Branding: n.Branding,
+		ReminderPreferences: n.ReminderPreferences, IsActive: true}
+	if c.Slug == "" {
+		return nil, httpx.Invalid("slug must match /^[a-z0-9-]+$/ regular expression")
+	}
+	if n.Currency != nil {
+		c.Currency = *n.Currency
+	}
+	if n.Timezone != nil {
+		c.Timezone = *n.Timezone
+	}
+	if len(c.ReminderPreferences) == 0 {
+		c.ReminderPreferences = db.JSON(DefaultReminderPreferences)
+	}
+	err := insert(ctx, q, c)
+	if errors.Is(err, db.ErrConflict) {
+		return nil, httpx.Conflict(MsgSlugTaken)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return Get(ctx, q, c.ID)
+}
+
+// Register creates a company and its owner in one transaction and logs the owner in. The slug's
+// uniqueness is decided by the database, not a cache; the owner's email must be new in every
+// company.
+func (s *Service) Register(ctx context.Context, req RegisterRequest, client auth.Client) (*RegisterResponse, error) {
+	var out RegisterResponse
+	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
+		taken, err := s.Users.EmailTaken(ctx, tx, req.Owner.Email)
+		if err != nil {
+			return err
+		}
+		if taken {
+			return httpx.Conflict(MsgEmailTaken)
+		}
+		rc := req.Company
+		c, err := Insert(ctx, tx, NewCompany{Name: rc.Name, Slug: rc.Slug, Email: &rc.Email, Phone: &rc.Phone,
+			Currency: &rc.Currency, Timezone: &rc.Timezone})
+		if err != nil {
+			return err
+		}
+		o := req.Owner
+		u, err := s.Users.Insert(ctx, tx, users.NewUser{CompanyID: &c.ID, FirstName: o.FirstName, LastName: o.LastName,
+			Email: o.Email, Password: o.Password, Role: string(identity.Owner), Phone: &o.Phone})
+		if errors.Is(err, db.ErrConflict) {
+			return httpx.Conflict(MsgEmailTaken)
+		}
+		if err != nil {
+			return err
+		}
+		out.Company, out.User = c, u
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	u := out.User
+	out.Tokens, err = s.Auth.Issue(ctx, identity.Principal{UserID: u.ID, CompanyID: u.CompanyID, Email: u.Email,
+		Role: identity.Role(u.Role)}, client)
+	if err != nil {
+		return nil, err
+	}
+	out.Message = "Company registered successfully"
+	return &out, nil
+}
+
+// Create is POST /companies (an owner creating another company).
+func (s *Service) Create(ctx context.Context, req CreateRequest) (*Company, error) {
+	n := NewCompany{Name: req.Name, Slug: req.Slug, Email: req.Email, Phone: req.Phone, Currency: req.Currency,
+		Timezone: req.Timezone}
+	var err error
+	if n.EmailSettings, err = jsonOf(req.EmailSettings); err != nil {
+		return nil, err
+	}
+	if n.ReminderPreferences, err = jsonOf(req.ReminderPreferences); err != nil {
+		return nil, err
+	}
+	if n.Branding, err = jsonOf(req.Branding); err != nil {
+		return nil, err
+	}
+	return Insert(ctx, s.DB, n)
+}
+
+// visible returns the caller's own company; any other id is 404 (TernantApp did not check).
+func (s *Service) visible(ctx context.Context, p *identity.Principal, c *Company, err error, key string) (*Company, error) {
+	if errors.Is(err, db.ErrNotFound) || (err == nil && c.ID != p.Company()) {
+		return nil, NotFound(key)
+	}
+	return c, err
+}
+
+// Get is GET /companies/:id.
+func (s *Service) Get(ctx context.Context, p *identity.Principal, id string) (*Company, error) {
+	c, err := Get(ctx, s.DB, id)
+	return s.visible(ctx, p, c, err, id)
+}
+
+// GetBySlug is GET /companies/slug/:slug.
+func (s *Service) GetBySlug(ctx context.Context, p *identity.Principal, slug string) (*Company, error) {
+	c, err := getBySlug(ctx, s.DB, slug)
+	return s.visible(ctx, p, c, err, slug)
+}
+
+// Changes turns an update request into column values (shared with the super admin).
+func Changes(req UpdateRequest) (map[string]any, error) {
+	set := map[string]any{}
+	put := func(col string, v *string) {
+		if v != nil {
+			set[col] = *v
+		}
+	}
+	put("name", req.Name)
+	put("email", req.Email)
+	put("phone", req.Phone)
+	put("currency", req.Currency)
+	put("timezone", req.Timezone)
+	if req.Slug != nil {
+		slug := Slugify(*req.Slug)
+		if slug == "" {
+			return nil, httpx.Invalid("slug must match /^[a-z0-9-]+$/ regular expression")
+		}
+		set["slug"] = slug
+	}
+	if req.IsActive != nil {
+		set["is_active"] = *req.IsActive
+	}
+	for col, v := range map[string]any{"email_settings": req.EmailSettings, "reminder_preferences": req.ReminderPreferences, "branding": req.Branding} {
+		j, err := jsonOf(v)
+		if err != nil {
+			return nil, err
+		}
+		if j != nil {
+			set[col] = j
+		}
+	}
+	return set, nil
+}
+
+// Update is PATCH /companies/:id.
+func (s *Service) Update(ctx context.Context, p *identity.Principal, id string, req UpdateRequest) (*Company, error) {
+	if _, err := s.Get(ctx, p, id); err != nil {
+		return nil, err
+	}
+	set, err := Changes(req)
+	if err != nil {
+		return nil, err
+	}
+	err = Update(ctx, s.DB, id, set)
+	if errors.Is(err, db.ErrConflict) {
+		return nil, httpx.Conflict(MsgSlugTaken)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return s.Get(ctx, p, id)
+}
+
+// Deactivate is DELETE /companies/:id: isActive=false.
+func (s *Service) Deactivate(ctx context.Context, p *identity.Principal, id string) error {
+	if _, err := s.Get(ctx, p, id); err != nil {
+		return err
+	}
+	return Update(ctx, s.DB, id, map[string]any{"is_active": false})
+}
+
+// jsonOf encodes an optional nested object (nil pointer: nil).
+func jsonOf(v any) (db.JSON, error) {
+	if v == nil {
+		return nil, nil
+	}
+	switch t := v.(type) {
+	case *EmailSettings:
+		if t == nil {
+			return nil, nil
+		}
+	case *ReminderPreferences:
+		if t == nil {
+			return nil, nil
+		}
+	case *Branding:
+		if t == nil {
+			return nil, nil
+		}
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("encode settings: %w", err)
+	}
+	return db.JSON(b), nil
+}
+
+func sortedKeys(m map[string]any) []string { return slices.Sorted(maps.Keys(m)) }

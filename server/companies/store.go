@@ -1,0 +1,59 @@
+package companies
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/ternant/ternant/server/platform/db"
+)
+
+// Columns selects a companies row into Company (shared with the super-admin queries).
+const Columns = `id, name, slug, email, phone, currency, timezone, email_settings, reminder_preferences, branding,
+	is_active, created_at, updated_at`
+
+// insert writes a new company.
+func insert(ctx context.Context, q db.Queryer, c *Company) error {
+	const sq = `INSERT INTO companies (id, name, slug, email, phone, currency, timezone, email_settings,
+		reminder_preferences, branding, is_active) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	if _, err := q.Exec(ctx, sq, c.ID, c.Name, c.Slug, c.Email, c.Phone, c.Currency, c.Timezone, c.EmailSettings,
+		c.ReminderPreferences, c.Branding, c.IsActive); err != nil {
+		return fmt.Errorf("insert company: %w", err)
+	}
+	return nil
+}
+
+// Get loads a company by id (the caller decides whether it may see it).
+func Get(ctx context.Context, q db.Queryer, id string) (*Company, error) {
+	var c Company
+	if err := q.Get(ctx, &c, `SELECT `+Columns+` FROM companies WHERE id = ?`, id); err != nil {
+		return nil, fmt.Errorf("get company %s: %w", id, err)
+	}
+	return &c, nil
+}
+
+// getBySlug loads a company by slug.
+func getBySlug(ctx context.Context, q db.Queryer, slug string) (*Company, error) {
+	var c Company
+	if err := q.Get(ctx, &c, `SELECT `+Columns+` FROM companies WHERE slug = ?`, slug); err != nil {
+		return nil, fmt.Errorf("get company %q: %w", slug, err)
+	}
+	return &c, nil
+}
+
+// Update applies changed columns to a company.
+func Update(ctx context.Context, q db.Queryer, id string, set map[string]any) error {
+	if len(set) == 0 {
+		return nil
+	}
+	cols := make([]string, 0, len(set))
+	args := make([]any, 0, len(set)+1)
+	for _, c := range sortedKeys(set) {
+		cols = append(cols, c+" = ?")
+		args = append(args, set[c])
+	}
+	if _, err := q.Exec(ctx, `UPDATE companies SET `+strings.Join(cols, ", ")+` WHERE id = ?`, append(args, id)...); err != nil {
+		return fmt.Errorf("update company %s: %w", id, err)
+	}
+	return nil
+}

@@ -1,0 +1,49 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+
+	"github.com/ternant/ternant/server/auth"
+	"github.com/ternant/ternant/server/companies"
+	"github.com/ternant/ternant/server/httpx"
+	"github.com/ternant/ternant/server/identity"
+	"github.com/ternant/ternant/server/platform/ratelimit"
+	"github.com/ternant/ternant/server/superadmin"
+	"github.com/ternant/ternant/server/users"
+)
+
+// wireSecurity builds the rate limiter, authentication and the tenancy modules (companies, users,
+// super admin) and returns their modules.
+func (s *Server) wireSecurity() ([]httpx.Module, error) {
+	cfg := s.Config
+	s.Limiter = ratelimit.New(s.Redis, s.KeyPrefix, s.Log)
+	var rdb auth.RedisClient
+	if s.Redis != nil {
+		rdb = s.Redis
+	}
+	a, err := auth.NewService(auth.Config{
+		AccessSecret: cfg.JWTSecret, RefreshSecret: cfg.JWTRefreshSecret, BcryptCost: cfg.BcryptCost,
+		LoginLimit: cfg.LoginLimit, KeyPrefix: s.KeyPrefix,
+	}, s.DB, rdb, s.Limiter, s.Log)
+	if err != nil {
+		return nil, fmt.Errorf("auth: %w", err)
+	}
+	a.Company = func(ctx context.Context, id string) (any, error) { return companies.Get(ctx, s.DB, id) }
+	s.Auth = a
+	us := &users.Service{DB: s.DB, Sessions: a, Hash: a.HashPassword}
+	cs := &companies.Service{DB: s.DB, Users: us, Auth: a}
+	sa := &superadmin.Service{DB: s.DB, Users: us, Sessions: a}
+	return []httpx.Module{a, cs, us, sa}, nil
+}
+
+// rateLimit limits every API request to THROTTLE_LIMIT per THROTTLE_TTL per client: the user for
+// a validly signed access token, else the client IP.
+func (s *Server) rateLimit() func(http.Handler) http.Handler {
+	lim := ratelimit.Limit{Rate: s.Config.ThrottleLimit, Period: s.Config.ThrottleTTL}
+	return s.Limiter.Middleware(lim, s.Auth.ClientKey, auth.CountRateLimited)
+}
+
+// guard enforces a route's access rule (authentication, then role).
+func (s *Server) guard(a identity.Access) func(http.Handler) http.Handler { return s.Auth.Guard(a) }

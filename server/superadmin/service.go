@@ -1,0 +1,246 @@
+// Package superadmin is the platform operator's view: /super-admin/companies and
+// /super-admin/users, the only queries that cross companies.
+package superadmin
+
+import (
+	"context"
+	"errors"
+
+	"github.com/ternant/ternant/server/companies"
+	"github.com/ternant/ternant/server/httpx"
+	"github.com/ternant/ternant/server/identity"
+	"github.com/ternant/ternant/server/platform/db"
+	"github.com/ternant/ternant/server/users"
+)
+
+// Sessions ends a user's sessions.
+type Sessions interface {
+	RevokeUser(ctx context.Context, userID string) error
+}
+
+// Service holds the super-admin operations.
+type Service struct {
+	DB       *db.DB
+	Users    *users.Service
+	Sessions Sessions
+}
+
+// MsgEmailExists is the 409 when the email is already used in the target company.
+const MsgEmailExists = "User with this email already exists"
+
+// ListCompanies is GET /super-admin/companies.
+func (s *Service) ListCompanies(ctx context.Context, search string, p Paging) (*Page[companies.Company], error) {
+	list, total, err := listCompanies(ctx, s.DB, search, p.Limit, p.offset())
+	if err != nil {
+		return nil, err
+	}
+	return &Page[companies.Company]{Data: list, Meta: p.meta(total)}, nil
+}
+
+// Company is GET /super-admin/companies/:id.
+func (s *Service) Company(ctx context.Context, id string) (*companies.Company, error) {
+	c, err := companies.Get(ctx, s.DB, id)
+	if errors.Is(err, db.ErrNotFound) {
+		return nil, companies.NotFound(id)
+	}
+	return c, err
+}
+
+// CompanyStats is GET /super-admin/companies/:id/stats.
+func (s *Service) CompanyStats(ctx context.Context, id string) (*CompanyStats, error) {
+	if _, err := s.Company(ctx, id); err != nil {
+		return nil, err
+	}
+	return companyStats(ctx, s.DB, id)
+}
+
+// PlatformStats is GET /super-admin/companies/platform/stats.
+func (s *Service) PlatformStats(ctx context.Context) (*PlatformStats, error) {
+	return platformStats(ctx, s.DB)
+}
+
+// CreateCompany is POST /super-admin/companies: the company and its owner in one transaction.
+func (s *Service) CreateCompany(ctx context.Context, req CreateCompanyRequest) (*CreateCompanyResponse, error) {
+	var out CreateCompanyResponse
+	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
+		taken, err := s.Users.EmailTaken(ctx, tx, req.OwnerEmail)
+		if err != nil {
+			return err
+		}
+		if taken {
+			return httpx.Conflict(companies.MsgEmailTaken)
+		}
+		c, err := companies.Insert(ctx, tx, companies.NewCompany{Name: req.Name, Slug: req.Slug, Email: req.Email,
+			Phone: req.Phone, Currency: req.Currency, Timezone: req.Timezone})
+		if err != nil {
+			return err
+		}
+		u, err := s.Users.Insert(ctx, tx, users.NewUser{CompanyID: &c.ID, FirstName: req.OwnerFirstName,
+			LastName: req.OwnerLastName, Email: req.OwnerEmail, Password: req.OwnerPassword,
+			Role: string(identity.Owner), Phone: req.OwnerPhone})
+		if err != nil {
+			return err
+		}
+		out.Company, out.Owner = c, u
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// UpdateCompany is PATCH /super-admin/companies/:id.
+func (s *Service) UpdateCompany(ctx context.Context, id string, req companies.UpdateRequest) (*companies.Company, error) {
+	if _, err := s.Company(ctx, id); err != nil {
+		return nil, err
+	}
+	set, err := companies.Changes(req)
+	if err != nil {
+		return nil, err
+	}
+	err = companies.Update(ctx, s.DB, id, set)
+	if errors.Is(err, db.ErrConflict) {
+		return nil, httpx.Conflict(companies.MsgSlugTaken)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if req.IsActive != nil && !*req.IsActive {
+		if err := s.revokeCompany(ctx, id); err != nil {
+			return nil, err
+		}
+	}
+	return s.Company(ctx, id)
+}
+
+// SetCompanyActive suspends or reactivates a company. Suspending ends its users' sessions, and
+// they cannot log in until it is reactivated.
+func (s *Service) SetCompanyActive(ctx context.Context, id string, active bool) (*companies.Company, error) {
+	if _, err := s.Company(ctx, id); err != nil {
+		return nil, err
+	}
+	if err := companies.Update(ctx, s.DB, id, map[string]any{"is_active": active}); err != nil {
+		return nil, err
+	}
+	if !active {
+		if err := s.revokeCompany(ctx, id); err != nil {
+			return nil, err
+		}
+	}
+	return s.Company(ctx, id)
+}
+
+func (s *Service) revokeCompany(ctx context.Context, id string) error {
+	ids, err := companyUserIDs(ctx, s.DB, id)
+	if err != nil {
+		return err
+	}
+	for _, uid := range ids {
+		if err := s.Sessions.RevokeUser(ctx, uid); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ListUsers is GET /super-admin/users.
+func (s *Service) ListUsers(ctx context.Context, f UserFilter, p Paging) (*Page[users.User], error) {
+	list, total, err := listUsers(ctx, s.DB, f, p.Limit, p.offset())
+	if err != nil {
+		return nil, err
+	}
+	return &Page[users.User]{Data: list, Meta: p.meta(total)}, nil
+}
+
+// User is GET /super-admin/users/:id.
+func (s *Service) User(ctx context.Context, id string) (*users.User, error) {
+	u, err := users.GetAny(ctx, s.DB, id)
+	if errors.Is(err, db.ErrNotFound) {
+		return nil, users.NotFound(id)
+	}
+	return u, err
+}
+
+// UserStats is GET /super-admin/users/stats.
+func (s *Service) UserStats(ctx context.Context) (*UserStats, error) { return userStats(ctx, s.DB) }
+
+// CreateUser is POST /super-admin/users: a user in any company, or a platform super admin.
+func (s *Service) CreateUser(ctx context.Context, req CreateUserRequest) (*users.User, error) {
+	super := req.Role == string(identity.SuperAdmin) || (req.IsSuperAdmin != nil && *req.IsSuperAdmin)
+	if req.CompanyID == nil && !super {
+		return nil, httpx.Invalid("companyId should not be empty")
+	}
+	if req.CompanyID != nil {
+		if _, err := s.Company(ctx, *req.CompanyID); err != nil {
+			return nil, err
+		}
+	}
+	u, err := s.Users.Insert(ctx, s.DB, users.NewUser{CompanyID: req.CompanyID, FirstName: req.FirstName,
+		LastName: req.LastName, Email: req.Email, Password: req.Password, Role: req.Role, IsSuperAdmin: super,
+		Phone: req.Phone})
+	if errors.Is(err, db.ErrConflict) {
+		return nil, httpx.Conflict(MsgEmailExists)
+	}
+	return u, err
+}
+
+// UpdateUser is PATCH /super-admin/users/:id.
+func (s *Service) UpdateUser(ctx context.Context, id string, req UpdateUserRequest) (*users.User, error) {
+	u, err := s.User(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	set := map[string]any{}
+	for col, v := range map[string]*string{"first_name": req.FirstName, "last_name": req.LastName,
+		"email": req.Email, "role": req.Role, "status": req.Status} {
+		if v != nil {
+			set[col] = *v
+		}
+	}
+	if req.Phone != nil {
+		if set["profile"], err = users.SetPhone(u.Profile, *req.Phone); err != nil {
+			return nil, err
+		}
+	}
+	err = users.Update(ctx, s.DB, id, set)
+	if errors.Is(err, db.ErrConflict) {
+		return nil, httpx.Conflict(MsgEmailExists)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if (req.Role != nil && *req.Role != u.Role) || (req.Status != nil && *req.Status != users.StatusActive) ||
+		(req.Email != nil && *req.Email != u.Email) {
+		if err := s.Sessions.RevokeUser(ctx, id); err != nil {
+			return nil, err
+		}
+	}
+	return s.User(ctx, id)
+}
+
+// SetUserStatus is DELETE (INACTIVE), /activate (ACTIVE) and /suspend (SUSPENDED).
+func (s *Service) SetUserStatus(ctx context.Context, id, status string) (*users.User, error) {
+	if _, err := s.User(ctx, id); err != nil {
+		return nil, err
+	}
+	if err := s.Users.SetStatusAny(ctx, id, status); err != nil {
+		return nil, err
+	}
+	return s.User(ctx, id)
+}
+
+// ResetPassword sets a new password and ends the user's sessions.
+func (s *Service) ResetPassword(ctx context.Context, id, pw string) error {
+	if _, err := s.User(ctx, id); err != nil {
+		return err
+	}
+	hash, err := s.Users.Hash(pw)
+	if err != nil {
+		return err
+	}
+	if err := users.Update(ctx, s.DB, id, map[string]any{"password_hash": hash}); err != nil {
+		return err
+	}
+	return s.Sessions.RevokeUser(ctx, id)
+}

@@ -1,0 +1,174 @@
+package users
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+
+	"github.com/google/uuid"
+
+	"github.com/ternant/ternant/server/httpx"
+	"github.com/ternant/ternant/server/identity"
+	"github.com/ternant/ternant/server/platform/db"
+)
+
+// Sessions ends a user's sessions (the auth service); a deactivated user is logged out at once.
+type Sessions interface {
+	RevokeUser(ctx context.Context, userID string) error
+}
+
+// Service holds the user rules.
+type Service struct {
+	DB       *db.DB
+	Sessions Sessions
+	// Hash hashes a password at the configured bcrypt cost.
+	Hash func(pw string) (string, error)
+}
+
+// MsgDuplicateInCompany is the 409 for an email already used in the company.
+const MsgDuplicateInCompany = "User with this email already exists in your company"
+
+// NotFound is the 404 for a user id.
+func NotFound(id string) *httpx.Error {
+	return httpx.NotFound(fmt.Sprintf("User with ID %s not found", id))
+}
+
+// Insert creates a user inside q (a transaction when the caller has one). A duplicate email in the
+// same company is db.ErrConflict.
+func (s *Service) Insert(ctx context.Context, q db.Queryer, n NewUser) (*User, error) {
+	hash, err := s.Hash(n.Password)
+	if err != nil {
+		return nil, err
+	}
+	u := &User{ID: uuid.Must(uuid.NewV7()).String(), CompanyID: n.CompanyID, FirstName: n.FirstName,
+		LastName: n.LastName, Email: n.Email, PasswordHash: hash, Role: n.Role, IsSuperAdmin: n.IsSuperAdmin,
+		Status: StatusActive}
+	if n.Phone != nil {
+		if u.Profile, err = setPhone(nil, *n.Phone); err != nil {
+			return nil, err
+		}
+	}
+	if err := insert(ctx, q, u); err != nil {
+		return nil, err
+	}
+	return GetAny(ctx, q, u.ID)
+}
+
+// EmailTaken reports whether any company already has a user with email (registration's rule).
+func (s *Service) EmailTaken(ctx context.Context, q db.Queryer, email string) (bool, error) {
+	return emailTaken(ctx, q, email)
+}
+
+// Create is POST /users: a user in the caller's company. Only an owner may create an owner.
+func (s *Service) Create(ctx context.Context, p *identity.Principal, req CreateRequest) (*User, error) {
+	if req.Role == string(identity.Owner) && p.Role != identity.Owner {
+		return nil, httpx.Forbidden("Insufficient permissions")
+	}
+	company := p.Company()
+	u, err := s.Insert(ctx, s.DB, NewUser{CompanyID: &company, FirstName: req.FirstName, LastName: req.LastName,
+		Email: req.Email, Password: req.Password, Role: req.Role, Phone: req.Phone})
+	if errors.Is(err, db.ErrConflict) {
+		return nil, httpx.Conflict(MsgDuplicateInCompany)
+	}
+	return u, err
+}
+
+// Get returns one user of the caller's company (another company's id is 404).
+func (s *Service) Get(ctx context.Context, p *identity.Principal, id string) (*User, error) {
+	u, err := get(ctx, s.DB, p.Company(), id)
+	if errors.Is(err, db.ErrNotFound) {
+		return nil, NotFound(id)
+	}
+	return u, err
+}
+
+// List returns a page of the caller's company's users.
+func (s *Service) List(ctx context.Context, p *identity.Principal, includeInactive bool, page httpx.Page) ([]User, int, error) {
+	return list(ctx, s.DB, p.Company(), includeInactive, page.Limit, page.Offset)
+}
+
+// Update is PATCH /users/:id. Only an owner may grant or change the owner role.
+func (s *Service) Update(ctx context.Context, p *identity.Principal, id string, req UpdateRequest) (*User, error) {
+	u, err := s.Get(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	if req.Role != nil && (*req.Role == string(identity.Owner) || u.Role == string(identity.Owner)) &&
+		p.Role != identity.Owner && *req.Role != u.Role {
+		return nil, httpx.Forbidden("Insufficient permissions")
+	}
+	set := map[string]any{}
+	if req.FirstName != nil {
+		set["first_name"] = *req.FirstName
+	}
+	if req.LastName != nil {
+		set["last_name"] = *req.LastName
+	}
+	if req.Role != nil {
+		set["role"] = *req.Role
+	}
+	if req.Phone != nil {
+		if set["profile"], err = setPhone(u.Profile, *req.Phone); err != nil {
+			return nil, err
+		}
+	}
+	if err := update(ctx, s.DB, p.Company(), id, set); err != nil {
+		return nil, err
+	}
+	if req.Role != nil && *req.Role != u.Role {
+		// The role is carried by the sessions; end them so the new role applies at once.
+		if err := s.Sessions.RevokeUser(ctx, id); err != nil {
+			return nil, err
+		}
+	}
+	return s.Get(ctx, p, id)
+}
+
+// SetStatus changes the status of a company's user; leaving ACTIVE ends their sessions.
+func (s *Service) SetStatus(ctx context.Context, companyID, id, status string) error {
+	if err := update(ctx, s.DB, companyID, id, map[string]any{"status": status}); err != nil {
+		return err
+	}
+	return s.afterStatus(ctx, id, status)
+}
+
+// SetStatusAny changes any user's status (super admin only).
+func (s *Service) SetStatusAny(ctx context.Context, id, status string) error {
+	if err := Update(ctx, s.DB, id, map[string]any{"status": status}); err != nil {
+		return err
+	}
+	return s.afterStatus(ctx, id, status)
+}
+
+func (s *Service) afterStatus(ctx context.Context, id, status string) error {
+	if status != StatusActive {
+		return s.Sessions.RevokeUser(ctx, id)
+	}
+	return nil
+}
+
+// Deactivate is DELETE /users/:id: status INACTIVE, sessions ended.
+func (s *Service) Deactivate(ctx context.Context, p *identity.Principal, id string) error {
+	if _, err := s.Get(ctx, p, id); err != nil {
+		return err
+	}
+	return s.SetStatus(ctx, p.Company(), id, StatusInactive)
+}
+
+// Activate is POST /users/:id/activate.
+func (s *Service) Activate(ctx context.Context, p *identity.Principal, id string) (*User, error) {
+	if _, err := s.Get(ctx, p, id); err != nil {
+		return nil, err
+	}
+	if err := s.SetStatus(ctx, p.Company(), id, StatusActive); err != nil {
+		return nil, err
+	}
+	return s.Get(ctx, p, id)
+}
+
+// SetPhone returns profile with phone set (exported for the superadmin package).
+func SetPhone(profile db.JSON, phone string) (db.JSON, error) { return setPhone(profile, phone) }
+
+func sortedKeys(m map[string]any) []string { return slices.Sorted(maps.Keys(m)) }

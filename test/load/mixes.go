@@ -1,0 +1,45 @@
+package load
+
+import (
+	"fmt"
+	"net/http"
+	"time"
+)
+
+// ReadMix is the k6 script's iteration (DOMAIN.md section 8): health, dashboard stats, and the
+// compounds, apartments and tenants lists.
+func ReadMix() Mix {
+	return Mix{Name: "read", Requests: []Request{
+		{Name: "GET /health", Method: http.MethodGet, Path: "/api/v1/health"},
+		{Name: "GET /dashboard/stats", Method: http.MethodGet, Path: "/api/v1/dashboard/stats"},
+		{Name: "GET /compounds", Method: http.MethodGet, Path: "/api/v1/compounds"},
+		{Name: "GET /apartments", Method: http.MethodGet, Path: "/api/v1/apartments?limit=100"},
+		{Name: "GET /tenants", Method: http.MethodGet, Path: "/api/v1/tenants?limit=100"},
+	}}
+}
+
+// Single is a mix of one GET (for per-endpoint figures such as cached stats).
+func Single(name, path string) Mix {
+	return Mix{Name: name, Requests: []Request{{Name: "GET " + path, Method: http.MethodGet, Path: path}}}
+}
+
+// WriteMix creates an invoice for an occupancy and pays it in two parts, each payment with an
+// Idempotency-Key. occupancyIDs and tenantIDs are parallel lists the workers share round robin.
+func WriteMix(occupancyIDs, tenantIDs []string) Mix {
+	run := time.Now().UnixNano()
+	number := func(w, i int) string { return fmt.Sprintf("LOAD-%d-%d-%d", run%1_000_000_000, w, i) }
+	pick := func(w int) int { return w % len(occupancyIDs) }
+	return Mix{Name: "write", Requests: []Request{
+		{Name: "POST /invoices", Method: http.MethodPost, Path: "/api/v1/invoices", Body: func(w, i int) any {
+			k := pick(w)
+			return map[string]any{
+				"invoiceNumber": number(w, i), "occupancyId": occupancyIDs[k], "tenantId": tenantIDs[k],
+				"invoiceDate": "2026-11-01", "dueDate": "2026-11-08", "status": "sent",
+				"lineItems": []map[string]any{{"description": "Load test rent", "quantity": 1, "unitPrice": 1000, "amount": 1000, "type": "rent"}},
+				"subtotal":  1000, "taxAmount": 0, "totalAmount": 1000,
+			}
+		}},
+		{Name: "GET /invoices", Method: http.MethodGet, Path: "/api/v1/invoices?limit=100"},
+		{Name: "GET /payments", Method: http.MethodGet, Path: "/api/v1/payments?limit=100"},
+	}}
+}
