@@ -13,18 +13,18 @@ import (
 // Stats are the dashboard figures, in TernantApp's field order. Every value marshals as a JSON
 // number, as TernantApp sends them.
 type Stats struct {
-	TotalUnits              int64       `json:"totalUnits"`
-	OccupiedUnits           int64       `json:"occupiedUnits"`
-	VacantUnits             int64       `json:"vacantUnits"`
-	OccupancyRate           Hundredths  `json:"occupancyRate"`
-	ActiveTenants           int64       `json:"activeTenants"`
-	AverageRent             Decimal     `json:"averageRent"`
-	MonthlyRecurringRevenue Hundredths  `json:"monthlyRecurringRevenue"`
-	TotalRevenue            Hundredths  `json:"totalRevenue"`
-	OutstandingAmount       Hundredths  `json:"outstandingAmount"`
-	CollectionRate          Hundredths  `json:"collectionRate"`
-	OverdueInvoices         int64       `json:"overdueInvoices"`
-	OverdueAmount           Hundredths  `json:"overdueAmount"`
+	TotalUnits              int64      `json:"totalUnits"`
+	OccupiedUnits           int64      `json:"occupiedUnits"`
+	VacantUnits             int64      `json:"vacantUnits"`
+	OccupancyRate           Hundredths `json:"occupancyRate"`
+	ActiveTenants           int64      `json:"activeTenants"`
+	AverageRent             Decimal    `json:"averageRent"`
+	MonthlyRecurringRevenue Hundredths `json:"monthlyRecurringRevenue"`
+	TotalRevenue            Hundredths `json:"totalRevenue"`
+	OutstandingAmount       Hundredths `json:"outstandingAmount"`
+	CollectionRate          Hundredths `json:"collectionRate"`
+	OverdueInvoices         int64      `json:"overdueInvoices"`
+	OverdueAmount           Hundredths `json:"overdueAmount"`
 }
 
 // Decimal is a SQL decimal kept as its text and sent as a JSON number (averageRent is unrounded,
