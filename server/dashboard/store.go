@@ -2,7 +2,6 @@ package dashboard
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -74,7 +73,7 @@ func (r statsRow) stats() (Stats, error) {
 		VacantUnits:             r.TotalUnits - r.OccupiedUnits,
 		OccupancyRate:           percent(r.OccupiedUnits, r.TotalUnits),
 		ActiveTenants:           r.OccupiedUnits,
-		AverageRent:             json.Number(trimDecimal(r.RentAvg)),
+		AverageRent:             Decimal(trimDecimal(r.RentAvg)),
 		MonthlyRecurringRevenue: rentSum,
 		TotalRevenue:            revenue,
 		OutstandingAmount:       outstanding,
