@@ -21,6 +21,7 @@ const deliveryTimeout = 5 * time.Minute
 func (s *Server) wireBilling() []httpx.Module {
 	inv := invoices.NewService(s.DB)
 	pay := payments.NewService(s.DB, inv)
+	inv.Invalidate, pay.Invalidate = s.invalidateDashboard, s.invalidateDashboard
 	rem := &reminders.Service{DB: s.DB}
 	if sender := mail.New(s.Config.Mail); sender != nil {
 		d := &reminders.Deliverer{DB: s.DB, Mail: sender, Log: s.Log}
