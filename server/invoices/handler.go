@@ -16,7 +16,7 @@ type Handler struct{ Svc *Service }
 
 // Routes lists the invoice endpoints (any authenticated user, as in TernantApp).
 func (h *Handler) Routes() []httpx.Route {
-	a := identity.AnyUser
+	a := identity.CompanyUser
 	return []httpx.Route{
 		{Method: http.MethodPost, Pattern: "/invoices", Access: a, Handler: Call(http.StatusCreated, h.create)},
 		{Method: http.MethodPost, Pattern: "/invoices/generate-rent", Access: a, Handler: Call(http.StatusCreated, h.generateRent)},
@@ -25,8 +25,8 @@ func (h *Handler) Routes() []httpx.Route {
 		{Method: http.MethodGet, Pattern: "/invoices/stats", Access: a, Handler: CallNoBody(http.StatusOK, h.stats)},
 		{Method: http.MethodGet, Pattern: "/invoices/overdue", Access: a, Handler: h.overdue},
 		{Method: http.MethodGet, Pattern: "/invoices/due-soon", Access: a, Handler: h.dueSoon},
-		{Method: http.MethodGet, Pattern: "/invoices/tenant/{id}", Access: a, Handler: h.byTenant},
-		{Method: http.MethodGet, Pattern: "/invoices/occupancy/{id}", Access: a, Handler: h.byOccupancy},
+		{Method: http.MethodGet, Pattern: "/invoices/tenant/{tenantId}", Access: a, Handler: h.byTenant},
+		{Method: http.MethodGet, Pattern: "/invoices/occupancy/{occupancyId}", Access: a, Handler: h.byOccupancy},
 		{Method: http.MethodGet, Pattern: "/invoices/{id}", Access: a, Handler: CallNoBody(http.StatusOK, h.get)},
 		{Method: http.MethodPatch, Pattern: "/invoices/{id}", Access: a, Handler: Call(http.StatusOK, h.update)},
 		{Method: http.MethodPatch, Pattern: "/invoices/{id}/status", Access: a, Handler: Call(http.StatusOK, h.setStatus)},
@@ -112,11 +112,11 @@ func (h *Handler) dueSoon(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) byTenant(w http.ResponseWriter, r *http.Request) {
-	h.byRelation(w, r, Filter{TenantID: chi.URLParam(r, "id")}, Includes{Occupancy: true})
+	h.byRelation(w, r, Filter{TenantID: chi.URLParam(r, "tenantId")}, Includes{Occupancy: true})
 }
 
 func (h *Handler) byOccupancy(w http.ResponseWriter, r *http.Request) {
-	h.byRelation(w, r, Filter{OccupancyID: chi.URLParam(r, "id")}, Includes{Tenant: true})
+	h.byRelation(w, r, Filter{OccupancyID: chi.URLParam(r, "occupancyId")}, Includes{Tenant: true})
 }
 
 func (h *Handler) byRelation(w http.ResponseWriter, r *http.Request, f Filter, inc Includes) {

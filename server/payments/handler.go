@@ -18,13 +18,13 @@ type Handler struct{ Svc *Service }
 
 // Routes lists the payment endpoints (any authenticated user, as in TernantApp).
 func (h *Handler) Routes() []httpx.Route {
-	a := identity.AnyUser
+	a := identity.CompanyUser
 	return []httpx.Route{
 		{Method: http.MethodPost, Pattern: "/payments", Access: a, Handler: h.create},
 		{Method: http.MethodGet, Pattern: "/payments", Access: a, Handler: h.list},
 		{Method: http.MethodGet, Pattern: "/payments/stats", Access: a, Handler: invoices.CallNoBody(http.StatusOK, h.stats)},
 		{Method: http.MethodGet, Pattern: "/payments/date-range", Access: a, Handler: h.dateRange},
-		{Method: http.MethodGet, Pattern: "/payments/invoice/{id}", Access: a, Handler: h.byInvoice},
+		{Method: http.MethodGet, Pattern: "/payments/invoice/{invoiceId}", Access: a, Handler: h.byInvoice},
 		{Method: http.MethodGet, Pattern: "/payments/{id}", Access: a, Handler: invoices.CallNoBody(http.StatusOK, h.get)},
 		{Method: http.MethodPatch, Pattern: "/payments/{id}", Access: a, Handler: invoices.Call(http.StatusOK, h.update)},
 		{Method: http.MethodDelete, Pattern: "/payments/{id}", Access: a, Handler: h.remove},
@@ -123,7 +123,7 @@ func (h *Handler) byInvoice(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		page, err = httpx.PageFrom(r)
 	}
-	h.answerList(w, r, c, Filter{InvoiceID: chi.URLParam(r, "id")}, false, page, err)
+	h.answerList(w, r, c, Filter{InvoiceID: chi.URLParam(r, "invoiceId")}, false, page, err)
 }
 
 func (h *Handler) remove(w http.ResponseWriter, r *http.Request) {

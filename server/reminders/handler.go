@@ -16,7 +16,7 @@ type Handler struct{ Svc *Service }
 
 // Routes lists the reminder endpoints (any authenticated user, as in TernantApp).
 func (h *Handler) Routes() []httpx.Route {
-	a := identity.AnyUser
+	a := identity.CompanyUser
 	return []httpx.Route{
 		{Method: http.MethodGet, Pattern: "/reminders", Access: a, Handler: h.list},
 		{Method: http.MethodPost, Pattern: "/reminders", Access: a, Handler: invoices.Call(http.StatusCreated, h.create)},
