@@ -202,7 +202,7 @@ func (c *Cache) Invalidate(ctx context.Context, keys ...string) {
 		return nil
 	})
 	if err != nil {
-		c.failed(ctx, "invalidate", "delete", err)
+		c.failed(ctx, invalidation, "delete", err)
 	}
 }
 
