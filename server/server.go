@@ -67,9 +67,10 @@ type Server struct {
 	// Limiter is the request and login rate limiter.
 	Limiter *ratelimit.Limiter
 
-	routes  []httpx.Route
-	apiDoc  []byte
-	closers []io.Closer
+	routes   []httpx.Route
+	apiDoc   []byte
+	closers  []io.Closer
+	property propertyServices
 }
 
 // New connects the stores and builds the router. With no database configured it starts the
@@ -144,7 +145,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	if err != nil {
 		return nil, err
 	}
-	s.Handler = s.router(security)
+	s.Handler = s.router(append(security, s.wireBilling()...))
 	ok = true
 	return s, nil
 }
@@ -176,6 +177,7 @@ func (s *Server) router(security []httpx.Module) http.Handler {
 	modules := append([]httpx.Module{hh, mh,
 		dashboard.NewHandler(dashboard.NewService(s.DB, s.Cache, cfg.DashboardCacheTTL)),
 	}, security...)
+	modules = append(modules, s.propertyModules()...)
 	for _, m := range modules {
 		s.routes = append(s.routes, m.Routes()...)
 	}
@@ -221,6 +223,12 @@ func (s *Server) router(security []httpx.Module) http.Handler {
 
 // APIDocument returns the OpenAPI document generated from the route table.
 func (s *Server) APIDocument() []byte { return s.apiDoc }
+
+// invalidateDashboard drops a company's cached dashboard figures. The apartments, occupancies,
+// invoices and payments services call it after every committed write that changes one.
+func (s *Server) invalidateDashboard(ctx context.Context, companyID string) {
+	s.Cache.Invalidate(ctx, cache.DashboardStatsKey(companyID))
+}
 
 // Routes returns the API route table (patterns relative to /{prefix}/v1).
 func (s *Server) Routes() []httpx.Route { return s.routes }

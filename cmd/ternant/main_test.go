@@ -26,6 +26,9 @@ func TestCommandLine(t *testing.T) {
 		{args: []string{"migrate", "down"}, code: 2, errIn: "down needs one number"},
 		{args: []string{"migrate", "down", "x"}, code: 2, errIn: `down: "x" is not a valid number`},
 		{args: []string{"migrate", "--help"}, code: 0, out: "migrate up | down N | version | force V"},
+		{args: []string{"seed"}, code: 2, errIn: "choose exactly one of --demo and --bulk"},
+		{args: []string{"seed", "--demo", "--bulk"}, code: 2, errIn: "choose exactly one of --demo and --bulk"},
+		{args: []string{"seed", "--demo", "--now", "soon"}, code: 2, errIn: `--now "soon": want YYYY-MM-DD`},
 	}
 	for _, tc := range cases {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
@@ -73,5 +76,20 @@ func TestMigrateCommandAgainstMariaDB(t *testing.T) {
 		if code := run(step.args, &out, &errb); code != 0 || !strings.Contains(out.String(), step.want) {
 			t.Fatalf("%v: exit %d stdout %q stderr %q, want %q", step.args, code, out.String(), errb.String(), step.want)
 		}
+	}
+}
+
+func TestSeedCommandBulkAgainstMariaDB(t *testing.T) {
+	t.Setenv("DB_DSN", testenv.MySQL(t))
+	var out, errb bytes.Buffer
+	args := []string{"seed", "--bulk", "--seed", "5", "--bcrypt-cost", "4", "--companies", "2", "--compounds", "4", "--apartments", "40", "--tenants", "10", "--invoices-per-lease", "3"}
+	if code := run(args, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	if want := "seeded 2 companies, 8 users, 4 compounds, 40 apartments, 20 tenants, 20 occupancies, 60 invoices"; !strings.Contains(out.String(), want) {
+		t.Errorf("stdout %q lacks %q", out.String(), want)
+	}
+	if code := run(args, &out, &errb); code != 1 || !strings.Contains(errb.String(), "already seeded") {
+		t.Errorf("second run: exit %d stderr %q", code, errb.String())
 	}
 }

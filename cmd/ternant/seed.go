@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/go-sql-driver/mysql"
+
 	"github.com/ternant/ternant/server/config"
 	"github.com/ternant/ternant/server/platform/db"
 	"github.com/ternant/ternant/server/seed"
@@ -63,7 +65,22 @@ func seedCmd(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	d, err := db.Open(ctx, cfg.DB.DSN, db.Options{PoolSize: 4, AcquireTimeout: time.Minute})
+	dsn := cfg.DB.DSN
+	if *bulk {
+		// The generator writes parents before children and never repeats a key, so the bulk load
+		// skips per-row FK and unique checks (session-only settings) to run several times faster.
+		mc, err := mysql.ParseDSN(dsn)
+		if err != nil {
+			return fmt.Errorf("parse DSN: %w", err)
+		}
+		if mc.Params == nil {
+			mc.Params = map[string]string{}
+		}
+		mc.Params["foreign_key_checks"] = "0"
+		mc.Params["unique_checks"] = "0"
+		dsn = mc.FormatDSN()
+	}
+	d, err := db.Open(ctx, dsn, db.Options{PoolSize: 4, AcquireTimeout: time.Minute})
 	if err != nil {
 		return err
 	}

@@ -7,10 +7,13 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
+	"time"
 
 	"github.com/ternant/ternant/server"
 	"github.com/ternant/ternant/server/config"
+	"github.com/ternant/ternant/server/jobs"
 	"github.com/ternant/ternant/server/platform/embedded"
 	"github.com/ternant/ternant/server/platform/logging"
 )
@@ -20,13 +23,18 @@ func init() {
 }
 
 func serve(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("serve", "serve [--migrate]", stdout, printEnv)
+	fs := newFlags("serve", "serve [--migrate] [--jobs [--jobs-interval D]]", stdout, printEnv)
 	migrate := fs.Bool("migrate", false, "apply pending schema migrations before serving (always on for the embedded dev database)")
+	runJobs := fs.Bool("jobs", false, "also run the scheduled jobs ("+strings.Join(jobs.Names, ", ")+") on a ticker (development; production uses CronJobs)")
+	jobsEvery := fs.Duration("jobs-interval", 5*time.Minute, "how often --jobs runs the scheduled jobs")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+	}
+	if *jobsEvery <= 0 {
+		return usageError{"--jobs-interval must be positive"}
 	}
 	cfg, err := config.Load()
 	if err != nil {
@@ -45,6 +53,9 @@ func serve(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer srv.Close()
+	if *runJobs {
+		go jobs.New(srv.DB, cfg.Mail, log).Every(ctx, *jobsEvery)
+	}
 	l, err := net.Listen("tcp", cfg.Addr())
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", cfg.Addr(), err)

@@ -1,0 +1,215 @@
+package invoices
+
+import (
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/ternant/ternant/server/httpx"
+	"github.com/ternant/ternant/server/identity"
+	"github.com/ternant/ternant/server/platform/db"
+	"github.com/ternant/ternant/server/platform/idempotency"
+)
+
+// Handler serves /invoices.
+type Handler struct{ Svc *Service }
+
+// Routes lists the invoice endpoints (any authenticated user, as in TernantApp).
+func (h *Handler) Routes() []httpx.Route {
+	a := identity.AnyUser
+	return []httpx.Route{
+		{Method: http.MethodPost, Pattern: "/invoices", Access: a, Handler: Call(http.StatusCreated, h.create)},
+		{Method: http.MethodPost, Pattern: "/invoices/generate-rent", Access: a, Handler: Call(http.StatusCreated, h.generateRent)},
+		{Method: http.MethodPost, Pattern: "/invoices/generate-rent/bulk", Access: a, Handler: Call(http.StatusCreated, h.generateBulk)},
+		{Method: http.MethodGet, Pattern: "/invoices", Access: a, Handler: h.list},
+		{Method: http.MethodGet, Pattern: "/invoices/stats", Access: a, Handler: CallNoBody(http.StatusOK, h.stats)},
+		{Method: http.MethodGet, Pattern: "/invoices/overdue", Access: a, Handler: h.overdue},
+		{Method: http.MethodGet, Pattern: "/invoices/due-soon", Access: a, Handler: h.dueSoon},
+		{Method: http.MethodGet, Pattern: "/invoices/tenant/{id}", Access: a, Handler: h.byTenant},
+		{Method: http.MethodGet, Pattern: "/invoices/occupancy/{id}", Access: a, Handler: h.byOccupancy},
+		{Method: http.MethodGet, Pattern: "/invoices/{id}", Access: a, Handler: CallNoBody(http.StatusOK, h.get)},
+		{Method: http.MethodPatch, Pattern: "/invoices/{id}", Access: a, Handler: Call(http.StatusOK, h.update)},
+		{Method: http.MethodPatch, Pattern: "/invoices/{id}/status", Access: a, Handler: Call(http.StatusOK, h.setStatus)},
+		{Method: http.MethodPost, Pattern: "/invoices/{id}/payment", Access: a, Handler: h.payment},
+		{Method: http.MethodPost, Pattern: "/invoices/{id}/send", Access: a, Handler: CallNoBody(http.StatusCreated, h.send)},
+		{Method: http.MethodPost, Pattern: "/invoices/{id}/cancel", Access: a, Handler: CallNoBody(http.StatusCreated, h.cancel)},
+		{Method: http.MethodDelete, Pattern: "/invoices/{id}", Access: a, Handler: h.remove},
+		{Method: http.MethodPost, Pattern: "/invoices/{id}/activate", Access: a, Handler: CallNoBody(http.StatusCreated, h.activate)},
+	}
+}
+
+// Company returns the caller's company, or a 403 for a caller without one (a super admin): billing
+// data always belongs to one company.
+func Company(r *http.Request) (string, error) {
+	c := identity.From(r.Context()).Company()
+	if c == "" {
+		return "", httpx.Forbidden("Insufficient permissions")
+	}
+	return c, nil
+}
+
+// answerList writes a page with its X-Total-Count.
+func answerList(w http.ResponseWriter, r *http.Request, list []*Invoice, total int, err error) {
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	httpx.SetTotal(w, total)
+	httpx.OK(w, list)
+}
+
+func (h *Handler) list(w http.ResponseWriter, r *http.Request) {
+	c, err := Company(r)
+	var f Filter
+	var page httpx.Page
+	if err == nil {
+		f.Status, err = httpx.QueryEnum(r, "status", Statuses...)
+	}
+	if err == nil {
+		f.IncludeInactive, err = httpx.QueryBool(r, "includeInactive", false)
+	}
+	if err == nil {
+		page, err = httpx.PageFrom(r)
+	}
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	list, total, err := h.Svc.List(r.Context(), c, f, Includes{Tenant: true, Occupancy: true}, page)
+	answerList(w, r, list, total, err)
+}
+
+func (h *Handler) overdue(w http.ResponseWriter, r *http.Request) {
+	c, err := Company(r)
+	var page httpx.Page
+	if err == nil {
+		page, err = httpx.PageFrom(r)
+	}
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	list, total, err := h.Svc.Overdue(r.Context(), c, page)
+	answerList(w, r, list, total, err)
+}
+
+func (h *Handler) dueSoon(w http.ResponseWriter, r *http.Request) {
+	c, err := Company(r)
+	days := 7
+	var page httpx.Page
+	if err == nil {
+		days, err = httpx.QueryInt(r, "daysAhead", 7, 0, 3660)
+	}
+	if err == nil {
+		page, err = httpx.PageFrom(r)
+	}
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	list, total, err := h.Svc.DueSoon(r.Context(), c, days, page)
+	answerList(w, r, list, total, err)
+}
+
+func (h *Handler) byTenant(w http.ResponseWriter, r *http.Request) {
+	h.byRelation(w, r, Filter{TenantID: chi.URLParam(r, "id")}, Includes{Occupancy: true})
+}
+
+func (h *Handler) byOccupancy(w http.ResponseWriter, r *http.Request) {
+	h.byRelation(w, r, Filter{OccupancyID: chi.URLParam(r, "id")}, Includes{Tenant: true})
+}
+
+func (h *Handler) byRelation(w http.ResponseWriter, r *http.Request, f Filter, inc Includes) {
+	c, err := Company(r)
+	var page httpx.Page
+	if err == nil {
+		page, err = httpx.PageFrom(r)
+	}
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	list, total, err := h.Svc.List(r.Context(), c, f, inc, page)
+	answerList(w, r, list, total, err)
+}
+
+func (h *Handler) payment(w http.ResponseWriter, r *http.Request) {
+	var req PaymentRequest
+	c, err := Company(r)
+	key := ""
+	if err == nil {
+		key, err = idempotency.Key(r)
+	}
+	if err == nil {
+		err = httpx.Decode(r, &req)
+	}
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	id := chi.URLParam(r, "id")
+	request := struct {
+		ID string `json:"id"`
+		PaymentRequest
+	}{id, req}
+	res, err := idempotency.Run(r.Context(), h.Svc.DB, c, "invoices.payment", key, request, http.StatusCreated,
+		func(tx *db.Tx) (any, error) { return h.Svc.RecordPayment(r.Context(), tx, c, id, *req.Amount) })
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	if !res.Replayed {
+		h.Svc.Committed(r.Context(), c)
+	}
+	res.Write(w)
+}
+
+func (h *Handler) remove(w http.ResponseWriter, r *http.Request) {
+	c, err := Company(r)
+	if err == nil {
+		err = h.Svc.Remove(r.Context(), c, chi.URLParam(r, "id"))
+	}
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	httpx.EmptyOK(w)
+}
+
+func (h *Handler) create(r *http.Request, c string, req CreateRequest) (any, error) {
+	return h.Svc.Create(r.Context(), c, req)
+}
+
+func (h *Handler) generateRent(r *http.Request, c string, req GenerateRentRequest) (any, error) {
+	return h.Svc.GenerateRent(r.Context(), c, req)
+}
+
+func (h *Handler) generateBulk(r *http.Request, c string, req BulkGenerateRequest) (any, error) {
+	return h.Svc.GenerateRentBulk(r.Context(), c, req)
+}
+
+func (h *Handler) stats(r *http.Request, c string) (any, error) { return h.Svc.Stats(r.Context(), c) }
+
+func (h *Handler) get(r *http.Request, c string) (any, error) {
+	return h.Svc.Get(r.Context(), c, chi.URLParam(r, "id"))
+}
+
+func (h *Handler) update(r *http.Request, c string, req UpdateRequest) (any, error) {
+	return h.Svc.Update(r.Context(), c, chi.URLParam(r, "id"), req)
+}
+
+func (h *Handler) setStatus(r *http.Request, c string, req StatusRequest) (any, error) {
+	return h.Svc.SetStatus(r.Context(), c, chi.URLParam(r, "id"), req.Status)
+}
+
+func (h *Handler) send(r *http.Request, c string) (any, error) {
+	return h.Svc.SetStatus(r.Context(), c, chi.URLParam(r, "id"), Sent)
+}
+
+func (h *Handler) cancel(r *http.Request, c string) (any, error) {
+	return h.Svc.Cancel(r.Context(), c, chi.URLParam(r, "id"))
+}
+
+func (h *Handler) activate(r *http.Request, c string) (any, error) {
+	return h.Svc.Activate(r.Context(), c, chi.URLParam(r, "id"))
+}

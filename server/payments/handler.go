@@ -1,0 +1,160 @@
+package payments
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/ternant/ternant/server/httpx"
+	"github.com/ternant/ternant/server/identity"
+	"github.com/ternant/ternant/server/invoices"
+	"github.com/ternant/ternant/server/platform/db"
+	"github.com/ternant/ternant/server/platform/idempotency"
+)
+
+// Handler serves /payments.
+type Handler struct{ Svc *Service }
+
+// Routes lists the payment endpoints (any authenticated user, as in TernantApp).
+func (h *Handler) Routes() []httpx.Route {
+	a := identity.AnyUser
+	return []httpx.Route{
+		{Method: http.MethodPost, Pattern: "/payments", Access: a, Handler: h.create},
+		{Method: http.MethodGet, Pattern: "/payments", Access: a, Handler: h.list},
+		{Method: http.MethodGet, Pattern: "/payments/stats", Access: a, Handler: invoices.CallNoBody(http.StatusOK, h.stats)},
+		{Method: http.MethodGet, Pattern: "/payments/date-range", Access: a, Handler: h.dateRange},
+		{Method: http.MethodGet, Pattern: "/payments/invoice/{id}", Access: a, Handler: h.byInvoice},
+		{Method: http.MethodGet, Pattern: "/payments/{id}", Access: a, Handler: invoices.CallNoBody(http.StatusOK, h.get)},
+		{Method: http.MethodPatch, Pattern: "/payments/{id}", Access: a, Handler: invoices.Call(http.StatusOK, h.update)},
+		{Method: http.MethodDelete, Pattern: "/payments/{id}", Access: a, Handler: h.remove},
+		{Method: http.MethodPost, Pattern: "/payments/{id}/activate", Access: a, Handler: invoices.CallNoBody(http.StatusCreated, h.activate)},
+	}
+}
+
+func (h *Handler) create(w http.ResponseWriter, r *http.Request) {
+	var req CreateRequest
+	c, err := invoices.Company(r)
+	key := ""
+	if err == nil {
+		key, err = idempotency.Key(r)
+	}
+	if err == nil {
+		err = httpx.Decode(r, &req)
+	}
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	res, err := idempotency.Run(r.Context(), h.Svc.DB, c, "payments.create", key, req, http.StatusCreated,
+		func(tx *db.Tx) (any, error) { return h.Svc.Create(r.Context(), tx, c, req) })
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	if !res.Replayed {
+		h.Svc.Committed(r.Context(), c)
+	}
+	res.Write(w)
+}
+
+// dates reads startDate/endDate. A date-only endDate covers that whole day.
+func dates(r *http.Request) (from, to time.Time, err error) {
+	if from, err = httpx.QueryDate(r, "startDate"); err != nil {
+		return
+	}
+	if to, err = httpx.QueryDate(r, "endDate"); err != nil {
+		return
+	}
+	if len(r.URL.Query().Get("endDate")) == len("2006-01-02") {
+		to = to.AddDate(0, 0, 1)
+	} else if !to.IsZero() {
+		to = to.Add(time.Millisecond)
+	}
+	return
+}
+
+func (h *Handler) list(w http.ResponseWriter, r *http.Request) {
+	c, err := invoices.Company(r)
+	f := Filter{InvoiceID: r.URL.Query().Get("invoiceId")}
+	var page httpx.Page
+	if err == nil {
+		f.IncludeInactive, err = httpx.QueryBool(r, "includeInactive", false)
+	}
+	if err == nil {
+		page, err = httpx.PageFrom(r)
+	}
+	h.answerList(w, r, c, f, true, page, err)
+}
+
+func (h *Handler) answerList(w http.ResponseWriter, r *http.Request, c string, f Filter, withInvoice bool, page httpx.Page, err error) {
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	list, total, err := h.Svc.List(r.Context(), c, f, withInvoice, page)
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	httpx.SetTotal(w, total)
+	httpx.OK(w, list)
+}
+
+func (h *Handler) dateRange(w http.ResponseWriter, r *http.Request) {
+	c, err := invoices.Company(r)
+	var f Filter
+	var page httpx.Page
+	if err == nil {
+		f.From, f.To, err = dates(r)
+	}
+	if err == nil && (f.From.IsZero() || f.To.IsZero()) {
+		err = httpx.Invalid("startDate and endDate are required")
+	}
+	if err == nil {
+		page, err = httpx.PageFrom(r)
+	}
+	h.answerList(w, r, c, f, true, page, err)
+}
+
+func (h *Handler) byInvoice(w http.ResponseWriter, r *http.Request) {
+	c, err := invoices.Company(r)
+	var page httpx.Page
+	if err == nil {
+		page, err = httpx.PageFrom(r)
+	}
+	h.answerList(w, r, c, Filter{InvoiceID: chi.URLParam(r, "id")}, false, page, err)
+}
+
+func (h *Handler) remove(w http.ResponseWriter, r *http.Request) {
+	c, err := invoices.Company(r)
+	if err == nil {
+		err = h.Svc.Remove(r.Context(), c, chi.URLParam(r, "id"))
+	}
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	httpx.EmptyOK(w)
+}
+
+func (h *Handler) stats(r *http.Request, c string) (any, error) {
+	var f Filter
+	var err error
+	if f.From, f.To, err = dates(r); err != nil {
+		return nil, err
+	}
+	return h.Svc.Stats(r.Context(), c, f)
+}
+
+func (h *Handler) get(r *http.Request, c string) (any, error) {
+	return h.Svc.Get(r.Context(), c, chi.URLParam(r, "id"))
+}
+
+func (h *Handler) update(r *http.Request, c string, req UpdateRequest) (any, error) {
+	return h.Svc.Update(r.Context(), c, chi.URLParam(r, "id"), req)
+}
+
+func (h *Handler) activate(r *http.Request, c string) (any, error) {
+	return h.Svc.Activate(r.Context(), c, chi.URLParam(r, "id"))
+}

@@ -1,0 +1,35 @@
+package server
+
+import (
+	"github.com/ternant/ternant/server/apartments"
+	"github.com/ternant/ternant/server/compounds"
+	"github.com/ternant/ternant/server/httpx"
+	"github.com/ternant/ternant/server/occupancies"
+	"github.com/ternant/ternant/server/tenants"
+)
+
+// propertyServices are the property domain's services: compounds, apartments, tenants and leases.
+// Apartments and Occupancies carry an Invalidate hook for the dashboard cache.
+type propertyServices struct {
+	Compounds   *compounds.Service
+	Apartments  *apartments.Service
+	Tenants     *tenants.Service
+	Occupancies *occupancies.Service
+}
+
+// propertyModules builds the property services on s.DB and returns their HTTP modules.
+func (s *Server) propertyModules() []httpx.Module {
+	cs := compounds.NewService(s.DB)
+	as := apartments.NewService(s.DB, cs)
+	as.Invalidate = s.invalidateDashboard
+	ts := tenants.NewService(s.DB)
+	os := occupancies.NewService(s.DB, ts, as)
+	os.Invalidate = s.invalidateDashboard
+	s.property = propertyServices{Compounds: cs, Apartments: as, Tenants: ts, Occupancies: os}
+	return []httpx.Module{
+		&compounds.Handler{Service: cs},
+		&apartments.Handler{Service: as},
+		&tenants.Handler{Service: ts},
+		&occupancies.Handler{Service: os},
+	}
+}

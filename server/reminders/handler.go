@@ -1,0 +1,114 @@
+package reminders
+
+import (
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/ternant/ternant/server/httpx"
+	"github.com/ternant/ternant/server/identity"
+	"github.com/ternant/ternant/server/invoices"
+	"github.com/ternant/ternant/server/platform/dbtypes"
+)
+
+// Handler serves /reminders.
+type Handler struct{ Svc *Service }
+
+// Routes lists the reminder endpoints (any authenticated user, as in TernantApp).
+func (h *Handler) Routes() []httpx.Route {
+	a := identity.AnyUser
+	return []httpx.Route{
+		{Method: http.MethodGet, Pattern: "/reminders", Access: a, Handler: h.list},
+		{Method: http.MethodPost, Pattern: "/reminders", Access: a, Handler: invoices.Call(http.StatusCreated, h.create)},
+		{Method: http.MethodPost, Pattern: "/reminders/receipt", Access: a, Handler: invoices.Call(http.StatusCreated, h.receipt)},
+		{Method: http.MethodPost, Pattern: "/reminders/welcome/{tenantId}", Access: a, Handler: invoices.Call(http.StatusCreated, h.welcome)},
+		{Method: http.MethodGet, Pattern: "/reminders/{id}", Access: a, Handler: invoices.CallNoBody(http.StatusOK, h.get)},
+		{Method: http.MethodPatch, Pattern: "/reminders/{id}", Access: a, Handler: invoices.Call(http.StatusOK, h.update)},
+		{Method: http.MethodDelete, Pattern: "/reminders/{id}", Access: a, Handler: h.remove},
+		{Method: http.MethodPost, Pattern: "/reminders/{id}/mark-sent", Access: a, Handler: invoices.CallNoBody(http.StatusCreated, h.markSent)},
+	}
+}
+
+func write(w http.ResponseWriter, r *http.Request, status int, v any, err error) {
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	httpx.WriteJSON(w, status, v)
+}
+
+// queryTime parses an optional ISO 8601 date or date-time parameter.
+func queryTime(r *http.Request, name string) (*dbtypes.Time, error) {
+	t, err := httpx.QueryDate(r, name)
+	if err != nil || t.IsZero() {
+		return nil, err
+	}
+	return &dbtypes.Time{Time: t}, nil
+}
+
+func (h *Handler) list(w http.ResponseWriter, r *http.Request) {
+	c, err := invoices.Company(r)
+	q := r.URL.Query()
+	f := Filter{TenantID: q.Get("tenantId"), InvoiceID: q.Get("invoiceId")}
+	var page httpx.Page
+	if err == nil {
+		f.Type, err = httpx.QueryEnum(r, "type", Types...)
+	}
+	if err == nil {
+		f.Status, err = httpx.QueryEnum(r, "status", Statuses...)
+	}
+	if err == nil {
+		f.ScheduledFrom, err = queryTime(r, "scheduledFrom")
+	}
+	if err == nil {
+		f.ScheduledTo, err = queryTime(r, "scheduledTo")
+	}
+	if err == nil {
+		page, err = httpx.PageFrom(r)
+	}
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	list, total, err := h.Svc.List(r.Context(), c, f, page)
+	if err == nil {
+		httpx.SetTotal(w, total)
+	}
+	write(w, r, http.StatusOK, list, err)
+}
+
+func (h *Handler) remove(w http.ResponseWriter, r *http.Request) {
+	c, err := invoices.Company(r)
+	if err == nil {
+		err = h.Svc.Delete(r.Context(), c, chi.URLParam(r, "id"))
+	}
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	httpx.NoContent(w)
+}
+
+func (h *Handler) create(r *http.Request, c string, req CreateRequest) (any, error) {
+	return h.Svc.Create(r.Context(), c, req)
+}
+
+func (h *Handler) receipt(r *http.Request, c string, req ReceiptRequest) (any, error) {
+	return h.Svc.SendReceipt(r.Context(), c, req)
+}
+
+func (h *Handler) welcome(r *http.Request, c string, req WelcomeRequest) (any, error) {
+	return h.Svc.Welcome(r.Context(), c, chi.URLParam(r, "tenantId"), req.ApartmentCode)
+}
+
+func (h *Handler) get(r *http.Request, c string) (any, error) {
+	return h.Svc.Get(r.Context(), c, chi.URLParam(r, "id"))
+}
+
+func (h *Handler) update(r *http.Request, c string, req UpdateRequest) (any, error) {
+	return h.Svc.Update(r.Context(), c, chi.URLParam(r, "id"), req)
+}
+
+func (h *Handler) markSent(r *http.Request, c string) (any, error) {
+	return h.Svc.MarkSent(r.Context(), c, chi.URLParam(r, "id"))
+}

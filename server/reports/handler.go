@@ -1,0 +1,114 @@
+package reports
+
+import (
+	"context"
+	"mime"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/ternant/ternant/server/httpx"
+	"github.com/ternant/ternant/server/identity"
+	"github.com/ternant/ternant/server/invoices"
+)
+
+// Handler serves /reports.
+type Handler struct{ Svc *Service }
+
+// Routes lists the report endpoints (OWNER and ADMIN, as in TernantApp).
+func (h *Handler) Routes() []httpx.Route {
+	a := identity.OA
+	return []httpx.Route{
+		{Method: http.MethodGet, Pattern: "/reports/kpis", Access: a, Handler: serve(h, "kpis", h.Svc.KPIs)},
+		{Method: http.MethodGet, Pattern: "/reports/revenue", Access: a, Handler: serve(h, "revenue", h.Svc.Revenue)},
+		{Method: http.MethodGet, Pattern: "/reports/occupancy", Access: a, Handler: serve(h, "occupancy", h.Svc.Occupancy)},
+		{Method: http.MethodGet, Pattern: "/reports/aging", Access: a, Handler: serve(h, "aging", h.Svc.Aging)},
+		{Method: http.MethodDelete, Pattern: "/reports/cache", Access: a, Handler: h.clear},
+	}
+}
+
+// rangeOf reads startDate/endDate (ISO 8601). A date-only endDate covers that whole day.
+func rangeOf(r *http.Request) (Range, error) {
+	var rg Range
+	var err error
+	if rg.Start, err = httpx.QueryDate(r, "startDate"); err != nil {
+		return rg, err
+	}
+	if rg.End, err = httpx.QueryDate(r, "endDate"); err != nil {
+		return rg, err
+	}
+	if !rg.Start.IsZero() && !rg.End.IsZero() && rg.End.Before(rg.Start) {
+		return rg, httpx.Invalid("endDate must not be before startDate")
+	}
+	if len(r.URL.Query().Get("endDate")) == len(time.DateOnly) {
+		// For DATE columns the day itself is the bound; for timestamps the bound is its end.
+		rg.End = rg.End.Add(24*time.Hour - time.Nanosecond)
+	}
+	return rg, nil
+}
+
+// wantsCSV reads ?format=json|csv, else the Accept header.
+func wantsCSV(r *http.Request) (bool, error) {
+	f, err := httpx.QueryEnum(r, "format", "json", "csv")
+	if err != nil || f != "" {
+		return f == "csv", err
+	}
+	for _, part := range strings.Split(r.Header.Get("Accept"), ",") {
+		if mt, _, err := mime.ParseMediaType(strings.TrimSpace(part)); err == nil && mt == "text/csv" {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+func serve[T any](h *Handler, name string, compute func(context.Context, string, Range) (T, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		c, err := invoices.Company(r)
+		var rg Range
+		var asCSV bool
+		if err == nil {
+			rg, err = rangeOf(r)
+		}
+		if err == nil {
+			asCSV, err = wantsCSV(r)
+		}
+		if err != nil {
+			httpx.WriteError(w, r, err)
+			return
+		}
+		v, err := compute(r.Context(), c, rg)
+		if err != nil {
+			httpx.WriteError(w, r, err)
+			return
+		}
+		if !asCSV {
+			httpx.OK(w, v)
+			return
+		}
+		t, err := csvOf(v)
+		var body []byte
+		if err == nil {
+			body, err = t.encode()
+		}
+		if err != nil {
+			httpx.WriteError(w, r, err)
+			return
+		}
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`-report.csv"`)
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write(body)
+	}
+}
+
+func (h *Handler) clear(w http.ResponseWriter, r *http.Request) {
+	c, err := invoices.Company(r)
+	if err == nil {
+		err = h.Svc.ClearCache(r.Context(), c)
+	}
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	httpx.NoContent(w)
+}

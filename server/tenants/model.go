@@ -1,0 +1,165 @@
+// Package tenants serves the renters: CRUD with soft delete, status changes, blacklisting, documents
+// and references, search, count and per-status stats. Email addresses are unique per company.
+package tenants
+
+import (
+	"github.com/ternant/ternant/server/platform/dbtypes"
+	"github.com/ternant/ternant/server/platform/money"
+)
+
+// Statuses are the tenants.status enum values.
+var Statuses = []string{"active", "inactive", "blacklisted"}
+
+// Reference is one entry of the references JSON column.
+type Reference struct {
+	Name         string  `json:"name" validate:"required"`
+	Phone        string  `json:"phone" validate:"required"`
+	Relationship string  `json:"relationship" validate:"required"`
+	Email        *string `json:"email,omitempty" validate:"omitempty,email"`
+}
+
+// Document is one entry of the documents JSON column.
+type Document struct {
+	Type       string       `json:"type" validate:"required"`
+	FileName   string       `json:"fileName" validate:"required"`
+	FileURL    string       `json:"fileUrl" validate:"required"`
+	UploadedAt dbtypes.Time `json:"uploadedAt" validate:"required"`
+}
+
+// Tenant is a tenants row in TernantApp's field order.
+type Tenant struct {
+	ID                           string                    `db:"id" json:"id"`
+	CompanyID                    string                    `db:"company_id" json:"companyId"`
+	CreatedAt                    dbtypes.Time              `db:"created_at" json:"createdAt"`
+	UpdatedAt                    dbtypes.Time              `db:"updated_at" json:"updatedAt"`
+	FirstName                    string                    `db:"first_name" json:"firstName"`
+	LastName                     string                    `db:"last_name" json:"lastName"`
+	Email                        string                    `db:"email" json:"email"`
+	Phone                        *string                   `db:"phone" json:"phone"`
+	AlternatePhone               *string                   `db:"alternate_phone" json:"alternatePhone"`
+	DateOfBirth                  *dbtypes.Date             `db:"date_of_birth" json:"dateOfBirth"`
+	IDType                       *string                   `db:"id_type" json:"idType"`
+	IDNumber                     *string                   `db:"id_number" json:"idNumber"`
+	CurrentAddress               *string                   `db:"current_address" json:"currentAddress"`
+	EmergencyContactName         *string                   `db:"emergency_contact_name" json:"emergencyContactName"`
+	EmergencyContactPhone        *string                   `db:"emergency_contact_phone" json:"emergencyContactPhone"`
+	EmergencyContactRelationship *string                   `db:"emergency_contact_relationship" json:"emergencyContactRelationship"`
+	EmployerName                 *string                   `db:"employer_name" json:"employerName"`
+	EmployerPhone                *string                   `db:"employer_phone" json:"employerPhone"`
+	MonthlyIncome                *money.Amount             `db:"monthly_income" json:"monthlyIncome"`
+	References                   dbtypes.JSON[[]Reference] `db:"references" json:"references"`
+	Documents                    dbtypes.JSON[[]Document]  `db:"documents" json:"documents"`
+	Notes                        *string                   `db:"notes" json:"notes"`
+	Status                       string                    `db:"status" json:"status"`
+	IsActive                     bool                      `db:"is_active" json:"isActive"`
+}
+
+// Input is the POST /tenants and PATCH /tenants/:id body. Every field is optional in an update;
+// create also requires firstName, lastName and email (see requireNames).
+type Input struct {
+	FirstName                    *string       `json:"firstName" validate:"omitempty,max=100"`
+	LastName                     *string       `json:"lastName" validate:"omitempty,max=100"`
+	Email                        *string       `json:"email" validate:"omitempty,email,max=255"`
+	Phone                        *string       `json:"phone" validate:"omitempty,max=50"`
+	AlternatePhone               *string       `json:"alternatePhone" validate:"omitempty,max=50"`
+	DateOfBirth                  *dbtypes.Date `json:"dateOfBirth"`
+	IDType                       *string       `json:"idType" validate:"omitempty,max=50"`
+	IDNumber                     *string       `json:"idNumber" validate:"omitempty,max=100"`
+	CurrentAddress               *string       `json:"currentAddress"`
+	EmergencyContactName         *string       `json:"emergencyContactName" validate:"omitempty,max=100"`
+	EmergencyContactPhone        *string       `json:"emergencyContactPhone" validate:"omitempty,max=50"`
+	EmergencyContactRelationship *string       `json:"emergencyContactRelationship" validate:"omitempty,max=100"`
+	EmployerName                 *string       `json:"employerName" validate:"omitempty,max=255"`
+	EmployerPhone                *string       `json:"employerPhone" validate:"omitempty,max=100"`
+	MonthlyIncome                *money.Amount `json:"monthlyIncome"`
+	References                   *[]Reference  `json:"references" validate:"omitempty,dive"`
+	Documents                    *[]Document   `json:"documents" validate:"omitempty,dive"`
+	Notes                        *string       `json:"notes"`
+	Status                       *string       `json:"status" validate:"omitempty,oneof=active inactive blacklisted"`
+}
+
+// requireNames words missing create fields as class-validator does.
+func (in Input) requireNames() []string {
+	var msgs []string
+	if in.FirstName == nil {
+		msgs = append(msgs, "firstName must be a string")
+	}
+	if in.LastName == nil {
+		msgs = append(msgs, "lastName must be a string")
+	}
+	if in.Email == nil {
+		msgs = append(msgs, "email must be an email")
+	}
+	return msgs
+}
+
+// StatusInput is the PATCH /tenants/:id/status body.
+type StatusInput struct {
+	Status string `json:"status" validate:"required,oneof=active inactive blacklisted"`
+}
+
+// BlacklistInput is the POST /tenants/:id/blacklist body.
+type BlacklistInput struct {
+	Reason *string `json:"reason"`
+}
+
+// DocumentInput is the POST /tenants/:id/documents body; the server stamps uploadedAt.
+type DocumentInput struct {
+	Type     string `json:"type" validate:"required"`
+	FileName string `json:"fileName" validate:"required"`
+	FileURL  string `json:"fileUrl" validate:"required"`
+}
+
+// Stats is GET /tenants/stats.
+type Stats struct {
+	Total       int `db:"total" json:"total"`
+	Active      int `db:"active" json:"active"`
+	Inactive    int `db:"inactive" json:"inactive"`
+	Blacklisted int `db:"blacklisted" json:"blacklisted"`
+}
+
+// checkIncome words the income limit as class-validator's Min(0) does.
+func (in Input) checkIncome() []string {
+	if in.MonthlyIncome != nil && *in.MonthlyIncome < 0 {
+		return []string{"monthlyIncome must not be less than 0"}
+	}
+	return nil
+}
+
+// apply copies the set fields of in onto t.
+func (in Input) apply(t *Tenant) {
+	for _, p := range []struct {
+		dst *string
+		src *string
+	}{{&t.FirstName, in.FirstName}, {&t.LastName, in.LastName}, {&t.Email, in.Email}} {
+		if p.src != nil {
+			*p.dst = *p.src
+		}
+	}
+	for _, p := range []struct{ dst, src **string }{
+		{&t.Phone, &in.Phone}, {&t.AlternatePhone, &in.AlternatePhone}, {&t.IDType, &in.IDType},
+		{&t.IDNumber, &in.IDNumber}, {&t.CurrentAddress, &in.CurrentAddress},
+		{&t.EmergencyContactName, &in.EmergencyContactName}, {&t.EmergencyContactPhone, &in.EmergencyContactPhone},
+		{&t.EmergencyContactRelationship, &in.EmergencyContactRelationship},
+		{&t.EmployerName, &in.EmployerName}, {&t.EmployerPhone, &in.EmployerPhone}, {&t.Notes, &in.Notes},
+	} {
+		if *p.src != nil {
+			*p.dst = *p.src
+		}
+	}
+	if in.DateOfBirth != nil {
+		t.DateOfBirth = in.DateOfBirth
+	}
+	if in.MonthlyIncome != nil {
+		t.MonthlyIncome = in.MonthlyIncome
+	}
+	if in.References != nil {
+		t.References = dbtypes.JSONOf(*in.References)
+	}
+	if in.Documents != nil {
+		t.Documents = dbtypes.JSONOf(*in.Documents)
+	}
+	if in.Status != nil {
+		t.Status = *in.Status
+	}
+}
