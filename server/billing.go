@@ -20,9 +20,8 @@ const deliveryTimeout = 5 * time.Minute
 // what fails) and reports (cached in Redis under the server's key prefix).
 func (s *Server) wireBilling() []httpx.Module {
 	inv := invoices.NewService(s.DB)
-	inv.Invalidate = s.invalidateDashboard
 	pay := payments.NewService(s.DB, inv)
-	pay.Invalidate = s.invalidateDashboard
+	inv.Invalidate, pay.Invalidate = s.invalidateDashboard, s.invalidateDashboard
 	rem := &reminders.Service{DB: s.DB}
 	if sender := mail.New(s.Config.Mail); sender != nil {
 		d := &reminders.Deliverer{DB: s.DB, Mail: sender, Log: s.Log}

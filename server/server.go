@@ -224,12 +224,6 @@ func (s *Server) router(security []httpx.Module) http.Handler {
 // APIDocument returns the OpenAPI document generated from the route table.
 func (s *Server) APIDocument() []byte { return s.apiDoc }
 
-// invalidateDashboard drops a company's cached dashboard figures. The apartments, occupancies,
-// invoices and payments services call it after every committed write that changes one.
-func (s *Server) invalidateDashboard(ctx context.Context, companyID string) {
-	s.Cache.Invalidate(ctx, cache.DashboardStatsKey(companyID))
-}
-
 // Routes returns the API route table (patterns relative to /{prefix}/v1).
 func (s *Server) Routes() []httpx.Route { return s.routes }
 
