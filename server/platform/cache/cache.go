@@ -146,7 +146,7 @@ func (c *Cache) fill(ctx context.Context, name, key string, ttl time.Duration, c
 	}
 	metrics.CacheLoad(name)
 	raw, err := compute(ctx)
-	if err != nil || !useRedis {
+	if err != nil || !useRedis || ttl <= 0 {
 		return raw, err
 	}
 	keys := []string{c.valueKey(key), c.versionKey(key)}
