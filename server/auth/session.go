@@ -142,7 +142,12 @@ func (s *Store) Save(ctx context.Context, f Family, a AccessSession, r RefreshSe
 		if err := s.setJSON(ctx, p, s.refreshKey(f.RefreshID), r, RefreshTTL); err != nil {
 			return err
 		}
-		return s.setJSON(ctx, p, s.familyKey(f.SessionID), f, RefreshTTL)
+		if err := s.setJSON(ctx, p, s.familyKey(f.SessionID), f, RefreshTTL); err != nil {
+			return err
+		}
+		// The user's list lives as long as their newest refresh token.
+		p.Expire(ctx, s.userKey(f.UserID), RefreshTTL)
+		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("save session: %w", err)
