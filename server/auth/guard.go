@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/ternant/ternant/server/httpx"
 	"github.com/ternant/ternant/server/identity"
@@ -42,7 +43,9 @@ func (s *Service) Authenticate(r *http.Request) (*identity.Principal, string, er
 	case c.Type != TypeAccess:
 		return nil, "", unauthorized(ReasonInvalidToken, MsgInvalidType)
 	}
-	sess, blacklisted, err := s.sessions.Access(r.Context(), c.SessionID, raw)
+	ctx, cancel := context.WithTimeout(r.Context(), sessionLookupTimeout)
+	defer cancel()
+	sess, blacklisted, err := s.sessions.Access(ctx, c.SessionID, raw)
 	switch {
 	case errors.Is(err, ErrNoSession):
 		return nil, "", unauthorized(ReasonSessionRevoked, MsgNoSession)
@@ -57,6 +60,10 @@ func (s *Service) Authenticate(r *http.Request) (*identity.Principal, string, er
 		Role: identity.Role(sess.Role), IsSuperAdmin: sess.IsSuperAdmin, SessionID: sess.FamilyID}
 	return p, raw, nil
 }
+
+// sessionLookupTimeout bounds the Redis round trip of a token check, so a Redis outage fails
+// requests quickly instead of holding them.
+const sessionLookupTimeout = time.Second
 
 type rawTokenKey struct{}
 
