@@ -48,8 +48,12 @@ func (s *Service) Login(ctx context.Context, email, password string, c Client) (
 	}
 	if acct == nil || !ok {
 		fail(ReasonInvalidCredentials)
-		if _, err := s.lock.failure(ctx, email, c.IP); err != nil {
+		locked, err := s.lock.failure(ctx, email, c.IP)
+		if err != nil {
 			return nil, Tokens{}, err
+		}
+		if locked > 0 {
+			s.log.WarnContext(ctx, "login locked after failed attempts", "email", email, "ip", c.IP, "for", locked)
 		}
 		return nil, Tokens{}, httpx.Unauthorized(MsgInvalidCredentials)
 	}
