@@ -29,7 +29,6 @@ var accessKinds = map[string][]identity.Role{
 	"roles:OWNER":                     {identity.Owner},
 	"roles:OWNER,ADMIN":               {identity.Owner, identity.Admin},
 	"roles:OWNER,ADMIN,STAFF,AUDITOR": {identity.Owner, identity.Admin, identity.Staff, identity.Auditor},
-	"roles:OWNER,ADMIN,STAFF":         {identity.Owner, identity.Admin, identity.Staff},
 }
 
 // crossTenantBodies are request bodies for {id} routes that validate their body before looking the
