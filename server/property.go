@@ -1,15 +1,17 @@
 package server
 
 import (
+	"context"
+
 	"github.com/ternant/ternant/server/apartments"
 	"github.com/ternant/ternant/server/compounds"
 	"github.com/ternant/ternant/server/httpx"
 	"github.com/ternant/ternant/server/occupancies"
+	"github.com/ternant/ternant/server/platform/cache"
 	"github.com/ternant/ternant/server/tenants"
 )
 
 // propertyServices are the property domain's services: compounds, apartments, tenants and leases.
-// Apartments and Occupancies carry an Invalidate hook for the dashboard cache.
 type propertyServices struct {
 	Compounds   *compounds.Service
 	Apartments  *apartments.Service
@@ -17,12 +19,19 @@ type propertyServices struct {
 	Occupancies *occupancies.Service
 }
 
-// propertyModules builds the property services on s.DB and returns their HTTP modules.
+// propertyModules builds the property services on s.DB and s.Cache and returns their HTTP modules.
+// Apartment and lease writes change dashboard figures, so each committed one drops the company's
+// cached dashboard.
 func (s *Server) propertyModules() []httpx.Module {
 	cs := compounds.NewService(s.DB)
+	cs.Cache = s.Cache
 	as := apartments.NewService(s.DB, cs)
 	ts := tenants.NewService(s.DB)
 	os := occupancies.NewService(s.DB, ts, as)
+	dashboardChanged := func(ctx context.Context, companyID string) {
+		s.Cache.Invalidate(ctx, cache.DashboardStatsKey(companyID))
+	}
+	as.Invalidate, os.Invalidate = dashboardChanged, dashboardChanged
 	s.property = propertyServices{Compounds: cs, Apartments: as, Tenants: ts, Occupancies: os}
 	return []httpx.Module{
 		&compounds.Handler{Service: cs},
