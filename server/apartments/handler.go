@@ -18,17 +18,28 @@ func (h *Handler) Routes() []httpx.Route {
 	ok, created := http.StatusOK, http.StatusCreated
 	anyUser := identity.AnyUser
 	return []httpx.Route{
-		{Method: http.MethodPost, Pattern: "/apartments", Access: anyUser, Handler: httpx.Endpoint(created, httpx.WithBody(h.Service.Create))},
-		{Method: http.MethodGet, Pattern: "/apartments", Access: anyUser, Handler: httpx.Endpoint(ok, h.list)},
-		{Method: http.MethodGet, Pattern: "/apartments/search", Access: anyUser, Handler: httpx.Endpoint(ok, h.search)},
-		{Method: http.MethodGet, Pattern: "/apartments/count", Access: anyUser, Handler: httpx.Endpoint(ok, h.count)},
-		{Method: http.MethodGet, Pattern: "/apartments/stats", Access: anyUser, Handler: httpx.Endpoint(ok, httpx.Scoped(h.Service.Stats))},
-		{Method: http.MethodGet, Pattern: "/apartments/{id}", Access: anyUser, Handler: httpx.Endpoint(ok, httpx.ByID(h.Service.Get))},
-		{Method: http.MethodPatch, Pattern: "/apartments/{id}", Access: anyUser, Handler: httpx.Endpoint(ok, httpx.ByIDWithBody(h.Service.Update))},
-		{Method: http.MethodPatch, Pattern: "/apartments/{id}/status", Access: anyUser, Handler: httpx.Endpoint(ok, httpx.ByIDWithBody(h.Service.SetStatus))},
-		{Method: http.MethodDelete, Pattern: "/apartments/{id}", Access: anyUser, Handler: httpx.Endpoint(http.StatusNoContent, httpx.ByIDNoResult(h.Service.Delete))},
-		{Method: http.MethodPost, Pattern: "/apartments/{id}/activate", Access: anyUser, Handler: httpx.Endpoint(created, httpx.ByID(h.Service.Activate))},
-		{Method: http.MethodGet, Pattern: "/compounds/{id}/stats", Access: identity.R4, Handler: httpx.Endpoint(ok, httpx.ByID(h.Service.CompoundStats))},
+		{Method: http.MethodPost, Pattern: "/apartments", Access: anyUser, Handler: httpx.Endpoint(created, httpx.WithBody(h.Service.Create)),
+			Doc: httpx.Doc{Summary: "Create an apartment in one of the company's active compounds", Request: CreateInput{}, Response: Apartment{}}},
+		{Method: http.MethodGet, Pattern: "/apartments", Access: anyUser, Handler: httpx.Endpoint(ok, h.list),
+			Doc: httpx.Doc{Summary: "List active apartments by unit number, with their compound", Response: []Apartment{}, List: true, Query: []httpx.Param{{Name: "compoundId", Format: "uuid"}, {Name: "status", Enum: Statuses}}}},
+		{Method: http.MethodGet, Pattern: "/apartments/search", Access: anyUser, Handler: httpx.Endpoint(ok, h.search),
+			Doc: httpx.Doc{Summary: "Search active apartments by unit number or notes (50 at most)", Response: []Apartment{}, Query: []httpx.Param{{Name: "q", Description: "text the unit number or notes contain"}}}},
+		{Method: http.MethodGet, Pattern: "/apartments/count", Access: anyUser, Handler: httpx.Endpoint(ok, h.count),
+			Doc: httpx.Doc{Summary: "Count active apartments", Response: httpx.CountBody{}}},
+		{Method: http.MethodGet, Pattern: "/apartments/stats", Access: anyUser, Handler: httpx.Endpoint(ok, httpx.Scoped(h.Service.Stats)),
+			Doc: httpx.Doc{Summary: "Count active apartments per status", Response: Stats{}}},
+		{Method: http.MethodGet, Pattern: "/apartments/{id}", Access: anyUser, Handler: httpx.Endpoint(ok, httpx.ByID(h.Service.Get)),
+			Doc: httpx.Doc{Summary: "Get an apartment with its compound", Response: Apartment{}}},
+		{Method: http.MethodPatch, Pattern: "/apartments/{id}", Access: anyUser, Handler: httpx.Endpoint(ok, httpx.ByIDWithBody(h.Service.Update)),
+			Doc: httpx.Doc{Summary: "Update an apartment", Request: UpdateInput{}, Response: Apartment{}}},
+		{Method: http.MethodPatch, Pattern: "/apartments/{id}/status", Access: anyUser, Handler: httpx.Endpoint(ok, httpx.ByIDWithBody(h.Service.SetStatus)),
+			Doc: httpx.Doc{Summary: "Change an apartment's status", Request: StatusInput{}, Response: Apartment{}}},
+		{Method: http.MethodDelete, Pattern: "/apartments/{id}", Access: anyUser, Handler: httpx.Endpoint(http.StatusNoContent, httpx.ByIDNoResult(h.Service.Delete)),
+			Doc: httpx.Doc{Summary: "Deactivate an apartment that is not occupied", Status: http.StatusNoContent}},
+		{Method: http.MethodPost, Pattern: "/apartments/{id}/activate", Access: anyUser, Handler: httpx.Endpoint(created, httpx.ByID(h.Service.Activate)),
+			Doc: httpx.Doc{Summary: "Reactivate an apartment", Response: Apartment{}}},
+		{Method: http.MethodGet, Pattern: "/compounds/{id}/stats", Access: identity.R4, Handler: httpx.Endpoint(ok, httpx.ByID(h.Service.CompoundStats)),
+			Doc: httpx.Doc{Summary: "A compound with its active apartments", Response: CompoundStats{}}},
 	}
 }
 
@@ -59,5 +70,5 @@ func (h *Handler) count(_ http.ResponseWriter, r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return map[string]int{"count": st.Total}, nil
+	return httpx.CountBody{Count: st.Total}, nil
 }

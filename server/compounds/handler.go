@@ -17,14 +17,22 @@ type Handler struct {
 func (h *Handler) Routes() []httpx.Route {
 	ok, created := http.StatusOK, http.StatusCreated
 	return []httpx.Route{
-		{Method: http.MethodPost, Pattern: "/compounds", Access: identity.OA, Handler: httpx.Endpoint(created, httpx.WithBody(h.Service.Create))},
-		{Method: http.MethodGet, Pattern: "/compounds", Access: identity.R4, Handler: httpx.Endpoint(ok, h.list)},
-		{Method: http.MethodGet, Pattern: "/compounds/search", Access: identity.R4, Handler: httpx.Endpoint(ok, h.search)},
-		{Method: http.MethodGet, Pattern: "/compounds/count", Access: identity.R4, Handler: httpx.Endpoint(ok, h.count)},
-		{Method: http.MethodGet, Pattern: "/compounds/{id}", Access: identity.R4, Handler: httpx.Endpoint(ok, httpx.ByID(h.Service.Get))},
-		{Method: http.MethodPatch, Pattern: "/compounds/{id}", Access: identity.OA, Handler: httpx.Endpoint(ok, httpx.ByIDWithBody(h.Service.Update))},
-		{Method: http.MethodDelete, Pattern: "/compounds/{id}", Access: identity.OA, Handler: httpx.Endpoint(http.StatusNoContent, httpx.ByIDNoResult(h.Service.Delete))},
-		{Method: http.MethodPost, Pattern: "/compounds/{id}/activate", Access: identity.OA, Handler: httpx.Endpoint(created, httpx.ByID(h.Service.Activate))},
+		{Method: http.MethodPost, Pattern: "/compounds", Access: identity.OA, Handler: httpx.Endpoint(created, httpx.WithBody(h.Service.Create)),
+			Doc: httpx.Doc{Summary: "Create a compound", Request: CreateInput{}, Response: Compound{}}},
+		{Method: http.MethodGet, Pattern: "/compounds", Access: identity.R4, Handler: httpx.Endpoint(ok, h.list),
+			Doc: httpx.Doc{Summary: "List compounds by name", Response: []Compound{}, List: true, Query: []httpx.Param{inactiveParam}}},
+		{Method: http.MethodGet, Pattern: "/compounds/search", Access: identity.R4, Handler: httpx.Endpoint(ok, h.search),
+			Doc: httpx.Doc{Summary: "Search active compounds by name, city or address (50 at most)", Response: []Compound{}, Query: []httpx.Param{searchParam}}},
+		{Method: http.MethodGet, Pattern: "/compounds/count", Access: identity.R4, Handler: httpx.Endpoint(ok, h.count),
+			Doc: httpx.Doc{Summary: "Count active compounds", Response: httpx.CountBody{}}},
+		{Method: http.MethodGet, Pattern: "/compounds/{id}", Access: identity.R4, Handler: httpx.Endpoint(ok, httpx.ByID(h.Service.Get)),
+			Doc: httpx.Doc{Summary: "Get a compound (cached)", Response: Compound{}}},
+		{Method: http.MethodPatch, Pattern: "/compounds/{id}", Access: identity.OA, Handler: httpx.Endpoint(ok, httpx.ByIDWithBody(h.Service.Update)),
+			Doc: httpx.Doc{Summary: "Update a compound", Request: UpdateInput{}, Response: Compound{}}},
+		{Method: http.MethodDelete, Pattern: "/compounds/{id}", Access: identity.OA, Handler: httpx.Endpoint(http.StatusNoContent, httpx.ByIDNoResult(h.Service.Delete)),
+			Doc: httpx.Doc{Summary: "Deactivate a compound", Status: http.StatusNoContent}},
+		{Method: http.MethodPost, Pattern: "/compounds/{id}/activate", Access: identity.OA, Handler: httpx.Endpoint(created, httpx.ByID(h.Service.Activate)),
+			Doc: httpx.Doc{Summary: "Reactivate a compound", Response: Compound{}}},
 	}
 }
 
@@ -54,5 +62,10 @@ func (h *Handler) count(_ http.ResponseWriter, r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return map[string]int{"count": n}, nil
+	return httpx.CountBody{Count: n}, nil
 }
+
+var (
+	inactiveParam = httpx.Param{Name: "includeInactive", Type: "boolean", Description: "include deactivated compounds"}
+	searchParam   = httpx.Param{Name: "q", Description: "text the name, city or address contains"}
+)

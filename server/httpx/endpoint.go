@@ -78,3 +78,8 @@ func ByIDWithBody[T, R any](fn func(ctx context.Context, companyID, id string, i
 
 // CallerCompany is the principal's company ("" for a caller without one).
 func CallerCompany(r *http.Request) string { return identity.From(r.Context()).Company() }
+
+// CountBody is the {count} answer of the count endpoints.
+type CountBody struct {
+	Count int `json:"count"`
+}

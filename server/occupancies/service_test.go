@@ -100,7 +100,10 @@ func TestInvalidateAfterCommittedWrites(t *testing.T) {
 	}
 	one := money.FromCents(1)
 	steps := []func() error{
-		func() error { _, err := f.svc.SetStatus(ctx, "co-a", o.ID, StatusInput{Status: StatusActive}); return err },
+		func() error {
+			_, err := f.svc.SetStatus(ctx, "co-a", o.ID, StatusInput{Status: StatusActive})
+			return err
+		},
 		func() error { _, err := f.svc.PayDeposit(ctx, "co-a", o.ID, DepositInput{Amount: &one}); return err }, // rejected: no deposit due
 		func() error { _, err := f.svc.End(ctx, "co-a", o.ID, EndInput{}); return err },
 		func() error { return f.svc.Delete(ctx, "co-a", o.ID) },

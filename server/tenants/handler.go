@@ -18,19 +18,32 @@ func (h *Handler) Routes() []httpx.Route {
 	ok, created := http.StatusOK, http.StatusCreated
 	anyUser := identity.AnyUser
 	return []httpx.Route{
-		{Method: http.MethodPost, Pattern: "/tenants", Access: anyUser, Handler: httpx.Endpoint(created, httpx.WithBody(h.Service.Create))},
-		{Method: http.MethodGet, Pattern: "/tenants", Access: anyUser, Handler: httpx.Endpoint(ok, h.list)},
-		{Method: http.MethodGet, Pattern: "/tenants/search", Access: anyUser, Handler: httpx.Endpoint(ok, h.search)},
-		{Method: http.MethodGet, Pattern: "/tenants/count", Access: anyUser, Handler: httpx.Endpoint(ok, h.count)},
-		{Method: http.MethodGet, Pattern: "/tenants/stats", Access: anyUser, Handler: httpx.Endpoint(ok, httpx.Scoped(h.Service.Stats))},
-		{Method: http.MethodGet, Pattern: "/tenants/{id}", Access: anyUser, Handler: httpx.Endpoint(ok, httpx.ByID(h.Service.Get))},
-		{Method: http.MethodPatch, Pattern: "/tenants/{id}", Access: anyUser, Handler: httpx.Endpoint(ok, httpx.ByIDWithBody(h.Service.Update))},
-		{Method: http.MethodPatch, Pattern: "/tenants/{id}/status", Access: anyUser, Handler: httpx.Endpoint(ok, httpx.ByIDWithBody(h.Service.SetStatus))},
-		{Method: http.MethodPost, Pattern: "/tenants/{id}/blacklist", Access: anyUser, Handler: httpx.Endpoint(created, httpx.ByIDWithBody(h.Service.Blacklist))},
-		{Method: http.MethodPost, Pattern: "/tenants/{id}/documents", Access: anyUser, Handler: httpx.Endpoint(created, httpx.ByIDWithBody(h.Service.AddDocument))},
-		{Method: http.MethodPost, Pattern: "/tenants/{id}/references", Access: anyUser, Handler: httpx.Endpoint(created, httpx.ByIDWithBody(h.Service.AddReference))},
-		{Method: http.MethodDelete, Pattern: "/tenants/{id}", Access: anyUser, Handler: httpx.Endpoint(http.StatusNoContent, httpx.ByIDNoResult(h.Service.Delete))},
-		{Method: http.MethodPost, Pattern: "/tenants/{id}/activate", Access: anyUser, Handler: httpx.Endpoint(created, httpx.ByID(h.Service.Activate))},
+		{Method: http.MethodPost, Pattern: "/tenants", Access: anyUser, Handler: httpx.Endpoint(created, httpx.WithBody(h.Service.Create)),
+			Doc: httpx.Doc{Summary: "Create a tenant (email unique in the company)", Request: Input{}, Response: Tenant{}}},
+		{Method: http.MethodGet, Pattern: "/tenants", Access: anyUser, Handler: httpx.Endpoint(ok, h.list),
+			Doc: httpx.Doc{Summary: "List tenants by last and first name", Response: []Tenant{}, List: true, Query: []httpx.Param{statusParam, {Name: "includeInactive", Type: "boolean"}}}},
+		{Method: http.MethodGet, Pattern: "/tenants/search", Access: anyUser, Handler: httpx.Endpoint(ok, h.search),
+			Doc: httpx.Doc{Summary: "Search active tenants by name, email or phone (50 at most)", Response: []Tenant{}, Query: []httpx.Param{{Name: "q", Description: "text the name, email or phone contains"}}}},
+		{Method: http.MethodGet, Pattern: "/tenants/count", Access: anyUser, Handler: httpx.Endpoint(ok, h.count),
+			Doc: httpx.Doc{Summary: "Count active tenants", Response: httpx.CountBody{}, Query: []httpx.Param{statusParam}}},
+		{Method: http.MethodGet, Pattern: "/tenants/stats", Access: anyUser, Handler: httpx.Endpoint(ok, httpx.Scoped(h.Service.Stats)),
+			Doc: httpx.Doc{Summary: "Count active tenants per status", Response: Stats{}}},
+		{Method: http.MethodGet, Pattern: "/tenants/{id}", Access: anyUser, Handler: httpx.Endpoint(ok, httpx.ByID(h.Service.Get)),
+			Doc: httpx.Doc{Summary: "Get a tenant", Response: Tenant{}}},
+		{Method: http.MethodPatch, Pattern: "/tenants/{id}", Access: anyUser, Handler: httpx.Endpoint(ok, httpx.ByIDWithBody(h.Service.Update)),
+			Doc: httpx.Doc{Summary: "Update a tenant", Request: Input{}, Response: Tenant{}}},
+		{Method: http.MethodPatch, Pattern: "/tenants/{id}/status", Access: anyUser, Handler: httpx.Endpoint(ok, httpx.ByIDWithBody(h.Service.SetStatus)),
+			Doc: httpx.Doc{Summary: "Change a tenant's status", Request: StatusInput{}, Response: Tenant{}}},
+		{Method: http.MethodPost, Pattern: "/tenants/{id}/blacklist", Access: anyUser, Handler: httpx.Endpoint(created, httpx.ByIDWithBody(h.Service.Blacklist)),
+			Doc: httpx.Doc{Summary: "Blacklist a tenant; optional body {reason}, appended to the notes", Response: Tenant{}}},
+		{Method: http.MethodPost, Pattern: "/tenants/{id}/documents", Access: anyUser, Handler: httpx.Endpoint(created, httpx.ByIDWithBody(h.Service.AddDocument)),
+			Doc: httpx.Doc{Summary: "Attach a document (stamped uploadedAt)", Request: DocumentInput{}, Response: Tenant{}}},
+		{Method: http.MethodPost, Pattern: "/tenants/{id}/references", Access: anyUser, Handler: httpx.Endpoint(created, httpx.ByIDWithBody(h.Service.AddReference)),
+			Doc: httpx.Doc{Summary: "Add a reference", Request: Reference{}, Response: Tenant{}}},
+		{Method: http.MethodDelete, Pattern: "/tenants/{id}", Access: anyUser, Handler: httpx.Endpoint(http.StatusNoContent, httpx.ByIDNoResult(h.Service.Delete)),
+			Doc: httpx.Doc{Summary: "Deactivate a tenant", Status: http.StatusNoContent}},
+		{Method: http.MethodPost, Pattern: "/tenants/{id}/activate", Access: anyUser, Handler: httpx.Endpoint(created, httpx.ByID(h.Service.Activate)),
+			Doc: httpx.Doc{Summary: "Reactivate a tenant", Response: Tenant{}}},
 	}
 }
 
@@ -70,5 +83,7 @@ func (h *Handler) count(_ http.ResponseWriter, r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return map[string]int{"count": n}, nil
+	return httpx.CountBody{Count: n}, nil
 }
+
+var statusParam = httpx.Param{Name: "status", Enum: Statuses}
