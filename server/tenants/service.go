@@ -148,8 +148,7 @@ func (s *Service) Blacklist(ctx context.Context, companyID, id string, in Blackl
 		if reason == nil || *reason == "" {
 			return
 		}
-		ts, _ := dbtypes.Now().MarshalJSON()
-		note := fmt.Sprintf("\n[BLACKLISTED %s]: %s", ts[1:len(ts)-1], *reason)
+		note := fmt.Sprintf("\n[BLACKLISTED %s]: %s", dbtypes.Now().UTC().Format(dbtypes.ISOLayout), *reason)
 		if t.Notes != nil {
 			note = *t.Notes + note
 		}
