@@ -12,7 +12,6 @@ import (
 )
 
 // propertyServices are the property domain's services: compounds, apartments, tenants and leases.
-// Apartments and Occupancies carry an Invalidate hook for the dashboard cache.
 type propertyServices struct {
 	Compounds   *compounds.Service
 	Apartments  *apartments.Service
@@ -20,9 +19,12 @@ type propertyServices struct {
 	Occupancies *occupancies.Service
 }
 
-// propertyModules builds the property services on s.DB and returns their HTTP modules.
+// propertyModules builds the property services on s.DB and s.Cache and returns their HTTP modules.
+// Apartment and lease writes change dashboard figures, so each committed one drops the company's
+// cached dashboard.
 func (s *Server) propertyModules() []httpx.Module {
 	cs := compounds.NewService(s.DB)
+	cs.Cache = s.Cache
 	as := apartments.NewService(s.DB, cs)
 	ts := tenants.NewService(s.DB)
 	os := occupancies.NewService(s.DB, ts, as)

@@ -3,8 +3,6 @@ package apartments
 import (
 	"net/http"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/ternant/ternant/server/httpx"
 	"github.com/ternant/ternant/server/identity"
 )
@@ -20,28 +18,29 @@ func (h *Handler) Routes() []httpx.Route {
 	ok, created := http.StatusOK, http.StatusCreated
 	anyUser := identity.AnyUser
 	return []httpx.Route{
-		{Method: http.MethodPost, Pattern: "/apartments", Access: anyUser, Handler: httpx.Endpoint(created, h.create)},
-		{Method: http.MethodGet, Pattern: "/apartments", Access: anyUser, Handler: httpx.Endpoint(ok, h.list)},
-		{Method: http.MethodGet, Pattern: "/apartments/search", Access: anyUser, Handler: httpx.Endpoint(ok, h.search)},
-		{Method: http.MethodGet, Pattern: "/apartments/count", Access: anyUser, Handler: httpx.Endpoint(ok, h.count)},
-		{Method: http.MethodGet, Pattern: "/apartments/stats", Access: anyUser, Handler: httpx.Endpoint(ok, h.stats)},
-		{Method: http.MethodGet, Pattern: "/apartments/{id}", Access: anyUser, Handler: httpx.Endpoint(ok, h.get)},
-		{Method: http.MethodPatch, Pattern: "/apartments/{id}", Access: anyUser, Handler: httpx.Endpoint(ok, h.update)},
-		{Method: http.MethodPatch, Pattern: "/apartments/{id}/status", Access: anyUser, Handler: httpx.Endpoint(ok, h.setStatus)},
-		{Method: http.MethodDelete, Pattern: "/apartments/{id}", Access: anyUser, Handler: httpx.Endpoint(http.StatusNoContent, h.delete)},
-		{Method: http.MethodPost, Pattern: "/apartments/{id}/activate", Access: anyUser, Handler: httpx.Endpoint(created, h.activate)},
-		{Method: http.MethodGet, Pattern: "/compounds/{id}/stats", Access: identity.R4, Handler: httpx.Endpoint(ok, h.compoundStats)},
+		{Method: http.MethodPost, Pattern: "/apartments", Access: anyUser, Handler: httpx.Endpoint(created, httpx.WithBody(h.Service.Create)),
+			Doc: httpx.Doc{Summary: "Create an apartment in one of the company's active compounds", Request: CreateInput{}, Response: Apartment{}}},
+		{Method: http.MethodGet, Pattern: "/apartments", Access: anyUser, Handler: httpx.Endpoint(ok, h.list),
+			Doc: httpx.Doc{Summary: "List active apartments by unit number, with their compound", Response: []Apartment{}, List: true, Query: []httpx.Param{{Name: "compoundId", Format: "uuid"}, {Name: "status", Enum: Statuses}}}},
+		{Method: http.MethodGet, Pattern: "/apartments/search", Access: anyUser, Handler: httpx.Endpoint(ok, h.search),
+			Doc: httpx.Doc{Summary: "Search active apartments by unit number or notes (50 at most)", Response: []Apartment{}, Query: []httpx.Param{{Name: "q", Description: "text the unit number or notes contain"}}}},
+		{Method: http.MethodGet, Pattern: "/apartments/count", Access: anyUser, Handler: httpx.Endpoint(ok, h.count),
+			Doc: httpx.Doc{Summary: "Count active apartments", Response: httpx.CountBody{}}},
+		{Method: http.MethodGet, Pattern: "/apartments/stats", Access: anyUser, Handler: httpx.Endpoint(ok, httpx.Scoped(h.Service.Stats)),
+			Doc: httpx.Doc{Summary: "Count active apartments per status", Response: Stats{}}},
+		{Method: http.MethodGet, Pattern: "/apartments/{id}", Access: anyUser, Handler: httpx.Endpoint(ok, httpx.ByID(h.Service.Get)),
+			Doc: httpx.Doc{Summary: "Get an apartment with its compound", Response: Apartment{}}},
+		{Method: http.MethodPatch, Pattern: "/apartments/{id}", Access: anyUser, Handler: httpx.Endpoint(ok, httpx.ByIDWithBody(h.Service.Update)),
+			Doc: httpx.Doc{Summary: "Update an apartment", Request: UpdateInput{}, Response: Apartment{}}},
+		{Method: http.MethodPatch, Pattern: "/apartments/{id}/status", Access: anyUser, Handler: httpx.Endpoint(ok, httpx.ByIDWithBody(h.Service.SetStatus)),
+			Doc: httpx.Doc{Summary: "Change an apartment's status", Request: StatusInput{}, Response: Apartment{}}},
+		{Method: http.MethodDelete, Pattern: "/apartments/{id}", Access: anyUser, Handler: httpx.Endpoint(http.StatusNoContent, httpx.ByIDNoResult(h.Service.Delete)),
+			Doc: httpx.Doc{Summary: "Deactivate an apartment that is not occupied", Status: http.StatusNoContent}},
+		{Method: http.MethodPost, Pattern: "/apartments/{id}/activate", Access: anyUser, Handler: httpx.Endpoint(created, httpx.ByID(h.Service.Activate)),
+			Doc: httpx.Doc{Summary: "Reactivate an apartment", Response: Apartment{}}},
+		{Method: http.MethodGet, Pattern: "/compounds/{id}/stats", Access: identity.R4, Handler: httpx.Endpoint(ok, httpx.ByID(h.Service.CompoundStats)),
+			Doc: httpx.Doc{Summary: "A compound with its active apartments", Response: CompoundStats{}}},
 	}
-}
-
-func company(r *http.Request) string { return identity.From(r.Context()).Company() }
-
-func (h *Handler) create(_ http.ResponseWriter, r *http.Request) (any, error) {
-	var in CreateInput
-	if err := httpx.Decode(r, &in); err != nil {
-		return nil, err
-	}
-	return h.Service.Create(r.Context(), company(r), in)
 }
 
 func (h *Handler) list(w http.ResponseWriter, r *http.Request) (any, error) {
@@ -54,7 +53,7 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request) (any, error) {
 		return nil, err
 	}
 	f := ListFilter{CompoundID: r.URL.Query().Get("compoundId"), Status: status, Limit: page.Limit, Offset: page.Offset}
-	rows, total, err := h.Service.List(r.Context(), company(r), f)
+	rows, total, err := h.Service.List(r.Context(), httpx.CallerCompany(r), f)
 	if err != nil {
 		return nil, err
 	}
@@ -63,49 +62,13 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request) (any, error) {
 }
 
 func (h *Handler) search(_ http.ResponseWriter, r *http.Request) (any, error) {
-	return h.Service.Search(r.Context(), company(r), r.URL.Query().Get("q"))
+	return h.Service.Search(r.Context(), httpx.CallerCompany(r), r.URL.Query().Get("q"))
 }
 
 func (h *Handler) count(_ http.ResponseWriter, r *http.Request) (any, error) {
-	st, err := h.Service.Stats(r.Context(), company(r))
+	st, err := h.Service.Stats(r.Context(), httpx.CallerCompany(r))
 	if err != nil {
 		return nil, err
 	}
-	return map[string]int{"count": st.Total}, nil
-}
-
-func (h *Handler) stats(_ http.ResponseWriter, r *http.Request) (any, error) {
-	return h.Service.Stats(r.Context(), company(r))
-}
-
-func (h *Handler) get(_ http.ResponseWriter, r *http.Request) (any, error) {
-	return h.Service.Get(r.Context(), company(r), chi.URLParam(r, "id"))
-}
-
-func (h *Handler) update(_ http.ResponseWriter, r *http.Request) (any, error) {
-	var in UpdateInput
-	if err := httpx.Decode(r, &in); err != nil {
-		return nil, err
-	}
-	return h.Service.Update(r.Context(), company(r), chi.URLParam(r, "id"), in)
-}
-
-func (h *Handler) setStatus(_ http.ResponseWriter, r *http.Request) (any, error) {
-	var in StatusInput
-	if err := httpx.Decode(r, &in); err != nil {
-		return nil, err
-	}
-	return h.Service.SetStatus(r.Context(), company(r), chi.URLParam(r, "id"), in.Status)
-}
-
-func (h *Handler) delete(_ http.ResponseWriter, r *http.Request) (any, error) {
-	return nil, h.Service.Delete(r.Context(), company(r), chi.URLParam(r, "id"))
-}
-
-func (h *Handler) activate(_ http.ResponseWriter, r *http.Request) (any, error) {
-	return h.Service.Activate(r.Context(), company(r), chi.URLParam(r, "id"))
-}
-
-func (h *Handler) compoundStats(_ http.ResponseWriter, r *http.Request) (any, error) {
-	return h.Service.CompoundStats(r.Context(), company(r), chi.URLParam(r, "id"))
+	return httpx.CountBody{Count: st.Total}, nil
 }

@@ -171,8 +171,8 @@ func (s *Service) Update(ctx context.Context, companyID, id string, in UpdateInp
 }
 
 // SetStatus changes only the status.
-func (s *Service) SetStatus(ctx context.Context, companyID, id, status string) (Apartment, error) {
-	return s.modify(ctx, companyID, id, func(a *Apartment) error { a.Status = status; return nil })
+func (s *Service) SetStatus(ctx context.Context, companyID, id string, in StatusInput) (Apartment, error) {
+	return s.modify(ctx, companyID, id, func(a *Apartment) error { a.Status = in.Status; return nil })
 }
 
 // Delete soft-deletes an apartment unless it is occupied.

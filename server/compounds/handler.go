@@ -3,8 +3,6 @@ package compounds
 import (
 	"net/http"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/ternant/ternant/server/httpx"
 	"github.com/ternant/ternant/server/identity"
 )
@@ -19,25 +17,23 @@ type Handler struct {
 func (h *Handler) Routes() []httpx.Route {
 	ok, created := http.StatusOK, http.StatusCreated
 	return []httpx.Route{
-		{Method: http.MethodPost, Pattern: "/compounds", Access: identity.OA, Handler: httpx.Endpoint(created, h.create)},
-		{Method: http.MethodGet, Pattern: "/compounds", Access: identity.R4, Handler: httpx.Endpoint(ok, h.list)},
-		{Method: http.MethodGet, Pattern: "/compounds/search", Access: identity.R4, Handler: httpx.Endpoint(ok, h.search)},
-		{Method: http.MethodGet, Pattern: "/compounds/count", Access: identity.R4, Handler: httpx.Endpoint(ok, h.count)},
-		{Method: http.MethodGet, Pattern: "/compounds/{id}", Access: identity.R4, Handler: httpx.Endpoint(ok, h.get)},
-		{Method: http.MethodPatch, Pattern: "/compounds/{id}", Access: identity.OA, Handler: httpx.Endpoint(ok, h.update)},
-		{Method: http.MethodDelete, Pattern: "/compounds/{id}", Access: identity.OA, Handler: httpx.Endpoint(http.StatusNoContent, h.delete)},
-		{Method: http.MethodPost, Pattern: "/compounds/{id}/activate", Access: identity.OA, Handler: httpx.Endpoint(created, h.activate)},
+		{Method: http.MethodPost, Pattern: "/compounds", Access: identity.OA, Handler: httpx.Endpoint(created, httpx.WithBody(h.Service.Create)),
+			Doc: httpx.Doc{Summary: "Create a compound", Request: CreateInput{}, Response: Compound{}}},
+		{Method: http.MethodGet, Pattern: "/compounds", Access: identity.R4, Handler: httpx.Endpoint(ok, h.list),
+			Doc: httpx.Doc{Summary: "List compounds by name", Response: []Compound{}, List: true, Query: []httpx.Param{inactiveParam}}},
+		{Method: http.MethodGet, Pattern: "/compounds/search", Access: identity.R4, Handler: httpx.Endpoint(ok, h.search),
+			Doc: httpx.Doc{Summary: "Search active compounds by name, city or address (50 at most)", Response: []Compound{}, Query: []httpx.Param{searchParam}}},
+		{Method: http.MethodGet, Pattern: "/compounds/count", Access: identity.R4, Handler: httpx.Endpoint(ok, h.count),
+			Doc: httpx.Doc{Summary: "Count active compounds", Response: httpx.CountBody{}}},
+		{Method: http.MethodGet, Pattern: "/compounds/{id}", Access: identity.R4, Handler: httpx.Endpoint(ok, httpx.ByID(h.Service.Get)),
+			Doc: httpx.Doc{Summary: "Get a compound (cached)", Response: Compound{}}},
+		{Method: http.MethodPatch, Pattern: "/compounds/{id}", Access: identity.OA, Handler: httpx.Endpoint(ok, httpx.ByIDWithBody(h.Service.Update)),
+			Doc: httpx.Doc{Summary: "Update a compound", Request: UpdateInput{}, Response: Compound{}}},
+		{Method: http.MethodDelete, Pattern: "/compounds/{id}", Access: identity.OA, Handler: httpx.Endpoint(http.StatusNoContent, httpx.ByIDNoResult(h.Service.Delete)),
+			Doc: httpx.Doc{Summary: "Deactivate a compound", Status: http.StatusNoContent}},
+		{Method: http.MethodPost, Pattern: "/compounds/{id}/activate", Access: identity.OA, Handler: httpx.Endpoint(created, httpx.ByID(h.Service.Activate)),
+			Doc: httpx.Doc{Summary: "Reactivate a compound", Response: Compound{}}},
 	}
-}
-
-func company(r *http.Request) string { return identity.From(r.Context()).Company() }
-
-func (h *Handler) create(_ http.ResponseWriter, r *http.Request) (any, error) {
-	var in CreateInput
-	if err := httpx.Decode(r, &in); err != nil {
-		return nil, err
-	}
-	return h.Service.Create(r.Context(), company(r), in)
 }
 
 func (h *Handler) list(w http.ResponseWriter, r *http.Request) (any, error) {
@@ -49,7 +45,7 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	rows, total, err := h.Service.List(r.Context(), company(r), ListFilter{IncludeInactive: inactive, Limit: page.Limit, Offset: page.Offset})
+	rows, total, err := h.Service.List(r.Context(), httpx.CallerCompany(r), ListFilter{IncludeInactive: inactive, Limit: page.Limit, Offset: page.Offset})
 	if err != nil {
 		return nil, err
 	}
@@ -58,33 +54,18 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request) (any, error) {
 }
 
 func (h *Handler) search(_ http.ResponseWriter, r *http.Request) (any, error) {
-	return h.Service.Search(r.Context(), company(r), r.URL.Query().Get("q"))
+	return h.Service.Search(r.Context(), httpx.CallerCompany(r), r.URL.Query().Get("q"))
 }
 
 func (h *Handler) count(_ http.ResponseWriter, r *http.Request) (any, error) {
-	n, err := h.Service.Count(r.Context(), company(r))
+	n, err := h.Service.Count(r.Context(), httpx.CallerCompany(r))
 	if err != nil {
 		return nil, err
 	}
-	return map[string]int{"count": n}, nil
+	return httpx.CountBody{Count: n}, nil
 }
 
-func (h *Handler) get(_ http.ResponseWriter, r *http.Request) (any, error) {
-	return h.Service.Get(r.Context(), company(r), chi.URLParam(r, "id"))
-}
-
-func (h *Handler) update(_ http.ResponseWriter, r *http.Request) (any, error) {
-	var in UpdateInput
-	if err := httpx.Decode(r, &in); err != nil {
-		return nil, err
-	}
-	return h.Service.Update(r.Context(), company(r), chi.URLParam(r, "id"), in)
-}
-
-func (h *Handler) delete(_ http.ResponseWriter, r *http.Request) (any, error) {
-	return nil, h.Service.Delete(r.Context(), company(r), chi.URLParam(r, "id"))
-}
-
-func (h *Handler) activate(_ http.ResponseWriter, r *http.Request) (any, error) {
-	return h.Service.Activate(r.Context(), company(r), chi.URLParam(r, "id"))
-}
+var (
+	inactiveParam = httpx.Param{Name: "includeInactive", Type: "boolean", Description: "include deactivated compounds"}
+	searchParam   = httpx.Param{Name: "q", Description: "text the name, city or address contains"}
+)

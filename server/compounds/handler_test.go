@@ -1,6 +1,7 @@
 package compounds_test
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
@@ -175,4 +176,28 @@ func TestCompounds(t *testing.T) {
 			t.Errorf("company B changed A's compound: %v", got)
 		}
 	})
+}
+
+// GET /compounds/:id is served from Redis until a write through the API drops the entry; the
+// cached entry never answers another company.
+func TestCompoundReadCache(t *testing.T) {
+	e := propertytest.Start(t)
+	id := propertytest.ID(t, e.Compound(t, e.A, "Cached Court"))
+	e.Must(t, http.StatusOK, e.A, http.MethodGet, "/compounds/"+id, nil) // fills the cache
+	if _, err := e.DB.Exec(context.Background(), "UPDATE compounds SET name = 'Changed Behind' WHERE id = ?", id); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.Must(t, http.StatusOK, e.A, http.MethodGet, "/compounds/"+id, nil); got["name"] != "Cached Court" {
+		t.Errorf("second read = %v, want the cached name", got["name"])
+	}
+	propertytest.ExpectError(t, e.Call(t, e.B, http.MethodGet, "/compounds/"+id, nil), http.StatusNotFound, "Compound with ID "+id+" not found")
+	e.Must(t, http.StatusOK, e.A, http.MethodPatch, "/compounds/"+id, map[string]any{"city": "Kisumu"})
+	got := e.Must(t, http.StatusOK, e.A, http.MethodGet, "/compounds/"+id, nil)
+	if got["name"] != "Changed Behind" || got["city"] != "Kisumu" {
+		t.Errorf("read after a write = %v, want the stored row", got)
+	}
+	e.Must(t, http.StatusNoContent, e.A, http.MethodDelete, "/compounds/"+id, nil)
+	if got := e.Must(t, http.StatusOK, e.A, http.MethodGet, "/compounds/"+id, nil); got["isActive"] != false {
+		t.Errorf("read after delete = %v", got)
+	}
 }

@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/ternant/ternant/server/httpx"
+	"github.com/ternant/ternant/server/platform/cache"
 	"github.com/ternant/ternant/server/platform/db"
 	"github.com/ternant/ternant/server/platform/dbtypes"
 )
@@ -15,16 +17,27 @@ import (
 // SearchLimit caps a search's results.
 const SearchLimit = 50
 
+// DefaultCacheTTL is how long a compound read stays cached (TernantApp's 300000 ms).
+const DefaultCacheTTL = 5 * time.Minute
+
 // Service holds the compound rules.
 type Service struct {
 	Store *Store
 	DB    *db.DB
+	// Cache, when set, serves GET /compounds/:id for TTL (DefaultCacheTTL when zero); every write
+	// drops the entry after it commits.
+	Cache *cache.Cache
+	TTL   time.Duration
 }
 
-// NewService returns a service over database.
+// NewService returns a service over database without a cache.
 func NewService(database *db.DB) *Service {
 	return &Service{Store: &Store{DB: database}, DB: database}
 }
+
+// cacheKey names a compound's cache entry. The company is part of the key so that a shared load
+// (concurrent misses collapse into one) is always the caller's own company's.
+func cacheKey(companyID, id string) string { return cache.CompoundKey(companyID + ":" + id) }
 
 // NotFound is TernantApp's 404 for a compound id.
 func NotFound(id string) error {
@@ -60,10 +73,20 @@ func (s *Service) Create(ctx context.Context, companyID string, in CreateInput) 
 	return s.Get(ctx, companyID, c.ID)
 }
 
-// Get returns one of the company's compounds, active or not.
+// Get returns one of the company's compounds, active or not, through the cache when there is one.
 func (s *Service) Get(ctx context.Context, companyID, id string) (Compound, error) {
-	c, err := s.Store.Get(ctx, s.DB, companyID, id)
-	return c, notFound(id, err)
+	load := func(ctx context.Context) (Compound, error) {
+		c, err := s.Store.Get(ctx, s.DB, companyID, id)
+		return c, notFound(id, err)
+	}
+	if s.Cache == nil {
+		return load(ctx)
+	}
+	ttl := s.TTL
+	if ttl <= 0 {
+		ttl = DefaultCacheTTL
+	}
+	return cache.Fetch(ctx, s.Cache, cache.Compound, cacheKey(companyID, id), ttl, load)
 }
 
 // List returns a page of compounds and the total.
@@ -114,7 +137,11 @@ func (s *Service) modify(ctx context.Context, companyID, id string, change func(
 	if err != nil {
 		return Compound{}, err
 	}
-	return s.Get(ctx, companyID, id)
+	if s.Cache != nil {
+		s.Cache.Invalidate(ctx, cacheKey(companyID, id))
+	}
+	c, err := s.Store.Get(ctx, s.DB, companyID, id)
+	return c, notFound(id, err)
 }
 
 // RequireActive reports whether id is an active compound of the company: nil if so, db.ErrNotFound

@@ -42,9 +42,9 @@ func (s *Service) Update(ctx context.Context, companyID, id string, in UpdateInp
 }
 
 // SetStatus changes only the status, unchecked (TernantApp v1.0.1).
-func (s *Service) SetStatus(ctx context.Context, companyID, id, status string) (Occupancy, error) {
+func (s *Service) SetStatus(ctx context.Context, companyID, id string, in StatusInput) (Occupancy, error) {
 	return s.modify(ctx, companyID, id, func(_ *db.Tx, o *Occupancy) error {
-		o.Status = status
+		o.Status = in.Status
 		return nil
 	})
 }
@@ -66,8 +66,9 @@ func (s *Service) End(ctx context.Context, companyID, id string, in EndInput) (O
 	})
 }
 
-// PayDeposit adds amount to depositPaid, which may not pass the security deposit.
-func (s *Service) PayDeposit(ctx context.Context, companyID, id string, amount money.Amount) (Occupancy, error) {
+// PayDeposit adds the amount to depositPaid, which may not pass the security deposit.
+func (s *Service) PayDeposit(ctx context.Context, companyID, id string, in DepositInput) (Occupancy, error) {
+	amount := *in.Amount
 	if amount <= 0 {
 		return Occupancy{}, httpx.Invalid("amount must be a positive number")
 	}

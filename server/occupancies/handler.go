@@ -22,32 +22,37 @@ func (h *Handler) Routes() []httpx.Route {
 	ok, created := http.StatusOK, http.StatusCreated
 	anyUser := identity.AnyUser
 	return []httpx.Route{
-		{Method: http.MethodPost, Pattern: "/occupancies", Access: anyUser, Handler: httpx.Endpoint(created, h.create)},
-		{Method: http.MethodGet, Pattern: "/occupancies", Access: anyUser, Handler: httpx.Endpoint(ok, h.list)},
-		{Method: http.MethodGet, Pattern: "/occupancies/active", Access: anyUser, Handler: httpx.Endpoint(ok, h.active)},
-		{Method: http.MethodGet, Pattern: "/occupancies/expiring", Access: anyUser, Handler: httpx.Endpoint(ok, h.expiring)},
-		{Method: http.MethodGet, Pattern: "/occupancies/stats", Access: anyUser, Handler: httpx.Endpoint(ok, h.stats)},
-		{Method: http.MethodGet, Pattern: "/occupancies/tenant/{tenantId}", Access: anyUser, Handler: httpx.Endpoint(ok, h.byTenant)},
-		{Method: http.MethodGet, Pattern: "/occupancies/apartment/{apartmentId}", Access: anyUser, Handler: httpx.Endpoint(ok, h.byApartment)},
-		{Method: http.MethodGet, Pattern: "/occupancies/{id}", Access: anyUser, Handler: httpx.Endpoint(ok, h.get)},
-		{Method: http.MethodPatch, Pattern: "/occupancies/{id}", Access: anyUser, Handler: httpx.Endpoint(ok, h.update)},
-		{Method: http.MethodPatch, Pattern: "/occupancies/{id}/status", Access: anyUser, Handler: httpx.Endpoint(ok, h.setStatus)},
-		{Method: http.MethodPost, Pattern: "/occupancies/{id}/end", Access: anyUser, Handler: httpx.Endpoint(created, h.end)},
-		{Method: http.MethodPost, Pattern: "/occupancies/{id}/deposit-payment", Access: anyUser, Handler: httpx.Endpoint(created, h.payDeposit)},
-		{Method: http.MethodDelete, Pattern: "/occupancies/{id}", Access: anyUser, Handler: httpx.Endpoint(ok, h.delete)},
-		{Method: http.MethodPost, Pattern: "/occupancies/{id}/activate", Access: anyUser, Handler: httpx.Endpoint(created, h.activate)},
-		{Method: http.MethodGet, Pattern: "/tenants/{id}/history", Access: anyUser, Handler: httpx.Endpoint(ok, h.history)},
+		{Method: http.MethodPost, Pattern: "/occupancies", Access: anyUser, Handler: httpx.Endpoint(created, httpx.WithBody(h.Service.Create)),
+			Doc: httpx.Doc{Summary: "Create a lease (one pending or active lease per apartment and period)", Request: CreateInput{}, Response: Occupancy{}}},
+		{Method: http.MethodGet, Pattern: "/occupancies", Access: anyUser, Handler: httpx.Endpoint(ok, h.list),
+			Doc: httpx.Doc{Summary: "List leases, newest start first, with tenant and apartment", Response: []Occupancy{}, List: true, Query: []httpx.Param{{Name: "status", Enum: Statuses}, {Name: "includeInactive", Type: "boolean"}}}},
+		{Method: http.MethodGet, Pattern: "/occupancies/active", Access: anyUser, Handler: httpx.Endpoint(ok, h.active),
+			Doc: httpx.Doc{Summary: "Active leases running today, soonest end first", Response: []Occupancy{}, List: true}},
+		{Method: http.MethodGet, Pattern: "/occupancies/expiring", Access: anyUser, Handler: httpx.Endpoint(ok, h.expiring),
+			Doc: httpx.Doc{Summary: "Active leases ending within days (default 30)", Response: []Occupancy{}, List: true, Query: []httpx.Param{{Name: "days", Type: "integer"}}}},
+		{Method: http.MethodGet, Pattern: "/occupancies/stats", Access: anyUser, Handler: httpx.Endpoint(ok, httpx.Scoped(h.Service.Stats)),
+			Doc: httpx.Doc{Summary: "Count leases per status and those ending this month", Response: Stats{}}},
+		{Method: http.MethodGet, Pattern: "/occupancies/tenant/{tenantId}", Access: anyUser, Handler: httpx.Endpoint(ok, h.byTenant),
+			Doc: httpx.Doc{Summary: "A tenant's active leases", Response: []Occupancy{}, List: true}},
+		{Method: http.MethodGet, Pattern: "/occupancies/apartment/{apartmentId}", Access: anyUser, Handler: httpx.Endpoint(ok, h.byApartment),
+			Doc: httpx.Doc{Summary: "An apartment's active leases", Response: []Occupancy{}, List: true}},
+		{Method: http.MethodGet, Pattern: "/occupancies/{id}", Access: anyUser, Handler: httpx.Endpoint(ok, httpx.ByID(h.Service.Get)),
+			Doc: httpx.Doc{Summary: "Get a lease with its tenant and apartment (and compound)", Response: Occupancy{}}},
+		{Method: http.MethodPatch, Pattern: "/occupancies/{id}", Access: anyUser, Handler: httpx.Endpoint(ok, httpx.ByIDWithBody(h.Service.Update)),
+			Doc: httpx.Doc{Summary: "Update a lease (dates and apartment re-checked)", Request: UpdateInput{}, Response: Occupancy{}}},
+		{Method: http.MethodPatch, Pattern: "/occupancies/{id}/status", Access: anyUser, Handler: httpx.Endpoint(ok, httpx.ByIDWithBody(h.Service.SetStatus)),
+			Doc: httpx.Doc{Summary: "Change a lease's status (unchecked)", Request: StatusInput{}, Response: Occupancy{}}},
+		{Method: http.MethodPost, Pattern: "/occupancies/{id}/end", Access: anyUser, Handler: httpx.Endpoint(created, httpx.ByIDWithBody(h.Service.End)),
+			Doc: httpx.Doc{Summary: "End a lease; optional body {moveOutDate} (default today)", Response: Occupancy{}}},
+		{Method: http.MethodPost, Pattern: "/occupancies/{id}/deposit-payment", Access: anyUser, Handler: httpx.Endpoint(created, httpx.ByIDWithBody(h.Service.PayDeposit)),
+			Doc: httpx.Doc{Summary: "Record a deposit payment (up to the security deposit)", Request: DepositInput{}, Response: Occupancy{}}},
+		{Method: http.MethodDelete, Pattern: "/occupancies/{id}", Access: anyUser, Handler: httpx.Endpoint(ok, httpx.ByIDNoResult(h.Service.Delete)),
+			Doc: httpx.Doc{Summary: "Deactivate a lease that is not active"}},
+		{Method: http.MethodPost, Pattern: "/occupancies/{id}/activate", Access: anyUser, Handler: httpx.Endpoint(created, httpx.ByID(h.Service.Activate)),
+			Doc: httpx.Doc{Summary: "Reactivate a lease", Response: Occupancy{}}},
+		{Method: http.MethodGet, Pattern: "/tenants/{id}/history", Access: anyUser, Handler: httpx.Endpoint(ok, httpx.ByID(h.Service.History)),
+			Doc: httpx.Doc{Summary: "A tenant with every lease and its apartment", Response: History{}}},
 	}
-}
-
-func company(r *http.Request) string { return identity.From(r.Context()).Company() }
-
-func (h *Handler) create(_ http.ResponseWriter, r *http.Request) (any, error) {
-	var in CreateInput
-	if err := httpx.Decode(r, &in); err != nil {
-		return nil, err
-	}
-	return h.Service.Create(r.Context(), company(r), in)
 }
 
 // page reads limit and offset into a filter.
@@ -58,7 +63,7 @@ func page(r *http.Request) (ListFilter, error) {
 
 // respond runs a list and sets X-Total-Count.
 func (h *Handler) respond(w http.ResponseWriter, r *http.Request, f ListFilter) (any, error) {
-	rows, total, err := h.Service.List(r.Context(), company(r), f)
+	rows, total, err := h.Service.List(r.Context(), httpx.CallerCompany(r), f)
 	if err != nil {
 		return nil, err
 	}
@@ -100,10 +105,6 @@ func (h *Handler) expiring(w http.ResponseWriter, r *http.Request) (any, error) 
 	return h.respond(w, r, h.Service.ExpiringFilter(f, days))
 }
 
-func (h *Handler) stats(_ http.ResponseWriter, r *http.Request) (any, error) {
-	return h.Service.Stats(r.Context(), company(r))
-}
-
 func (h *Handler) byTenant(w http.ResponseWriter, r *http.Request) (any, error) {
 	f, err := page(r)
 	if err != nil {
@@ -120,52 +121,4 @@ func (h *Handler) byApartment(w http.ResponseWriter, r *http.Request) (any, erro
 	}
 	f.ApartmentID = chi.URLParam(r, "apartmentId")
 	return h.respond(w, r, f)
-}
-
-func (h *Handler) get(_ http.ResponseWriter, r *http.Request) (any, error) {
-	return h.Service.Get(r.Context(), company(r), chi.URLParam(r, "id"))
-}
-
-func (h *Handler) update(_ http.ResponseWriter, r *http.Request) (any, error) {
-	var in UpdateInput
-	if err := httpx.Decode(r, &in); err != nil {
-		return nil, err
-	}
-	return h.Service.Update(r.Context(), company(r), chi.URLParam(r, "id"), in)
-}
-
-func (h *Handler) setStatus(_ http.ResponseWriter, r *http.Request) (any, error) {
-	var in StatusInput
-	if err := httpx.Decode(r, &in); err != nil {
-		return nil, err
-	}
-	return h.Service.SetStatus(r.Context(), company(r), chi.URLParam(r, "id"), in.Status)
-}
-
-func (h *Handler) end(_ http.ResponseWriter, r *http.Request) (any, error) {
-	var in EndInput
-	if err := httpx.Decode(r, &in); err != nil {
-		return nil, err
-	}
-	return h.Service.End(r.Context(), company(r), chi.URLParam(r, "id"), in)
-}
-
-func (h *Handler) payDeposit(_ http.ResponseWriter, r *http.Request) (any, error) {
-	var in DepositInput
-	if err := httpx.Decode(r, &in); err != nil {
-		return nil, err
-	}
-	return h.Service.PayDeposit(r.Context(), company(r), chi.URLParam(r, "id"), *in.Amount)
-}
-
-func (h *Handler) delete(_ http.ResponseWriter, r *http.Request) (any, error) {
-	return nil, h.Service.Delete(r.Context(), company(r), chi.URLParam(r, "id"))
-}
-
-func (h *Handler) activate(_ http.ResponseWriter, r *http.Request) (any, error) {
-	return h.Service.Activate(r.Context(), company(r), chi.URLParam(r, "id"))
-}
-
-func (h *Handler) history(_ http.ResponseWriter, r *http.Request) (any, error) {
-	return h.Service.History(r.Context(), company(r), chi.URLParam(r, "id"))
 }

@@ -320,3 +320,33 @@ func TestOccupancyCrossCompany(t *testing.T) {
 		t.Errorf("company B changed A's lease: %v", got)
 	}
 }
+
+// Apartment and lease writes drop the company's cached dashboard, so its figures follow them
+// (TernantApp never invalidated it).
+func TestDashboardFollowsPropertyWrites(t *testing.T) {
+	e := propertytest.Start(t)
+	stats := func() map[string]any {
+		t.Helper()
+		return e.Must(t, http.StatusOK, e.A, http.MethodGet, "/dashboard/stats", nil)["data"].(map[string]any)
+	}
+	if s := stats(); s["totalUnits"] != 0.0 { // cached from here on
+		t.Fatalf("empty company dashboard = %v", s)
+	}
+	_, apt := e.Property(t, e.A)
+	if s := stats(); s["totalUnits"] != 1.0 || s["occupiedUnits"] != 0.0 {
+		t.Errorf("after an apartment = %v, want 1 unit", s)
+	}
+	ten := propertytest.ID(t, e.Tenant(t, e.A, "Dash"))
+	id := propertytest.ID(t, e.Lease(t, e.A, ten, apt, day(-10), day(100), "active"))
+	if s := stats(); s["occupiedUnits"] != 1.0 {
+		t.Errorf("after an active lease = %v, want 1 occupied", s)
+	}
+	e.Must(t, http.StatusCreated, e.A, http.MethodPost, "/occupancies/"+id+"/end", nil)
+	if s := stats(); s["occupiedUnits"] != 0.0 {
+		t.Errorf("after ending the lease = %v, want 0 occupied", s)
+	}
+	e.Must(t, http.StatusNoContent, e.A, http.MethodDelete, "/apartments/"+apt, nil)
+	if s := stats(); s["totalUnits"] != 0.0 {
+		t.Errorf("after deleting the apartment = %v, want 0 units", s)
+	}
+}

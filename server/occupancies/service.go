@@ -24,8 +24,6 @@ type Service struct {
 	// Invalidate is called after every committed write (leases drive the dashboard's occupancy and
 	// revenue figures); nil is a no-op.
 	Invalidate func(ctx context.Context, companyID string)
-	// Today returns the current day (tests may pin it); nil means the UTC date now.
-	Today func() dbtypes.Date
 }
 
 // NewService returns a service over database that checks tenants and apartments through ts and as.
@@ -45,12 +43,8 @@ func notFound(id string, err error) error {
 	return err
 }
 
-func (s *Service) today() dbtypes.Date {
-	if s.Today != nil {
-		return s.Today()
-	}
-	return dbtypes.Today()
-}
+// today is the UTC calendar day leases are measured against.
+func (s *Service) today() dbtypes.Date { return dbtypes.Today() }
 
 func (s *Service) invalidate(ctx context.Context, companyID string) {
 	if s.Invalidate != nil {

@@ -98,9 +98,13 @@ func TestInvalidateAfterCommittedWrites(t *testing.T) {
 	if !errors.As(err, &he) || he.Status != http.StatusConflict {
 		t.Fatalf("overlapping create = %v, want 409", err)
 	}
+	one := money.FromCents(1)
 	steps := []func() error{
-		func() error { _, err := f.svc.SetStatus(ctx, "co-a", o.ID, StatusActive); return err },
-		func() error { _, err := f.svc.PayDeposit(ctx, "co-a", o.ID, 1); return err }, // rejected: no deposit due
+		func() error {
+			_, err := f.svc.SetStatus(ctx, "co-a", o.ID, StatusInput{Status: StatusActive})
+			return err
+		},
+		func() error { _, err := f.svc.PayDeposit(ctx, "co-a", o.ID, DepositInput{Amount: &one}); return err }, // rejected: no deposit due
 		func() error { _, err := f.svc.End(ctx, "co-a", o.ID, EndInput{}); return err },
 		func() error { return f.svc.Delete(ctx, "co-a", o.ID) },
 		func() error { _, err := f.svc.Activate(ctx, "co-a", o.ID); return err },

@@ -3,8 +3,6 @@ package tenants
 import (
 	"net/http"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/ternant/ternant/server/httpx"
 	"github.com/ternant/ternant/server/identity"
 )
@@ -20,30 +18,33 @@ func (h *Handler) Routes() []httpx.Route {
 	ok, created := http.StatusOK, http.StatusCreated
 	anyUser := identity.AnyUser
 	return []httpx.Route{
-		{Method: http.MethodPost, Pattern: "/tenants", Access: anyUser, Handler: httpx.Endpoint(created, h.create)},
-		{Method: http.MethodGet, Pattern: "/tenants", Access: anyUser, Handler: httpx.Endpoint(ok, h.list)},
-		{Method: http.MethodGet, Pattern: "/tenants/search", Access: anyUser, Handler: httpx.Endpoint(ok, h.search)},
-		{Method: http.MethodGet, Pattern: "/tenants/count", Access: anyUser, Handler: httpx.Endpoint(ok, h.count)},
-		{Method: http.MethodGet, Pattern: "/tenants/stats", Access: anyUser, Handler: httpx.Endpoint(ok, h.stats)},
-		{Method: http.MethodGet, Pattern: "/tenants/{id}", Access: anyUser, Handler: httpx.Endpoint(ok, h.get)},
-		{Method: http.MethodPatch, Pattern: "/tenants/{id}", Access: anyUser, Handler: httpx.Endpoint(ok, h.update)},
-		{Method: http.MethodPatch, Pattern: "/tenants/{id}/status", Access: anyUser, Handler: httpx.Endpoint(ok, h.setStatus)},
-		{Method: http.MethodPost, Pattern: "/tenants/{id}/blacklist", Access: anyUser, Handler: httpx.Endpoint(created, h.blacklist)},
-		{Method: http.MethodPost, Pattern: "/tenants/{id}/documents", Access: anyUser, Handler: httpx.Endpoint(created, h.addDocument)},
-		{Method: http.MethodPost, Pattern: "/tenants/{id}/references", Access: anyUser, Handler: httpx.Endpoint(created, h.addReference)},
-		{Method: http.MethodDelete, Pattern: "/tenants/{id}", Access: anyUser, Handler: httpx.Endpoint(http.StatusNoContent, h.delete)},
-		{Method: http.MethodPost, Pattern: "/tenants/{id}/activate", Access: anyUser, Handler: httpx.Endpoint(created, h.activate)},
+		{Method: http.MethodPost, Pattern: "/tenants", Access: anyUser, Handler: httpx.Endpoint(created, httpx.WithBody(h.Service.Create)),
+			Doc: httpx.Doc{Summary: "Create a tenant (email unique in the company)", Request: Input{}, Response: Tenant{}}},
+		{Method: http.MethodGet, Pattern: "/tenants", Access: anyUser, Handler: httpx.Endpoint(ok, h.list),
+			Doc: httpx.Doc{Summary: "List tenants by last and first name", Response: []Tenant{}, List: true, Query: []httpx.Param{statusParam, {Name: "includeInactive", Type: "boolean"}}}},
+		{Method: http.MethodGet, Pattern: "/tenants/search", Access: anyUser, Handler: httpx.Endpoint(ok, h.search),
+			Doc: httpx.Doc{Summary: "Search active tenants by name, email or phone (50 at most)", Response: []Tenant{}, Query: []httpx.Param{{Name: "q", Description: "text the name, email or phone contains"}}}},
+		{Method: http.MethodGet, Pattern: "/tenants/count", Access: anyUser, Handler: httpx.Endpoint(ok, h.count),
+			Doc: httpx.Doc{Summary: "Count active tenants", Response: httpx.CountBody{}, Query: []httpx.Param{statusParam}}},
+		{Method: http.MethodGet, Pattern: "/tenants/stats", Access: anyUser, Handler: httpx.Endpoint(ok, httpx.Scoped(h.Service.Stats)),
+			Doc: httpx.Doc{Summary: "Count active tenants per status", Response: Stats{}}},
+		{Method: http.MethodGet, Pattern: "/tenants/{id}", Access: anyUser, Handler: httpx.Endpoint(ok, httpx.ByID(h.Service.Get)),
+			Doc: httpx.Doc{Summary: "Get a tenant", Response: Tenant{}}},
+		{Method: http.MethodPatch, Pattern: "/tenants/{id}", Access: anyUser, Handler: httpx.Endpoint(ok, httpx.ByIDWithBody(h.Service.Update)),
+			Doc: httpx.Doc{Summary: "Update a tenant", Request: Input{}, Response: Tenant{}}},
+		{Method: http.MethodPatch, Pattern: "/tenants/{id}/status", Access: anyUser, Handler: httpx.Endpoint(ok, httpx.ByIDWithBody(h.Service.SetStatus)),
+			Doc: httpx.Doc{Summary: "Change a tenant's status", Request: StatusInput{}, Response: Tenant{}}},
+		{Method: http.MethodPost, Pattern: "/tenants/{id}/blacklist", Access: anyUser, Handler: httpx.Endpoint(created, httpx.ByIDWithBody(h.Service.Blacklist)),
+			Doc: httpx.Doc{Summary: "Blacklist a tenant; optional body {reason}, appended to the notes", Response: Tenant{}}},
+		{Method: http.MethodPost, Pattern: "/tenants/{id}/documents", Access: anyUser, Handler: httpx.Endpoint(created, httpx.ByIDWithBody(h.Service.AddDocument)),
+			Doc: httpx.Doc{Summary: "Attach a document (stamped uploadedAt)", Request: DocumentInput{}, Response: Tenant{}}},
+		{Method: http.MethodPost, Pattern: "/tenants/{id}/references", Access: anyUser, Handler: httpx.Endpoint(created, httpx.ByIDWithBody(h.Service.AddReference)),
+			Doc: httpx.Doc{Summary: "Add a reference", Request: Reference{}, Response: Tenant{}}},
+		{Method: http.MethodDelete, Pattern: "/tenants/{id}", Access: anyUser, Handler: httpx.Endpoint(http.StatusNoContent, httpx.ByIDNoResult(h.Service.Delete)),
+			Doc: httpx.Doc{Summary: "Deactivate a tenant", Status: http.StatusNoContent}},
+		{Method: http.MethodPost, Pattern: "/tenants/{id}/activate", Access: anyUser, Handler: httpx.Endpoint(created, httpx.ByID(h.Service.Activate)),
+			Doc: httpx.Doc{Summary: "Reactivate a tenant", Response: Tenant{}}},
 	}
-}
-
-func company(r *http.Request) string { return identity.From(r.Context()).Company() }
-
-func (h *Handler) create(_ http.ResponseWriter, r *http.Request) (any, error) {
-	var in Input
-	if err := httpx.Decode(r, &in); err != nil {
-		return nil, err
-	}
-	return h.Service.Create(r.Context(), company(r), in)
 }
 
 func (h *Handler) list(w http.ResponseWriter, r *http.Request) (any, error) {
@@ -59,7 +60,7 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	rows, total, err := h.Service.List(r.Context(), company(r), ListFilter{
+	rows, total, err := h.Service.List(r.Context(), httpx.CallerCompany(r), ListFilter{
 		Status: status, IncludeInactive: inactive, Limit: page.Limit, Offset: page.Offset,
 	})
 	if err != nil {
@@ -70,7 +71,7 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request) (any, error) {
 }
 
 func (h *Handler) search(_ http.ResponseWriter, r *http.Request) (any, error) {
-	return h.Service.Search(r.Context(), company(r), r.URL.Query().Get("q"))
+	return h.Service.Search(r.Context(), httpx.CallerCompany(r), r.URL.Query().Get("q"))
 }
 
 func (h *Handler) count(_ http.ResponseWriter, r *http.Request) (any, error) {
@@ -78,65 +79,11 @@ func (h *Handler) count(_ http.ResponseWriter, r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	n, err := h.Service.Count(r.Context(), company(r), status)
+	n, err := h.Service.Count(r.Context(), httpx.CallerCompany(r), status)
 	if err != nil {
 		return nil, err
 	}
-	return map[string]int{"count": n}, nil
+	return httpx.CountBody{Count: n}, nil
 }
 
-func (h *Handler) stats(_ http.ResponseWriter, r *http.Request) (any, error) {
-	return h.Service.Stats(r.Context(), company(r))
-}
-
-func (h *Handler) get(_ http.ResponseWriter, r *http.Request) (any, error) {
-	return h.Service.Get(r.Context(), company(r), chi.URLParam(r, "id"))
-}
-
-func (h *Handler) update(_ http.ResponseWriter, r *http.Request) (any, error) {
-	var in Input
-	if err := httpx.Decode(r, &in); err != nil {
-		return nil, err
-	}
-	return h.Service.Update(r.Context(), company(r), chi.URLParam(r, "id"), in)
-}
-
-func (h *Handler) setStatus(_ http.ResponseWriter, r *http.Request) (any, error) {
-	var in StatusInput
-	if err := httpx.Decode(r, &in); err != nil {
-		return nil, err
-	}
-	return h.Service.SetStatus(r.Context(), company(r), chi.URLParam(r, "id"), in.Status)
-}
-
-func (h *Handler) blacklist(_ http.ResponseWriter, r *http.Request) (any, error) {
-	var in BlacklistInput
-	if err := httpx.Decode(r, &in); err != nil {
-		return nil, err
-	}
-	return h.Service.Blacklist(r.Context(), company(r), chi.URLParam(r, "id"), in.Reason)
-}
-
-func (h *Handler) addDocument(_ http.ResponseWriter, r *http.Request) (any, error) {
-	var in DocumentInput
-	if err := httpx.Decode(r, &in); err != nil {
-		return nil, err
-	}
-	return h.Service.AddDocument(r.Context(), company(r), chi.URLParam(r, "id"), in)
-}
-
-func (h *Handler) addReference(_ http.ResponseWriter, r *http.Request) (any, error) {
-	var in Reference
-	if err := httpx.Decode(r, &in); err != nil {
-		return nil, err
-	}
-	return h.Service.AddReference(r.Context(), company(r), chi.URLParam(r, "id"), in)
-}
-
-func (h *Handler) delete(_ http.ResponseWriter, r *http.Request) (any, error) {
-	return nil, h.Service.Delete(r.Context(), company(r), chi.URLParam(r, "id"))
-}
-
-func (h *Handler) activate(_ http.ResponseWriter, r *http.Request) (any, error) {
-	return h.Service.Activate(r.Context(), company(r), chi.URLParam(r, "id"))
-}
+var statusParam = httpx.Param{Name: "status", Enum: Statuses}

@@ -135,20 +135,20 @@ func (s *Service) Update(ctx context.Context, companyID, id string, in Input) (T
 }
 
 // SetStatus changes only the status.
-func (s *Service) SetStatus(ctx context.Context, companyID, id, status string) (Tenant, error) {
-	return s.modify(ctx, companyID, id, func(t *Tenant) { t.Status = status })
+func (s *Service) SetStatus(ctx context.Context, companyID, id string, in StatusInput) (Tenant, error) {
+	return s.modify(ctx, companyID, id, func(t *Tenant) { t.Status = in.Status })
 }
 
 // Blacklist sets the blacklisted status and, given a reason, appends it to the notes with a
 // timestamp.
-func (s *Service) Blacklist(ctx context.Context, companyID, id string, reason *string) (Tenant, error) {
+func (s *Service) Blacklist(ctx context.Context, companyID, id string, in BlacklistInput) (Tenant, error) {
+	reason := in.Reason
 	return s.modify(ctx, companyID, id, func(t *Tenant) {
 		t.Status = StatusBlacklisted
 		if reason == nil || *reason == "" {
 			return
 		}
-		ts, _ := dbtypes.Now().MarshalJSON()
-		note := fmt.Sprintf("\n[BLACKLISTED %s]: %s", ts[1:len(ts)-1], *reason)
+		note := fmt.Sprintf("\n[BLACKLISTED %s]: %s", dbtypes.Now().UTC().Format(dbtypes.ISOLayout), *reason)
 		if t.Notes != nil {
 			note = *t.Notes + note
 		}
