@@ -7,6 +7,7 @@ import (
 	"github.com/ternant/ternant/server/httpx"
 	"github.com/ternant/ternant/server/invoices"
 	"github.com/ternant/ternant/server/payments"
+	"github.com/ternant/ternant/server/platform/cache"
 	"github.com/ternant/ternant/server/platform/mail"
 	"github.com/ternant/ternant/server/reminders"
 	"github.com/ternant/ternant/server/reports"
@@ -20,7 +21,9 @@ const deliveryTimeout = 5 * time.Minute
 // what fails) and reports (cached in Redis under the server's key prefix).
 func (s *Server) wireBilling() []httpx.Module {
 	inv := invoices.NewService(s.DB)
+	inv.Invalidate = s.InvalidateDashboard
 	pay := payments.NewService(s.DB, inv)
+	pay.Invalidate = s.InvalidateDashboard
 	rem := &reminders.Service{DB: s.DB}
 	if sender := mail.New(s.Config.Mail); sender != nil {
 		d := &reminders.Deliverer{DB: s.DB, Mail: sender, Log: s.Log}
@@ -37,5 +40,13 @@ func (s *Server) wireBilling() []httpx.Module {
 	rep := reports.NewService(s.DB, s.Redis, s.KeyPrefix, reports.DefaultTTL, s.Log)
 	return []httpx.Module{
 		&invoices.Handler{Svc: inv}, &payments.Handler{Svc: pay}, &reminders.Handler{Svc: rem}, &reports.Handler{Svc: rep},
+	}
+}
+
+// InvalidateDashboard drops the company's cached dashboard figures; billing writes and the
+// mark-overdue job call it after they commit.
+func (s *Server) InvalidateDashboard(ctx context.Context, companyID string) {
+	if s.Cache != nil {
+		s.Cache.Invalidate(ctx, cache.DashboardStatsKey(companyID))
 	}
 }

@@ -29,6 +29,16 @@ func TestBillingThroughTheFullServer(t *testing.T) {
 	if r := do(http.MethodPost, "/invoices/"+invoiceID+"/send", token, nil, nil); r.Status != http.StatusCreated {
 		t.Fatalf("send: %d %s", r.Status, r.Body)
 	}
+	revenue := func() any {
+		r := do(http.MethodGet, "/dashboard/stats", token, nil, nil)
+		if r.Status != 200 {
+			t.Fatalf("dashboard: %d %s", r.Status, r.Body)
+		}
+		return r.Map(t)["data"].(map[string]any)["totalRevenue"]
+	}
+	if got := revenue(); got != 0.0 {
+		t.Fatalf("dashboard revenue before payment: %v", got)
+	}
 	key := http.Header{"Idempotency-Key": {"e2e-1"}}
 	body := map[string]any{"invoiceId": invoiceID, "amount": "45000.00", "paidAt": "2026-03-04T10:00:00Z", "method": "MOBILE"}
 	first := do(http.MethodPost, "/payments", token, body, key)
@@ -38,6 +48,9 @@ func TestBillingThroughTheFullServer(t *testing.T) {
 	}
 	if m := do(http.MethodGet, "/invoices/"+invoiceID, token, nil, nil).Map(t); m["status"] != "paid" || m["amountPaid"] != "45000.00" {
 		t.Fatalf("invoice after payment: %v", m)
+	}
+	if got := revenue(); got != 45000.0 {
+		t.Fatalf("dashboard revenue after payment: %v; the payment did not invalidate the cached figures", got)
 	}
 	if r := do(http.MethodGet, "/reports/kpis", token, nil, nil); r.Status != 200 || r.Map(t)["totalRevenue"] != 45000.0 {
 		t.Fatalf("owner kpis: %d %s", r.Status, r.Body)
