@@ -34,11 +34,10 @@ func (h *Handler) Routes() []httpx.Route {
 
 func (h *Handler) create(w http.ResponseWriter, r *http.Request) {
 	var req CreateRequest
-	c, err := invoices.Company(r)
+	c := invoices.Company(r)
+	var err error
 	key := ""
-	if err == nil {
-		key, err = idempotency.Key(r)
-	}
+	key, err = idempotency.Key(r)
 	if err == nil {
 		err = httpx.Decode(r, &req)
 	}
@@ -75,12 +74,11 @@ func dates(r *http.Request) (from, to time.Time, err error) {
 }
 
 func (h *Handler) list(w http.ResponseWriter, r *http.Request) {
-	c, err := invoices.Company(r)
+	c := invoices.Company(r)
+	var err error
 	f := Filter{InvoiceID: r.URL.Query().Get("invoiceId")}
 	var page httpx.Page
-	if err == nil {
-		f.IncludeInactive, err = httpx.QueryBool(r, "includeInactive", false)
-	}
+	f.IncludeInactive, err = httpx.QueryBool(r, "includeInactive", false)
 	if err == nil {
 		page, err = httpx.PageFrom(r)
 	}
@@ -102,12 +100,11 @@ func (h *Handler) answerList(w http.ResponseWriter, r *http.Request, c string, f
 }
 
 func (h *Handler) dateRange(w http.ResponseWriter, r *http.Request) {
-	c, err := invoices.Company(r)
+	c := invoices.Company(r)
+	var err error
 	var f Filter
 	var page httpx.Page
-	if err == nil {
-		f.From, f.To, err = dates(r)
-	}
+	f.From, f.To, err = dates(r)
 	if err == nil && (f.From.IsZero() || f.To.IsZero()) {
 		err = httpx.Invalid("startDate and endDate are required")
 	}
@@ -118,20 +115,22 @@ func (h *Handler) dateRange(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) byInvoice(w http.ResponseWriter, r *http.Request) {
-	c, err := invoices.Company(r)
-	var page httpx.Page
+	page, err := httpx.PageFrom(r)
+	var list []*Payment
+	var total int
 	if err == nil {
-		page, err = httpx.PageFrom(r)
+		list, total, err = h.Svc.ByInvoice(r.Context(), invoices.Company(r), chi.URLParam(r, "id"), page)
 	}
-	h.answerList(w, r, c, Filter{InvoiceID: chi.URLParam(r, "id")}, false, page, err)
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	httpx.SetTotal(w, total)
+	httpx.OK(w, list)
 }
 
 func (h *Handler) remove(w http.ResponseWriter, r *http.Request) {
-	c, err := invoices.Company(r)
-	if err == nil {
-		err = h.Svc.Remove(r.Context(), c, chi.URLParam(r, "id"))
-	}
-	if err != nil {
+	if err := h.Svc.Remove(r.Context(), invoices.Company(r), chi.URLParam(r, "id")); err != nil {
 		httpx.WriteError(w, r, err)
 		return
 	}

@@ -47,13 +47,12 @@ func queryTime(r *http.Request, name string) (*dbtypes.Time, error) {
 }
 
 func (h *Handler) list(w http.ResponseWriter, r *http.Request) {
-	c, err := invoices.Company(r)
+	c := invoices.Company(r)
+	var err error
 	q := r.URL.Query()
 	f := Filter{TenantID: q.Get("tenantId"), InvoiceID: q.Get("invoiceId")}
 	var page httpx.Page
-	if err == nil {
-		f.Type, err = httpx.QueryEnum(r, "type", Types...)
-	}
+	f.Type, err = httpx.QueryEnum(r, "type", Types...)
 	if err == nil {
 		f.Status, err = httpx.QueryEnum(r, "status", Statuses...)
 	}
@@ -78,11 +77,7 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) remove(w http.ResponseWriter, r *http.Request) {
-	c, err := invoices.Company(r)
-	if err == nil {
-		err = h.Svc.Delete(r.Context(), c, chi.URLParam(r, "id"))
-	}
-	if err != nil {
+	if err := h.Svc.Delete(r.Context(), invoices.Company(r), chi.URLParam(r, "id")); err != nil {
 		httpx.WriteError(w, r, err)
 		return
 	}

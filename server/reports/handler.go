@@ -63,12 +63,11 @@ func wantsCSV(r *http.Request) (bool, error) {
 
 func serve[T any](h *Handler, name string, compute func(context.Context, string, Range) (T, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		c, err := invoices.Company(r)
+		c := invoices.Company(r)
+		var err error
 		var rg Range
 		var asCSV bool
-		if err == nil {
-			rg, err = rangeOf(r)
-		}
+		rg, err = rangeOf(r)
 		if err == nil {
 			asCSV, err = wantsCSV(r)
 		}
@@ -102,11 +101,7 @@ func serve[T any](h *Handler, name string, compute func(context.Context, string,
 }
 
 func (h *Handler) clear(w http.ResponseWriter, r *http.Request) {
-	c, err := invoices.Company(r)
-	if err == nil {
-		err = h.Svc.ClearCache(r.Context(), c)
-	}
-	if err != nil {
+	if err := h.Svc.ClearCache(r.Context(), invoices.Company(r)); err != nil {
 		httpx.WriteError(w, r, err)
 		return
 	}
