@@ -48,6 +48,17 @@ test-short:
 bench:
 	hack/bench.sh
 
+## fuzz: run every fuzz target for FUZZTIME each (make test runs them on their seed corpora only)
+FUZZTIME ?= 1m
+fuzz:
+	@set -e; for f in $$(grep -rl --include='*_test.go' '^func Fuzz' server internal cmd 2>/dev/null); do \
+		pkg=./$$(dirname $$f); \
+		for t in $$(grep -o '^func Fuzz[A-Za-z0-9_]*' $$f | cut -d' ' -f2); do \
+			echo "== $$pkg $$t ($(FUZZTIME))"; \
+			$(GO) test $$pkg -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME); \
+		done; \
+	done
+
 ## fmt / vet / lint
 fmt:
 	gofmt -w $$(git ls-files '*.go')

@@ -7,7 +7,6 @@ import (
 	"github.com/ternant/ternant/server/httpx"
 	"github.com/ternant/ternant/server/invoices"
 	"github.com/ternant/ternant/server/payments"
-	"github.com/ternant/ternant/server/platform/cache"
 	"github.com/ternant/ternant/server/platform/mail"
 	"github.com/ternant/ternant/server/reminders"
 	"github.com/ternant/ternant/server/reports"
@@ -21,9 +20,8 @@ const deliveryTimeout = 5 * time.Minute
 // what fails) and reports (cached in Redis under the server's key prefix).
 func (s *Server) wireBilling() []httpx.Module {
 	inv := invoices.NewService(s.DB)
-	inv.Invalidate = s.InvalidateDashboard
 	pay := payments.NewService(s.DB, inv)
-	pay.Invalidate = s.InvalidateDashboard
+	inv.Invalidate, pay.Invalidate = s.invalidateDashboard, s.invalidateDashboard
 	rem := &reminders.Service{DB: s.DB}
 	if sender := mail.New(s.Config.Mail); sender != nil {
 		d := &reminders.Deliverer{DB: s.DB, Mail: sender, Log: s.Log}
@@ -43,10 +41,8 @@ func (s *Server) wireBilling() []httpx.Module {
 	}
 }
 
-// InvalidateDashboard drops the company's cached dashboard figures; billing writes and the
-// mark-overdue job call it after they commit.
+// InvalidateDashboard drops the company's cached dashboard figures, for the scheduled jobs that
+// `ternant serve --jobs` runs next to the server (marking invoices overdue changes them).
 func (s *Server) InvalidateDashboard(ctx context.Context, companyID string) {
-	if s.Cache != nil {
-		s.Cache.Invalidate(ctx, cache.DashboardStatsKey(companyID))
-	}
+	s.invalidateDashboard(ctx, companyID)
 }

@@ -1,10 +1,13 @@
 package server
 
 import (
+	"context"
+
 	"github.com/ternant/ternant/server/apartments"
 	"github.com/ternant/ternant/server/compounds"
 	"github.com/ternant/ternant/server/httpx"
 	"github.com/ternant/ternant/server/occupancies"
+	"github.com/ternant/ternant/server/platform/cache"
 	"github.com/ternant/ternant/server/tenants"
 )
 
@@ -23,6 +26,7 @@ func (s *Server) propertyModules() []httpx.Module {
 	as := apartments.NewService(s.DB, cs)
 	ts := tenants.NewService(s.DB)
 	os := occupancies.NewService(s.DB, ts, as)
+	as.Invalidate, os.Invalidate = s.invalidateDashboard, s.invalidateDashboard
 	s.property = propertyServices{Compounds: cs, Apartments: as, Tenants: ts, Occupancies: os}
 	return []httpx.Module{
 		&compounds.Handler{Service: cs},
@@ -30,4 +34,10 @@ func (s *Server) propertyModules() []httpx.Module {
 		&tenants.Handler{Service: ts},
 		&occupancies.Handler{Service: os},
 	}
+}
+
+// invalidateDashboard drops a company's cached dashboard figures; the services that change one
+// (apartments, leases, invoices, payments) call it after every committed write.
+func (s *Server) invalidateDashboard(ctx context.Context, companyID string) {
+	s.Cache.Invalidate(ctx, cache.DashboardStatsKey(companyID))
 }

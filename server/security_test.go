@@ -177,3 +177,27 @@ func TestRateLimitPerUser(t *testing.T) {
 		t.Fatalf("anonymous request after users were limited: %d", resp.Status)
 	}
 }
+
+// TestCORS: only CORS_ORIGINS are allowed, with credentials, and preflights are answered.
+func TestCORS(t *testing.T) {
+	inst := servertest.Start(t, func(c *config.Config) { c.CORSOrigins = []string{"https://app.example.com"} })
+	pre := inst.Do(t, servertest.Request{Method: http.MethodOptions, Path: "/api/v1/auth/login", Header: http.Header{
+		"Origin": {"https://app.example.com"}, "Access-Control-Request-Method": {"POST"},
+		"Access-Control-Request-Headers": {"content-type,authorization"}}})
+	if pre.Status >= 300 {
+		t.Fatalf("preflight: %d", pre.Status)
+	}
+	if got := pre.Header.Get("Access-Control-Allow-Origin"); got != "https://app.example.com" {
+		t.Errorf("preflight allow-origin %q", got)
+	}
+	if pre.Header.Get("Access-Control-Allow-Credentials") != "true" {
+		t.Error("preflight does not allow credentials")
+	}
+	assertSecurityHeaders(t, "preflight", pre)
+
+	evil := inst.Do(t, servertest.Request{Method: http.MethodGet, Path: "/api/v1/health/ping",
+		Header: http.Header{"Origin": {"https://evil.example.com"}}})
+	if got := evil.Header.Get("Access-Control-Allow-Origin"); got != "" {
+		t.Errorf("foreign origin allowed: %q", got)
+	}
+}

@@ -136,10 +136,8 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 			PoolSize: cfg.DB.PoolSize * 2,
 		})
 		s.closers = append(s.closers, s.Redis)
-		s.Cache = cache.New(s.Redis, s.KeyPrefix, log)
-	} else {
-		s.Cache = cache.New(nil, s.KeyPrefix, log)
 	}
+	s.Cache = cache.New(s.Redis, s.KeyPrefix, log)
 	s.closers = append(s.closers, metrics.NewBusiness(s.DB, log).Start(cfg.MetricsRefresh))
 
 	httpx.SetMaxBodyBytes(cfg.MaxBodyBytes)
@@ -214,8 +212,8 @@ func (s *Server) router(security []httpx.Module) http.Handler {
 
 	r.Route("/"+cfg.APIPrefix+"/v1", func(api chi.Router) {
 		api.Use(s.rateLimit())
-		api.NotFound(httpx.NotFoundHandler)
-		api.MethodNotAllowed(httpx.NotFoundHandler)
+		api.NotFound(metrics.Unmatched(httpx.NotFoundHandler))
+		api.MethodNotAllowed(metrics.Unmatched(httpx.NotFoundHandler))
 		for _, rt := range s.routes {
 			api.With(s.guard(rt.Access)).Method(rt.Method, rt.Pattern, rt.Handler)
 		}

@@ -7,12 +7,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
-	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
 	"testing"
+	"time"
 
 	"github.com/ternant/ternant/internal/testenv"
 	"github.com/ternant/ternant/server/servertest"
@@ -32,12 +32,7 @@ type Env struct {
 // Start runs a server on a fresh database and registers companies A and B.
 func Start(t testing.TB) *Env {
 	t.Helper()
-	inst := servertest.Start(t, nil)
-	e := &Env{Instance: inst}
-	suffix := testenv.Unique()
-	e.A, e.AID = inst.RegisterCompany(t, "a-"+suffix)
-	e.B, e.BID = inst.RegisterCompany(t, "b-"+suffix)
-	return e
+	return StartOn(t, servertest.Start(t, nil))
 }
 
 // Call sends a request with token under /api/v1.
@@ -153,5 +148,16 @@ func ID(t testing.TB, m map[string]any) string {
 	return id
 }
 
-// Unit returns a unit number unique within a test.
-func Unit(n int) string { return fmt.Sprintf("U-%03d", n) }
+// Day returns today's UTC date shifted by n days, as YYYY-MM-DD.
+func Day(n int) string { return time.Now().UTC().AddDate(0, 0, n).Format(time.DateOnly) }
+
+// StartOn registers companies A and B on a running instance (for example one on the embedded
+// engine).
+func StartOn(t testing.TB, inst *servertest.Instance) *Env {
+	t.Helper()
+	e := &Env{Instance: inst}
+	suffix := testenv.Unique()
+	e.A, e.AID = inst.RegisterCompany(t, "a-"+suffix)
+	e.B, e.BID = inst.RegisterCompany(t, "b-"+suffix)
+	return e
+}

@@ -203,6 +203,7 @@ func operation(r httpx.Route, path, tag string) *Operation {
 	if r.Pattern == "/auth/login" || r.Pattern == "/auth/refresh" {
 		errs = append(errs, http.StatusUnauthorized)
 	}
+	errs = append(errs, r.Doc.Errors...)
 	for _, code := range errs {
 		op.Responses[fmt.Sprint(code)] = &Response{Description: http.StatusText(code), Headers: rateHeaders(),
 			Content: map[string]MediaType{"application/json": {Schema: &Schema{Ref: "#/components/schemas/Error"}}}}

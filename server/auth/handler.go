@@ -98,7 +98,9 @@ func (s *Service) handleSessions(w http.ResponseWriter, r *http.Request) {
 	}
 	out := SessionsResponse{SessionCount: len(fams), Sessions: make([]SessionView, 0, len(fams))}
 	for _, f := range fams {
-		out.Sessions = append(out.Sessions, SessionView{Family: f, Current: f.SessionID == p.SessionID})
+		out.Sessions = append(out.Sessions, SessionView{SessionID: f.SessionID, CreatedAt: f.CreatedAt,
+			RefreshedAt: f.RefreshedAt, ExpiresAt: f.ExpiresAt, IPAddress: f.IPAddress, UserAgent: f.UserAgent,
+			Current: f.SessionID == p.SessionID})
 	}
 	httpx.OK(w, out)
 }

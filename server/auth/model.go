@@ -44,8 +44,14 @@ type SessionsResponse struct {
 	Sessions     []SessionView `json:"sessions"`
 }
 
-// SessionView is one session in GET /auth/sessions.
+// SessionView is one session (login) in GET /auth/sessions; the ids of its current token pair
+// stay internal.
 type SessionView struct {
-	Family
-	Current bool `json:"current"`
+	SessionID   string `json:"sessionId"`
+	CreatedAt   string `json:"createdAt"`
+	RefreshedAt string `json:"lastRefreshedAt"`
+	ExpiresAt   string `json:"expiresAt"`
+	IPAddress   string `json:"ipAddress"`
+	UserAgent   string `json:"userAgent"`
+	Current     bool   `json:"current"`
 }

@@ -132,5 +132,7 @@ func TestRedisKeys(t *testing.T) {
 	require.NoError(t, err)
 	ttl, err := inst.Redis.TTL(t.Context(), keys[0]).Result()
 	require.NoError(t, err)
-	assert.InDelta(t, auth.AccessTTL.Seconds(), ttl.Seconds(), 5)
+	// A generous delta: the test machine may be busy between login and this read.
+	assert.InDelta(t, auth.AccessTTL.Seconds(), ttl.Seconds(), 60)
+	assert.LessOrEqual(t, ttl, auth.AccessTTL)
 }

@@ -116,6 +116,20 @@ func (f *fixture) insert(t *testing.T, d *db.DB) {
 	}
 	slug := "c-" + f.companyID[:8]
 	exec(`INSERT INTO companies (id, name, slug) VALUES (?, ?, ?)`, f.companyID, "Company "+slug, slug)
+	f.insertRows(t, d)
+}
+
+// insertRows writes everything but the company row (which registration may have made).
+func (f *fixture) insertRows(t *testing.T, d *db.DB) {
+	t.Helper()
+	ctx := context.Background()
+	exec := func(q string, args ...any) {
+		t.Helper()
+		if _, err := d.Exec(ctx, q, args...); err != nil {
+			t.Fatalf("fixture: %v\n%s", err, q)
+		}
+	}
+	slug := "c-" + f.companyID[:8]
 	compound := uuid.NewString()
 	exec(`INSERT INTO compounds (id, company_id, name, address_line, city, country) VALUES (?, ?, 'Block', '1 Main Road', 'Nairobi', 'Kenya')`,
 		compound, f.companyID)

@@ -18,7 +18,8 @@ func NewHandler(svc *Service) *Handler { return &Handler{svc: svc} }
 // Routes is GET /dashboard/stats for any authenticated user.
 func (h *Handler) Routes() []httpx.Route {
 	return []httpx.Route{
-		{Method: http.MethodGet, Pattern: "/dashboard/stats", Access: identity.AnyUser, Handler: h.stats},
+		{Method: http.MethodGet, Pattern: "/dashboard/stats", Access: identity.AnyUser, Handler: h.stats,
+			Doc: httpx.Doc{Summary: "Headline figures of the caller's company (cached; invalidated by writes)", Response: response{}}},
 	}
 }
 

@@ -13,18 +13,40 @@ import (
 // Stats are the dashboard figures, in TernantApp's field order. Every value marshals as a JSON
 // number, as TernantApp sends them.
 type Stats struct {
-	TotalUnits              int64       `json:"totalUnits"`
-	OccupiedUnits           int64       `json:"occupiedUnits"`
-	VacantUnits             int64       `json:"vacantUnits"`
-	OccupancyRate           Hundredths  `json:"occupancyRate"`
-	ActiveTenants           int64       `json:"activeTenants"`
-	AverageRent             json.Number `json:"averageRent"`
-	MonthlyRecurringRevenue Hundredths  `json:"monthlyRecurringRevenue"`
-	TotalRevenue            Hundredths  `json:"totalRevenue"`
-	OutstandingAmount       Hundredths  `json:"outstandingAmount"`
-	CollectionRate          Hundredths  `json:"collectionRate"`
-	OverdueInvoices         int64       `json:"overdueInvoices"`
-	OverdueAmount           Hundredths  `json:"overdueAmount"`
+	TotalUnits              int64      `json:"totalUnits"`
+	OccupiedUnits           int64      `json:"occupiedUnits"`
+	VacantUnits             int64      `json:"vacantUnits"`
+	OccupancyRate           Hundredths `json:"occupancyRate"`
+	ActiveTenants           int64      `json:"activeTenants"`
+	AverageRent             Decimal    `json:"averageRent"`
+	MonthlyRecurringRevenue Hundredths `json:"monthlyRecurringRevenue"`
+	TotalRevenue            Hundredths `json:"totalRevenue"`
+	OutstandingAmount       Hundredths `json:"outstandingAmount"`
+	CollectionRate          Hundredths `json:"collectionRate"`
+	OverdueInvoices         int64      `json:"overdueInvoices"`
+	OverdueAmount           Hundredths `json:"overdueAmount"`
+}
+
+// Decimal is a SQL decimal kept as its text and sent as a JSON number (averageRent is unrounded,
+// so it has more places than money).
+type Decimal string
+
+// MarshalJSON writes d as a number; an empty Decimal is 0.
+func (d Decimal) MarshalJSON() ([]byte, error) {
+	if d == "" {
+		return []byte("0"), nil
+	}
+	return []byte(d), nil
+}
+
+// UnmarshalJSON reads a JSON number.
+func (d *Decimal) UnmarshalJSON(b []byte) error {
+	var n json.Number
+	if err := json.Unmarshal(b, &n); err != nil {
+		return fmt.Errorf("decimal: %w", err)
+	}
+	*d = Decimal(n)
+	return nil
 }
 
 // Hundredths is an exact value with two decimal places held as an integer count of hundredths:

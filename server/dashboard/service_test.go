@@ -51,6 +51,12 @@ func checkStats(t *testing.T, st Stats, want map[string]*big.Rat) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	checkStatsJSON(t, raw, want)
+}
+
+// checkStatsJSON is checkStats on the JSON form.
+func checkStatsJSON(t *testing.T, raw []byte, want map[string]*big.Rat) {
+	t.Helper()
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	var got map[string]json.Number

@@ -2,7 +2,6 @@ package dashboard
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -22,18 +21,19 @@ FROM (SELECT COUNT(*) AS total_units
       FROM apartments WHERE company_id = ? AND is_active = 1) a
 CROSS JOIN
      (SELECT COUNT(*) AS occupied_units,
-             COALESCE(SUM(monthly_rent), 0) AS rent_sum,
-             COALESCE(AVG(monthly_rent), 0) AS rent_avg
+             CAST(COALESCE(SUM(monthly_rent), 0) AS DECIMAL(20,2)) AS rent_sum,
+             CAST(COALESCE(AVG(monthly_rent), 0) AS DECIMAL(20,6)) AS rent_avg
       FROM occupancies WHERE company_id = ? AND is_active = 1 AND status = 'active') o
 CROSS JOIN
-     (SELECT COALESCE(SUM(amount_paid), 0) AS revenue,
-             COALESCE(SUM(total_amount), 0) AS billed,
-             COALESCE(SUM(CASE WHEN status <> 'paid' THEN total_amount - amount_paid END), 0) AS outstanding,
+     (SELECT CAST(COALESCE(SUM(amount_paid), 0) AS DECIMAL(20,2)) AS revenue,
+             CAST(COALESCE(SUM(total_amount), 0) AS DECIMAL(20,2)) AS billed,
+             CAST(COALESCE(SUM(CASE WHEN status <> 'paid' THEN total_amount - amount_paid END), 0) AS DECIMAL(20,2)) AS outstanding,
              COUNT(CASE WHEN status = 'sent' AND due_date <= ? THEN 1 END) AS overdue_invoices,
-             COALESCE(SUM(CASE WHEN status = 'sent' AND due_date <= ? THEN total_amount - amount_paid END), 0) AS overdue_amount
+             CAST(COALESCE(SUM(CASE WHEN status = 'sent' AND due_date <= ? THEN total_amount - amount_paid END), 0) AS DECIMAL(20,2)) AS overdue_amount
       FROM invoices WHERE company_id = ? AND is_active = 1) i`
 
-// statsRow is the query's one row; decimals arrive as strings and are parsed exactly.
+// statsRow is the query's one row; decimals arrive as strings and are parsed exactly. The CASTs
+// keep them DECIMAL text on every engine (the embedded dev engine otherwise returns sums as floats).
 type statsRow struct {
 	TotalUnits      int64  `db:"total_units"`
 	OccupiedUnits   int64  `db:"occupied_units"`
@@ -73,7 +73,7 @@ func (r statsRow) stats() (Stats, error) {
 		VacantUnits:             r.TotalUnits - r.OccupiedUnits,
 		OccupancyRate:           percent(r.OccupiedUnits, r.TotalUnits),
 		ActiveTenants:           r.OccupiedUnits,
-		AverageRent:             json.Number(trimDecimal(r.RentAvg)),
+		AverageRent:             Decimal(trimDecimal(r.RentAvg)),
 		MonthlyRecurringRevenue: rentSum,
 		TotalRevenue:            revenue,
 		OutstandingAmount:       outstanding,

@@ -36,6 +36,9 @@ type Doc struct {
 	List bool
 	// CSV marks a report that also answers text/csv.
 	CSV bool
+	// Errors lists error statuses beyond the standard set, e.g. the 401 of a public route that
+	// checks a credential of its own (the metrics token).
+	Errors []int
 }
 
 // Param is a query parameter.

@@ -101,15 +101,18 @@ func (s *Store) GetForUpdate(ctx context.Context, tx *db.Tx, companyID, id strin
 	return o, nil
 }
 
+// overlapQuery counts the blocking leases of an apartment that share a day with a period; it is
+// served by idx_occupancies_company_apartment_status (see the EXPLAIN test).
+const overlapQuery = `SELECT COUNT(*) FROM occupancies
+	WHERE company_id = ? AND apartment_id = ? AND status IN ('pending', 'active') AND is_active = 1
+	AND lease_start_date <= ? AND lease_end_date >= ? AND id <> ?`
+
 // Overlapping reports whether another active, pending-or-active lease on the apartment overlaps
 // [start, end] (both inclusive). The caller holds the apartment's row lock, which serialises every
 // lease write for that apartment, so the answer stays true until it commits.
 func (s *Store) Overlapping(ctx context.Context, tx *db.Tx, companyID, apartmentID, excludeID string, start, end dbtypes.Date) (bool, error) {
 	var n int
-	err := tx.Get(ctx, &n, `SELECT COUNT(*) FROM occupancies
-		WHERE company_id = ? AND apartment_id = ? AND status IN ('pending', 'active') AND is_active = 1
-		AND lease_start_date <= ? AND lease_end_date >= ? AND id <> ?`,
-		companyID, apartmentID, end, start, excludeID)
+	err := tx.Get(ctx, &n, overlapQuery, companyID, apartmentID, end, start, excludeID)
 	if err != nil {
 		return false, fmt.Errorf("check lease overlap: %w", err)
 	}

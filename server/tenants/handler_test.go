@@ -163,4 +163,18 @@ func TestTenants(t *testing.T) {
 			t.Errorf("company B changed A's tenant: %v", got)
 		}
 	})
+
+	t.Run("a super admin has no company: sees nothing, creates nothing", func(t *testing.T) {
+		sa := e.SuperAdminToken(t)
+		id := propertytest.ID(t, e.Tenant(t, e.A, "Scoped"))
+		if rows, total := e.List(t, sa, "/tenants"); len(rows) != 0 || total != "0" {
+			t.Errorf("super admin lists %d tenants", len(rows))
+		}
+		propertytest.ExpectError(t, e.Call(t, sa, http.MethodGet, "/tenants/"+id, nil), http.StatusNotFound, "Tenant with ID "+id+" not found")
+		propertytest.ExpectError(t, e.Call(t, sa, http.MethodPost, "/tenants", map[string]any{"firstName": "S", "lastName": "A", "email": "sa@x.test"}),
+			http.StatusForbidden, "Insufficient permissions")
+		if r := e.Call(t, sa, http.MethodGet, "/compounds", nil); r.Status != http.StatusForbidden {
+			t.Errorf("super admin on compounds (R4) = %d, want 403", r.Status)
+		}
+	})
 }

@@ -15,6 +15,9 @@ import (
 // SearchLimit caps a search's results.
 const SearchLimit = 50
 
+// msgNoCompany answers a caller without a company (a super admin) who tries to create a tenant.
+const msgNoCompany = "Insufficient permissions"
+
 // StatusBlacklisted is the status POST /tenants/:id/blacklist sets.
 const StatusBlacklisted = "blacklisted"
 
@@ -54,6 +57,10 @@ func conflict(email string, err error) error {
 func (s *Service) Create(ctx context.Context, companyID string, in Input) (Tenant, error) {
 	if msgs := append(in.requireNames(), in.checkIncome()...); len(msgs) > 0 {
 		return Tenant{}, httpx.Invalid(msgs...)
+	}
+	if companyID == "" {
+		// A super admin has no company; a renter always belongs to one.
+		return Tenant{}, httpx.Forbidden(msgNoCompany)
 	}
 	id, err := uuid.NewV7()
 	if err != nil {

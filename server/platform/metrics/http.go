@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -107,7 +108,9 @@ func routeLabel(routes chi.Routes, r *http.Request, rec *record) string {
 		return UnmatchedRoute
 	}
 	if rctx := chi.RouteContext(r.Context()); rctx != nil {
-		if p := rctx.RoutePattern(); p != "" && p != "/*" {
+		// A sub-router's wildcard ("/api/v1/*") means the request was answered inside the mount
+		// before its own routing (a rate limiter there); the full pattern comes from Find below.
+		if p := rctx.RoutePattern(); p != "" && !strings.HasSuffix(p, "/*") {
 			return p
 		}
 	}

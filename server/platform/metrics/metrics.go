@@ -58,5 +58,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // Routes mounts GET /metrics under the API prefix (TernantApp's /api/v1/metrics). The route is
 // public to the JWT guard; the metrics token, when set, is checked by the handler itself.
 func (h *Handler) Routes() []httpx.Route {
-	return []httpx.Route{{Method: http.MethodGet, Pattern: Path, Access: identity.Public, Handler: h.ServeHTTP}}
+	return []httpx.Route{{Method: http.MethodGet, Pattern: Path, Access: identity.Public, Handler: h.ServeHTTP,
+		Doc: httpx.Doc{Summary: "Prometheus metrics in the text exposition format (bearer METRICS_TOKEN when set)",
+			Errors: []int{http.StatusUnauthorized}}}}
 }
