@@ -19,16 +19,30 @@ type Handler struct{ Svc *Service }
 // Routes lists the payment endpoints (any authenticated user, as in TernantApp).
 func (h *Handler) Routes() []httpx.Route {
 	a := identity.AnyUser
+	one, list := Payment{}, []Payment{}
+	dates := []httpx.Param{{Name: "startDate", Type: "string", Format: "date"}, {Name: "endDate", Type: "string", Format: "date",
+		Description: "a date-only endDate covers that whole day"}}
 	return []httpx.Route{
-		{Method: http.MethodPost, Pattern: "/payments", Access: a, Handler: h.create},
-		{Method: http.MethodGet, Pattern: "/payments", Access: a, Handler: h.list},
-		{Method: http.MethodGet, Pattern: "/payments/stats", Access: a, Handler: invoices.CallNoBody(http.StatusOK, h.stats)},
-		{Method: http.MethodGet, Pattern: "/payments/date-range", Access: a, Handler: h.dateRange},
-		{Method: http.MethodGet, Pattern: "/payments/invoice/{id}", Access: a, Handler: h.byInvoice},
-		{Method: http.MethodGet, Pattern: "/payments/{id}", Access: a, Handler: invoices.CallNoBody(http.StatusOK, h.get)},
-		{Method: http.MethodPatch, Pattern: "/payments/{id}", Access: a, Handler: invoices.Call(http.StatusOK, h.update)},
-		{Method: http.MethodDelete, Pattern: "/payments/{id}", Access: a, Handler: h.remove},
-		{Method: http.MethodPost, Pattern: "/payments/{id}/activate", Access: a, Handler: invoices.CallNoBody(http.StatusCreated, h.activate)},
+		{Method: http.MethodPost, Pattern: "/payments", Access: a, Handler: h.create,
+			Doc: httpx.Doc{Summary: "Record a payment; the invoice's amountPaid, status and paidDate follow (optional Idempotency-Key header)",
+				Request: CreateRequest{}, Response: one, Errors: []int{http.StatusUnprocessableEntity}}},
+		{Method: http.MethodGet, Pattern: "/payments", Access: a, Handler: h.list,
+			Doc: httpx.Doc{Summary: "List payments with invoice.tenant, latest first", Response: list, List: true,
+				Query: []httpx.Param{{Name: "invoiceId", Type: "string"}, {Name: "includeInactive", Type: "boolean"}}}},
+		{Method: http.MethodGet, Pattern: "/payments/stats", Access: a, Handler: invoices.CallNoBody(http.StatusOK, h.stats),
+			Doc: httpx.Doc{Summary: "Payment count and total, by method", Response: Stats{}, Query: dates}},
+		{Method: http.MethodGet, Pattern: "/payments/date-range", Access: a, Handler: h.dateRange,
+			Doc: httpx.Doc{Summary: "Payments made within a date range", Response: list, List: true, Query: dates}},
+		{Method: http.MethodGet, Pattern: "/payments/invoice/{id}", Access: a, Handler: h.byInvoice,
+			Doc: httpx.Doc{Summary: "An invoice's payments", Response: list, List: true}},
+		{Method: http.MethodGet, Pattern: "/payments/{id}", Access: a, Handler: invoices.CallNoBody(http.StatusOK, h.get),
+			Doc: httpx.Doc{Summary: "A payment with invoice.tenant and invoice.occupancy", Response: one}},
+		{Method: http.MethodPatch, Pattern: "/payments/{id}", Access: a, Handler: invoices.Call(http.StatusOK, h.update),
+			Doc: httpx.Doc{Summary: "Update a payment; a new amount moves the invoice's balance", Request: UpdateRequest{}, Response: one}},
+		{Method: http.MethodDelete, Pattern: "/payments/{id}", Access: a, Handler: h.remove,
+			Doc: httpx.Doc{Summary: "Deactivate a payment and take its amount off the invoice", Status: http.StatusOK}},
+		{Method: http.MethodPost, Pattern: "/payments/{id}/activate", Access: a, Handler: invoices.CallNoBody(http.StatusCreated, h.activate),
+			Doc: httpx.Doc{Summary: "Reactivate a payment if it still fits the invoice total", Response: one}},
 	}
 }
 
