@@ -86,3 +86,56 @@ func TestBillingThroughTheFullServer(t *testing.T) {
 		t.Fatalf("super admin reading a company's invoice: %d, want 404", r.Status)
 	}
 }
+
+// TestBillingResponsesMatchTheAPIDocument calls every billing route once with a valid request;
+// servertest checks each exchange against the OpenAPI document generated from the route table.
+func TestBillingResponsesMatchTheAPIDocument(t *testing.T) {
+	inst := servertest.Start(t, nil)
+	token, company := inst.RegisterCompany(t, "billing-doc-"+billingtest.ID()[24:])
+	l := billingtest.NewLease(t, inst.DB, company, money.MustParse("1000"), dbtypes.NewDate(2026, 1, 1), dbtypes.NewDate(2026, 12, 31))
+	do := func(method, path string, body any, want int) map[string]any {
+		t.Helper()
+		r := inst.Do(t, servertest.Request{Method: method, Path: "/api/v1" + path, Token: token, Body: body})
+		if r.Status != want {
+			t.Fatalf("%s %s: %d %s, want %d", method, path, r.Status, r.Body, want)
+		}
+		if len(r.Body) > 0 && r.Body[0] == '{' {
+			return r.Map(t)
+		}
+		return nil
+	}
+	inv := do("POST", "/invoices", map[string]any{"invoiceNumber": "DOC-1", "occupancyId": l.OccupancyID, "tenantId": l.TenantID,
+		"invoiceDate": "2026-03-01", "dueDate": "2026-03-05", "lineItems": []map[string]any{
+			{"description": "Rent", "quantity": 1, "unitPrice": 1000, "amount": 1000, "type": "rent"}},
+		"subtotal": 1000, "totalAmount": 1000, "notes": "doc"}, 201)["id"].(string)
+	do("POST", "/invoices/generate-rent", map[string]any{"occupancyId": l.OccupancyID, "month": "2026-04"}, 201)
+	do("POST", "/invoices/generate-rent/bulk", map[string]any{"month": "2026-05"}, 201)
+	do("PATCH", "/invoices/"+inv, map[string]any{"notes": "checked"}, 200)
+	do("POST", "/invoices/"+inv+"/send", nil, 201)
+	pay := do("POST", "/payments", map[string]any{"invoiceId": inv, "amount": 400, "paidAt": "2026-03-04T10:00:00Z", "method": "CARD",
+		"reference": "R-1", "metadata": map[string]any{"bank": "x"}}, 201)["id"].(string)
+	do("POST", "/invoices/"+inv+"/payment", map[string]any{"amount": 100}, 201)
+	do("PATCH", "/payments/"+pay, map[string]any{"amount": "450.00", "notes": "corrected"}, 200)
+	for _, path := range []string{"/invoices", "/invoices/stats", "/invoices/overdue", "/invoices/due-soon?daysAhead=30",
+		"/invoices/tenant/" + l.TenantID, "/invoices/occupancy/" + l.OccupancyID, "/invoices/" + inv,
+		"/payments", "/payments/stats", "/payments/date-range?startDate=2026-03-01&endDate=2026-03-31", "/payments/invoice/" + inv,
+		"/payments/" + pay, "/reports/kpis", "/reports/revenue", "/reports/occupancy", "/reports/aging"} {
+		do("GET", path, nil, 200)
+	}
+	rem := do("POST", "/reminders", map[string]any{"type": "OVERDUE", "tenantId": l.TenantID, "invoiceId": inv, "subject": "Overdue",
+		"message": "Please pay.", "scheduledFor": "2026-03-10T09:00:00Z"}, 201)["id"].(string)
+	do("POST", "/reminders/receipt", map[string]any{"tenantId": l.TenantID, "invoiceId": inv, "amount": 450, "currency": "KES"}, 201)
+	do("POST", "/reminders/welcome/"+l.TenantID, map[string]any{"apartmentCode": "1A"}, 201)
+	do("GET", "/reminders", nil, 200)
+	do("GET", "/reminders/"+rem, nil, 200)
+	do("PATCH", "/reminders/"+rem, map[string]any{"subject": "Overdue rent"}, 200)
+	do("POST", "/reminders/"+rem+"/mark-sent", nil, 201)
+	do("DELETE", "/reminders/"+rem, nil, 204)
+	do("DELETE", "/payments/"+pay, nil, 200)
+	do("POST", "/payments/"+pay+"/activate", nil, 201)
+	do("PATCH", "/invoices/"+inv+"/status", map[string]any{"status": "overdue"}, 200)
+	do("POST", "/invoices/"+inv+"/cancel", nil, 201)
+	do("DELETE", "/invoices/"+inv, nil, 200)
+	do("POST", "/invoices/"+inv+"/activate", nil, 201)
+	do("DELETE", "/reports/cache", nil, 204)
+}
