@@ -24,16 +24,19 @@ import (
 var accessKinds = map[string][]identity.Role{
 	"public":                          nil,
 	"any":                             identity.AllRoles,
+	"company-user":                    {identity.Owner, identity.Admin, identity.Staff, identity.Auditor, identity.TenantPortal},
 	"super-admin":                     {identity.SuperAdmin},
 	"roles:OWNER":                     {identity.Owner},
 	"roles:OWNER,ADMIN":               {identity.Owner, identity.Admin},
 	"roles:OWNER,ADMIN,STAFF,AUDITOR": {identity.Owner, identity.Admin, identity.Staff, identity.Auditor},
-	"roles:OWNER,ADMIN,STAFF":         {identity.Owner, identity.Admin, identity.Staff},
 }
 
 // crossTenantBodies are request bodies for {id} routes that validate their body before looking the
 // id up, so the cross-tenant call reaches the lookup. Key: "METHOD pattern".
-var crossTenantBodies = map[string]any{}
+var crossTenantBodies = map[string]any{
+	"PATCH /invoices/{id}/status": map[string]any{"status": "sent"},
+	"POST /invoices/{id}/payment": map[string]any{"amount": 1},
+}
 
 func kindOf(a identity.Access) string {
 	switch {
@@ -41,6 +44,8 @@ func kindOf(a identity.Access) string {
 		return "public"
 	case a.SuperAdmin:
 		return "super-admin"
+	case a.CompanyOnly && len(a.Roles) == 0:
+		return "company-user"
 	case len(a.Roles) == 0:
 		return "any"
 	}

@@ -34,7 +34,7 @@ func (s *Server) wireSecurity() ([]httpx.Module, error) {
 	s.Auth = a
 	us := &users.Service{DB: s.DB, Sessions: a, Hash: a.HashPassword}
 	cs := &companies.Service{DB: s.DB, Users: us, Auth: a}
-	sa := &superadmin.Service{DB: s.DB, Users: us, Sessions: a}
+	sa := &superadmin.Service{DB: s.DB, Users: us, Companies: cs, Sessions: a}
 	return []httpx.Module{a, cs, us, sa}, nil
 }
 

@@ -154,23 +154,3 @@ func Serve(t testing.TB, companyID string, role identity.Role, routes []httpx.Ro
 	t.Cleanup(hs.Close)
 	return hs.URL + "/api/v1"
 }
-
-// Payment inserts an active payment of amount on the invoice and returns its id (the invoice's
-// amountPaid is left as it is).
-func Payment(t testing.TB, d *db.DB, companyID, invoiceID string, amount money.Amount) string {
-	t.Helper()
-	id := ID()
-	exec(t, d, `INSERT INTO payments (id, company_id, invoice_id, amount, paid_at, method) VALUES (?, ?, ?, ?, '2026-03-04 10:00:00', 'CASH')`,
-		id, companyID, invoiceID, amount)
-	return id
-}
-
-// Reminder inserts a pending reminder to the lease's tenant about the invoice and returns its id.
-func Reminder(t testing.TB, d *db.DB, l Lease, invoiceID string) string {
-	t.Helper()
-	id := ID()
-	exec(t, d, `INSERT INTO reminders (id, company_id, type, tenant_id, invoice_id, subject, message, recipient, scheduled_for)
-		VALUES (?, ?, 'DUE_SOON', ?, ?, 'Rent due', 'Your rent is due.', 'tenant@example.com', '2026-03-01 09:00:00')`,
-		id, l.CompanyID, l.TenantID, invoiceID)
-	return id
-}

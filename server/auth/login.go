@@ -48,8 +48,12 @@ func (s *Service) Login(ctx context.Context, email, password string, c Client) (
 	}
 	if acct == nil || !ok {
 		fail(ReasonInvalidCredentials)
-		if _, err := s.lock.failure(ctx, email, c.IP); err != nil {
+		locked, err := s.lock.failure(ctx, email, c.IP)
+		if err != nil {
 			return nil, Tokens{}, err
+		}
+		if locked > 0 {
+			s.log.WarnContext(ctx, "login locked after failed attempts", "email", email, "ip", c.IP, "for", locked)
 		}
 		return nil, Tokens{}, httpx.Unauthorized(MsgInvalidCredentials)
 	}
@@ -84,7 +88,8 @@ func (s *Service) Refresh(ctx context.Context, raw string) (Tokens, error) {
 	case c.Type != TypeRefresh:
 		return Tokens{}, unauthorized(ReasonInvalidToken, MsgInvalidType)
 	}
-	rs, usedBy, err := s.sessions.TakeRefresh(ctx, c.SessionID)
+	now := s.now()
+	rs, usedBy, err := s.sessions.TakeRefresh(ctx, c.SessionID, c.ExpiresAt.Time.Sub(now))
 	switch {
 	case errors.Is(err, ErrNoSession) && usedBy != "":
 		s.log.WarnContext(ctx, "refresh token reused: revoking its session family", "user", c.Subject, "session", usedBy)
@@ -98,11 +103,6 @@ func (s *Service) Refresh(ctx context.Context, raw string) (Tokens, error) {
 		return Tokens{}, err
 	case rs.UserID != c.Subject:
 		return Tokens{}, unauthorized(ReasonInvalidToken, MsgInvalidRefresh)
-	}
-	now := s.now()
-	left := c.ExpiresAt.Time.Sub(now)
-	if err := s.sessions.MarkUsed(ctx, rs.SessionID, rs.FamilyID, left); err != nil {
-		return Tokens{}, err
 	}
 	f, err := s.sessions.Family(ctx, rs.FamilyID)
 	if errors.Is(err, ErrNoSession) {

@@ -142,7 +142,12 @@ func (s *Store) Save(ctx context.Context, f Family, a AccessSession, r RefreshSe
 		if err := s.setJSON(ctx, p, s.refreshKey(f.RefreshID), r, RefreshTTL); err != nil {
 			return err
 		}
-		return s.setJSON(ctx, p, s.familyKey(f.SessionID), f, RefreshTTL)
+		if err := s.setJSON(ctx, p, s.familyKey(f.SessionID), f, RefreshTTL); err != nil {
+			return err
+		}
+		// The user's list lives as long as their newest refresh token.
+		p.Expire(ctx, s.userKey(f.UserID), RefreshTTL)
+		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("save session: %w", err)
@@ -205,39 +210,49 @@ func (s *Store) Blacklist(ctx context.Context, raw string, ttl time.Duration) er
 	return nil
 }
 
-// TakeRefresh atomically removes and returns a refresh session, so a refresh token can be redeemed
-// once. When it is absent, usedBy names the family it was rotated out of, if any (token reuse).
-func (s *Store) TakeRefresh(ctx context.Context, id string) (r *RefreshSession, usedBy string, err error) {
-	b, err := s.rdb.GetDel(ctx, s.refreshKey(id)).Bytes()
-	if errors.Is(err, redis.Nil) {
-		fam, err := s.rdb.Get(ctx, s.usedKey(id)).Result()
-		if errors.Is(err, redis.Nil) {
-			return nil, "", ErrNoSession
-		}
-		if err != nil {
-			return nil, "", fmt.Errorf("read used refresh marker: %w", err)
-		}
-		return nil, fam, ErrNoSession
-	}
+// takeRefresh redeems a refresh session in one step: it deletes the session and leaves a marker
+// naming its family for as long as the token could be presented (ARGV[1] ms), or, when the session
+// is gone, reports the marker left by an earlier redemption. Doing both atomically means two
+// concurrent redemptions cannot both miss the reuse.
+var takeRefresh = redis.NewScript(`
+local v = redis.call('GET', KEYS[1])
+if v then
+  redis.call('DEL', KEYS[1])
+  local ttl = tonumber(ARGV[1])
+  if ttl > 0 then
+    redis.call('SET', KEYS[2], cjson.decode(v)['familyId'], 'PX', ttl)
+  end
+  return {1, v}
+end
+local f = redis.call('GET', KEYS[2])
+if f then return {2, f} end
+return {0, ''}
+`)
+
+// TakeRefresh removes and returns a refresh session, so a refresh token can be redeemed once;
+// usedFor is how long the token stays presentable (the reuse marker's lifetime). When the session
+// is absent, usedBy names the family it was redeemed from, if any (token reuse).
+func (s *Store) TakeRefresh(ctx context.Context, id string, usedFor time.Duration) (r *RefreshSession, usedBy string, err error) {
+	res, err := takeRefresh.Run(ctx, s.rdb, []string{s.refreshKey(id), s.usedKey(id)}, usedFor.Milliseconds()).Slice()
 	if err != nil {
 		return nil, "", fmt.Errorf("take refresh session: %w", err)
 	}
-	var rs RefreshSession
-	if err := json.Unmarshal(b, &rs); err != nil {
-		return nil, "", fmt.Errorf("decode refresh session: %w", err)
+	if len(res) != 2 {
+		return nil, "", fmt.Errorf("take refresh session: unexpected reply %v", res)
 	}
-	return &rs, "", nil
-}
-
-// MarkUsed remembers a redeemed refresh id for as long as its token could still be presented.
-func (s *Store) MarkUsed(ctx context.Context, refreshID, familyID string, ttl time.Duration) error {
-	if ttl <= 0 {
-		return nil
+	kind, _ := res[0].(int64)
+	val, _ := res[1].(string)
+	switch kind {
+	case 1:
+		var rs RefreshSession
+		if err := json.Unmarshal([]byte(val), &rs); err != nil {
+			return nil, "", fmt.Errorf("decode refresh session: %w", err)
+		}
+		return &rs, "", nil
+	case 2:
+		return nil, val, ErrNoSession
 	}
-	if err := s.rdb.Set(ctx, s.usedKey(refreshID), familyID, ttl).Err(); err != nil {
-		return fmt.Errorf("mark refresh used: %w", err)
-	}
-	return nil
+	return nil, "", ErrNoSession
 }
 
 // Family loads one family.

@@ -2,6 +2,7 @@ package auth_test
 
 import (
 	"net/http"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -135,4 +136,36 @@ func TestRedisKeys(t *testing.T) {
 	// A generous delta: the test machine may be busy between login and this read.
 	assert.InDelta(t, auth.AccessTTL.Seconds(), ttl.Seconds(), 60)
 	assert.LessOrEqual(t, ttl, auth.AccessTTL)
+}
+
+// TestConcurrentRefreshRedeemsOnce fires one refresh token several times at once: exactly one
+// redemption succeeds, every other is seen as reuse.
+func TestConcurrentRefreshRedeemsOnce(t *testing.T) {
+	inst := servertest.Start(t, nil)
+	inst.RegisterCompany(t, "race-co")
+	tok := inst.LoginTokens(t, servertest.OwnerEmail("race-co"), servertest.Password)
+	const n = 5
+	statuses := make([]int, n)
+	messages := make([]any, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			resp := refresh(t, inst, tok.RefreshToken)
+			statuses[i] = resp.Status
+			if resp.Status != http.StatusOK {
+				messages[i] = resp.Map(t)["message"]
+			}
+		})
+	}
+	wg.Wait()
+	ok := 0
+	for i, s := range statuses {
+		if s == http.StatusOK {
+			ok++
+			continue
+		}
+		assert.Equal(t, http.StatusUnauthorized, s)
+		assert.Equal(t, auth.MsgRevoked, messages[i])
+	}
+	assert.Equal(t, 1, ok, "%v", statuses)
 }

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
-	"slices"
 	"strings"
 
 	"github.com/google/uuid"
@@ -88,47 +86,53 @@ func Insert(ctx context.Context, q db.Queryer, n NewCompany) (*Company, error) {
 	return Get(ctx, q, c.ID)
 }
 
-// Register creates a company and its owner in one transaction and logs the owner in. The slug's
-// uniqueness is decided by the database, not a cache; the owner's email must be new in every
-// company.
-func (s *Service) Register(ctx context.Context, req RegisterRequest, client auth.Client) (*RegisterResponse, error) {
-	var out RegisterResponse
+// CreateWithOwner creates a company and its OWNER in one transaction. The owner's email must be
+// new in every company (409 Email address is already registered); the check locks the email so
+// concurrent creations serialise.
+func (s *Service) CreateWithOwner(ctx context.Context, nc NewCompany, owner users.NewUser) (*Company, *users.User, error) {
+	var c *Company
+	var u *users.User
 	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
-		taken, err := s.Users.EmailTaken(ctx, tx, req.Owner.Email)
+		taken, err := s.Users.EmailTaken(ctx, tx, owner.Email)
 		if err != nil {
 			return err
 		}
 		if taken {
 			return httpx.Conflict(MsgEmailTaken)
 		}
-		rc := req.Company
-		c, err := Insert(ctx, tx, NewCompany{Name: rc.Name, Slug: rc.Slug, Email: &rc.Email, Phone: &rc.Phone,
-			Currency: &rc.Currency, Timezone: &rc.Timezone})
-		if err != nil {
+		if c, err = Insert(ctx, tx, nc); err != nil {
 			return err
 		}
-		o := req.Owner
-		u, err := s.Users.Insert(ctx, tx, users.NewUser{CompanyID: &c.ID, FirstName: o.FirstName, LastName: o.LastName,
-			Email: o.Email, Password: o.Password, Role: string(identity.Owner), Phone: &o.Phone})
+		owner.CompanyID, owner.Role = &c.ID, string(identity.Owner)
+		u, err = s.Users.Insert(ctx, tx, owner)
 		if errors.Is(err, db.ErrConflict) {
 			return httpx.Conflict(MsgEmailTaken)
 		}
-		if err != nil {
-			return err
-		}
-		out.Company, out.User = c, u
-		return nil
+		return err
 	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return c, u, nil
+}
+
+// Register creates a company and its owner in one transaction and logs the owner in. The slug's
+// uniqueness is decided by the database, not a cache; the owner's email must be new in every
+// company.
+func (s *Service) Register(ctx context.Context, req RegisterRequest, client auth.Client) (*RegisterResponse, error) {
+	rc, o := req.Company, req.Owner
+	c, u, err := s.CreateWithOwner(ctx,
+		NewCompany{Name: rc.Name, Slug: rc.Slug, Email: &rc.Email, Phone: &rc.Phone, Currency: &rc.Currency, Timezone: &rc.Timezone},
+		users.NewUser{FirstName: o.FirstName, LastName: o.LastName, Email: o.Email, Password: o.Password, Phone: &o.Phone})
 	if err != nil {
 		return nil, err
 	}
-	u := out.User
+	out := RegisterResponse{Message: "Company registered successfully", Company: c, User: u}
 	out.Tokens, err = s.Auth.Issue(ctx, identity.Principal{UserID: u.ID, CompanyID: u.CompanyID, Email: u.Email,
 		Role: identity.Role(u.Role)}, client)
 	if err != nil {
 		return nil, err
 	}
-	out.Message = "Company registered successfully"
 	return &out, nil
 }
 
@@ -150,7 +154,7 @@ func (s *Service) Create(ctx context.Context, req CreateRequest) (*Company, erro
 }
 
 // visible returns the caller's own company; any other id is 404 (TernantApp did not check).
-func (s *Service) visible(ctx context.Context, p *identity.Principal, c *Company, err error, key string) (*Company, error) {
+func (s *Service) visible(p *identity.Principal, c *Company, err error, key string) (*Company, error) {
 	if errors.Is(err, db.ErrNotFound) || (err == nil && c.ID != p.Company()) {
 		return nil, NotFound(key)
 	}
@@ -160,13 +164,13 @@ func (s *Service) visible(ctx context.Context, p *identity.Principal, c *Company
 // Get is GET /companies/:id.
 func (s *Service) Get(ctx context.Context, p *identity.Principal, id string) (*Company, error) {
 	c, err := Get(ctx, s.DB, id)
-	return s.visible(ctx, p, c, err, id)
+	return s.visible(p, c, err, id)
 }
 
 // GetBySlug is GET /companies/slug/:slug.
 func (s *Service) GetBySlug(ctx context.Context, p *identity.Principal, slug string) (*Company, error) {
 	c, err := getBySlug(ctx, s.DB, slug)
-	return s.visible(ctx, p, c, err, slug)
+	return s.visible(p, c, err, slug)
 }
 
 // Changes turns an update request into column values (shared with the super admin).
@@ -256,5 +260,3 @@ func jsonOf(v any) (db.JSON, error) {
 	}
 	return db.JSON(b), nil
 }
-
-func sortedKeys(m map[string]any) []string { return slices.Sorted(maps.Keys(m)) }

@@ -3,7 +3,6 @@ package companies
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/ternant/ternant/server/platform/db"
 )
@@ -46,13 +45,8 @@ func Update(ctx context.Context, q db.Queryer, id string, set map[string]any) er
 	if len(set) == 0 {
 		return nil
 	}
-	cols := make([]string, 0, len(set))
-	args := make([]any, 0, len(set)+1)
-	for _, c := range sortedKeys(set) {
-		cols = append(cols, c+" = ?")
-		args = append(args, set[c])
-	}
-	if _, err := q.Exec(ctx, `UPDATE companies SET `+strings.Join(cols, ", ")+` WHERE id = ?`, append(args, id)...); err != nil {
+	cols, args := db.Assignments(set)
+	if _, err := q.Exec(ctx, `UPDATE companies SET `+cols+` WHERE id = ?`, append(args, id)...); err != nil {
 		return fmt.Errorf("update company %s: %w", id, err)
 	}
 	return nil

@@ -10,29 +10,14 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/ternant/ternant/internal/testenv"
-	"github.com/ternant/ternant/migrations"
+	"github.com/ternant/ternant/internal/testdb"
 	"github.com/ternant/ternant/server/platform/db"
 )
 
 // openDB migrates a fresh test database and opens it; onQuery, if set, sees every statement.
 func openDB(t *testing.T, onQuery func(op string, d time.Duration, err error)) *db.DB {
 	t.Helper()
-	dsn := testenv.MySQL(t)
-	m, err := db.NewMigrator(dsn, migrations.FS)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := m.Up(); err != nil {
-		t.Fatalf("migrate: %v", err)
-	}
-	m.Close()
-	d, err := db.Open(context.Background(), dsn, db.Options{PoolSize: 10, OnQuery: onQuery})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { d.Close() })
-	return d
+	return testdb.Open(t, db.Options{PoolSize: 10, OnQuery: onQuery})
 }
 
 // The rows a fixture company holds, as plain values the test computes its expectations from.
@@ -107,15 +92,11 @@ func randomFixture(seed uint64, n int, today time.Time) *fixture {
 // insert writes the fixture with plain SQL (the domain services are not needed to read them).
 func (f *fixture) insert(t *testing.T, d *db.DB) {
 	t.Helper()
-	ctx := context.Background()
-	exec := func(q string, args ...any) {
-		t.Helper()
-		if _, err := d.Exec(ctx, q, args...); err != nil {
-			t.Fatalf("fixture: %v\n%s", err, q)
-		}
-	}
 	slug := "c-" + f.companyID[:8]
-	exec(`INSERT INTO companies (id, name, slug) VALUES (?, ?, ?)`, f.companyID, "Company "+slug, slug)
+	if _, err := d.Exec(context.Background(), `INSERT INTO companies (id, name, slug) VALUES (?, ?, ?)`,
+		f.companyID, "Company "+slug, slug); err != nil {
+		t.Fatalf("fixture company: %v", err)
+	}
 	f.insertRows(t, d)
 }
 

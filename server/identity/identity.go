@@ -63,13 +63,18 @@ func From(ctx context.Context) *Principal {
 type Access struct {
 	Public     bool
 	SuperAdmin bool
-	Roles      []Role
+	// CompanyOnly admits only callers that belong to a company (not a super admin without one):
+	// the route's data always belongs to one company.
+	CompanyOnly bool
+	Roles       []Role
 }
 
 // Common access rules (DOMAIN.md's notation).
 var (
-	Public         = Access{Public: true}
-	AnyUser        = Access{}
+	Public  = Access{Public: true}
+	AnyUser = Access{}
+	// CompanyUser is any authenticated user of a company.
+	CompanyUser    = Access{CompanyOnly: true}
 	SuperAdminOnly = Access{SuperAdmin: true}
 	// R4 is OWNER/ADMIN/STAFF/AUDITOR.
 	R4 = Roles(Owner, Admin, Staff, Auditor)
@@ -89,6 +94,8 @@ func (a Access) Allows(p *Principal) bool {
 		return false
 	case a.SuperAdmin:
 		return p.IsSuperAdmin
+	case a.CompanyOnly && p.CompanyID == nil:
+		return false
 	case len(a.Roles) == 0:
 		return true
 	}

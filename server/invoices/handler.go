@@ -15,9 +15,9 @@ import (
 // Handler serves /invoices.
 type Handler struct{ Svc *Service }
 
-// Routes lists the invoice endpoints (any authenticated user, as in TernantApp).
+// Routes lists the invoice endpoints: any user of a company (TernantApp: any user).
 func (h *Handler) Routes() []httpx.Route {
-	a := identity.AnyUser
+	a := identity.CompanyUser
 	one, list := Invoice{}, []Invoice{}
 	inactive := httpx.Param{Name: "includeInactive", Type: "boolean", Description: "include deleted invoices"}
 	status := httpx.Param{Name: "status", Type: "string", Enum: Statuses}
@@ -37,9 +37,9 @@ func (h *Handler) Routes() []httpx.Route {
 		{Method: http.MethodGet, Pattern: "/invoices/due-soon", Access: a, Handler: h.dueSoon,
 			Doc: httpx.Doc{Summary: "Open invoices due within daysAhead days", Response: list, List: true,
 				Query: []httpx.Param{{Name: "daysAhead", Type: "integer", Description: "default 7"}}}},
-		{Method: http.MethodGet, Pattern: "/invoices/tenant/{id}", Access: a, Handler: h.byTenant,
+		{Method: http.MethodGet, Pattern: "/invoices/tenant/{tenantId}", Access: a, Handler: h.byTenant,
 			Doc: httpx.Doc{Summary: "A tenant's invoices with their occupancy", Response: list, List: true}},
-		{Method: http.MethodGet, Pattern: "/invoices/occupancy/{id}", Access: a, Handler: h.byOccupancy,
+		{Method: http.MethodGet, Pattern: "/invoices/occupancy/{occupancyId}", Access: a, Handler: h.byOccupancy,
 			Doc: httpx.Doc{Summary: "A lease's invoices with their tenant", Response: list, List: true}},
 		{Method: http.MethodGet, Pattern: "/invoices/{id}", Access: a, Handler: CallNoBody(http.StatusOK, h.get),
 			Doc: httpx.Doc{Summary: "An invoice with its tenant and occupancy.apartment", Response: one}},
@@ -60,8 +60,8 @@ func (h *Handler) Routes() []httpx.Route {
 	}
 }
 
-// Company returns the caller's company. A super admin has none, so every billing query it makes
-// is scoped to no company (empty lists, 404s): only /super-admin/* crosses companies.
+// Company returns the caller's company. The billing routes admit only users of a company
+// (identity.CompanyUser), so it is never empty behind the guard.
 func Company(r *http.Request) string { return identity.From(r.Context()).Company() }
 
 // answerList writes a page with its X-Total-Count.
@@ -125,21 +125,21 @@ func (h *Handler) dueSoon(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) byTenant(w http.ResponseWriter, r *http.Request) {
-	h.byRelation(w, r, h.Svc.ByTenant)
+	h.byRelation(w, r, "tenantId", h.Svc.ByTenant)
 }
 
 func (h *Handler) byOccupancy(w http.ResponseWriter, r *http.Request) {
-	h.byRelation(w, r, h.Svc.ByOccupancy)
+	h.byRelation(w, r, "occupancyId", h.Svc.ByOccupancy)
 }
 
-func (h *Handler) byRelation(w http.ResponseWriter, r *http.Request,
+func (h *Handler) byRelation(w http.ResponseWriter, r *http.Request, param string,
 	list func(ctx context.Context, companyID, id string, page httpx.Page) ([]*Invoice, int, error)) {
 	page, err := httpx.PageFrom(r)
 	if err != nil {
 		httpx.WriteError(w, r, err)
 		return
 	}
-	invs, total, err := list(r.Context(), Company(r), chi.URLParam(r, "id"), page)
+	invs, total, err := list(r.Context(), Company(r), chi.URLParam(r, param), page)
 	answerList(w, r, invs, total, err)
 }
 

@@ -16,9 +16,9 @@ import (
 // Handler serves /payments.
 type Handler struct{ Svc *Service }
 
-// Routes lists the payment endpoints (any authenticated user, as in TernantApp).
+// Routes lists the payment endpoints: any user of a company (TernantApp: any user).
 func (h *Handler) Routes() []httpx.Route {
-	a := identity.AnyUser
+	a := identity.CompanyUser
 	one, list := Payment{}, []Payment{}
 	dates := []httpx.Param{{Name: "startDate", Type: "string", Format: "date"}, {Name: "endDate", Type: "string", Format: "date",
 		Description: "a date-only endDate covers that whole day"}}
@@ -33,7 +33,7 @@ func (h *Handler) Routes() []httpx.Route {
 			Doc: httpx.Doc{Summary: "Payment count and total, by method", Response: Stats{}, Query: dates}},
 		{Method: http.MethodGet, Pattern: "/payments/date-range", Access: a, Handler: h.dateRange,
 			Doc: httpx.Doc{Summary: "Payments made within a date range", Response: list, List: true, Query: dates}},
-		{Method: http.MethodGet, Pattern: "/payments/invoice/{id}", Access: a, Handler: h.byInvoice,
+		{Method: http.MethodGet, Pattern: "/payments/invoice/{invoiceId}", Access: a, Handler: h.byInvoice,
 			Doc: httpx.Doc{Summary: "An invoice's payments", Response: list, List: true}},
 		{Method: http.MethodGet, Pattern: "/payments/{id}", Access: a, Handler: invoices.CallNoBody(http.StatusOK, h.get),
 			Doc: httpx.Doc{Summary: "A payment with invoice.tenant and invoice.occupancy", Response: one}},
@@ -133,7 +133,7 @@ func (h *Handler) byInvoice(w http.ResponseWriter, r *http.Request) {
 	var list []*Payment
 	var total int
 	if err == nil {
-		list, total, err = h.Svc.ByInvoice(r.Context(), invoices.Company(r), chi.URLParam(r, "id"), page)
+		list, total, err = h.Svc.ByInvoice(r.Context(), invoices.Company(r), chi.URLParam(r, "invoiceId"), page)
 	}
 	if err != nil {
 		httpx.WriteError(w, r, err)

@@ -14,9 +14,9 @@ import (
 // Handler serves /reminders.
 type Handler struct{ Svc *Service }
 
-// Routes lists the reminder endpoints (any authenticated user, as in TernantApp).
+// Routes lists the reminder endpoints: any user of a company (TernantApp: any user).
 func (h *Handler) Routes() []httpx.Route {
-	a := identity.AnyUser
+	a := identity.CompanyUser
 	one := Reminder{}
 	return []httpx.Route{
 		{Method: http.MethodGet, Pattern: "/reminders", Access: a, Handler: h.list,

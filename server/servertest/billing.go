@@ -2,44 +2,38 @@ package servertest
 
 import (
 	"testing"
-
-	"github.com/ternant/ternant/internal/billingtest"
-	"github.com/ternant/ternant/server/platform/dbtypes"
-	"github.com/ternant/ternant/server/platform/money"
 )
 
-// billingLease makes a lease (compound, apartment, tenant, occupancy) and a sent invoice on it.
-func billingLease(t testing.TB, inst *Instance, companyID string) (billingtest.Lease, string) {
-	t.Helper()
-	l := billingtest.NewLease(t, inst.DB, companyID, money.MustParse("1000"), dbtypes.NewDate(2026, 1, 1), dbtypes.NewDate(2026, 12, 31))
-	inv := billingtest.Invoice(t, inst.DB, l, "INV-"+billingtest.ID(), money.MustParse("1000"), money.MustParse("100"), "sent",
-		dbtypes.NewDate(2026, 3, 1), dbtypes.NewDate(2026, 3, 5))
-	return l, inv
+// The billing domain's fixtures: each creates the resource (and the lease it needs) through the API.
+func init() {
+	RegisterFixture("/invoices", func(t testing.TB, inst *Instance, _, token string) string {
+		return billingInvoice(t, inst, token)
+	})
+	RegisterFixture("/payments", func(t testing.TB, inst *Instance, _, token string) string {
+		return createID(t, inst, token, "/payments", map[string]any{
+			"invoiceId": billingInvoice(t, inst, token), "amount": "10.00", "paidAt": "2030-01-03T10:00:00Z", "method": "CASH",
+		})
+	})
+	RegisterFixture("/reminders", func(t testing.TB, inst *Instance, _, token string) string {
+		return createID(t, inst, token, "/reminders", map[string]any{
+			"type": "DUE_SOON", "tenantId": propertyTenant(t, inst, token), "subject": "Rent due",
+			"message": "Your rent is due soon.", "scheduledFor": "2030-01-01T09:00:00Z",
+		})
+	})
 }
 
-func init() {
-	RegisterFixture("/invoices", func(t testing.TB, inst *Instance, companyID, _ string) string {
-		_, inv := billingLease(t, inst, companyID)
-		return inv
+// billingLease creates a pending lease through the API and returns its occupancy and tenant ids.
+func billingLease(t testing.TB, inst *Instance, token string) (occupancyID, tenantID string) {
+	tenantID = propertyTenant(t, inst, token)
+	occupancyID = createID(t, inst, token, "/occupancies", map[string]any{
+		"tenantId": tenantID, "apartmentId": propertyApartment(t, inst, token),
+		"leaseStartDate": "2030-01-01", "leaseEndDate": "2030-12-31", "monthlyRent": 1000,
 	})
-	RegisterFixture("/invoices/tenant", func(t testing.TB, inst *Instance, companyID, _ string) string {
-		l, _ := billingLease(t, inst, companyID)
-		return l.TenantID
-	})
-	RegisterFixture("/invoices/occupancy", func(t testing.TB, inst *Instance, companyID, _ string) string {
-		l, _ := billingLease(t, inst, companyID)
-		return l.OccupancyID
-	})
-	RegisterFixture("/payments", func(t testing.TB, inst *Instance, companyID, _ string) string {
-		_, inv := billingLease(t, inst, companyID)
-		return billingtest.Payment(t, inst.DB, companyID, inv, money.MustParse("100"))
-	})
-	RegisterFixture("/payments/invoice", func(t testing.TB, inst *Instance, companyID, _ string) string {
-		_, inv := billingLease(t, inst, companyID)
-		return inv
-	})
-	RegisterFixture("/reminders", func(t testing.TB, inst *Instance, companyID, _ string) string {
-		l, inv := billingLease(t, inst, companyID)
-		return billingtest.Reminder(t, inst.DB, l, inv)
-	})
+	return occupancyID, tenantID
+}
+
+// billingInvoice generates a rent invoice for a new lease and returns its id.
+func billingInvoice(t testing.TB, inst *Instance, token string) string {
+	occ, _ := billingLease(t, inst, token)
+	return createID(t, inst, token, "/invoices/generate-rent", map[string]any{"occupancyId": occ, "month": "2030-01"})
 }

@@ -20,9 +20,10 @@ type Sessions interface {
 
 // Service holds the super-admin operations.
 type Service struct {
-	DB       *db.DB
-	Users    *users.Service
-	Sessions Sessions
+	DB        *db.DB
+	Users     *users.Service
+	Companies *companies.Service
+	Sessions  Sessions
 }
 
 // MsgEmailExists is the 409 when the email is already used in the target company.
@@ -61,33 +62,15 @@ func (s *Service) PlatformStats(ctx context.Context) (*PlatformStats, error) {
 
 // CreateCompany is POST /super-admin/companies: the company and its owner in one transaction.
 func (s *Service) CreateCompany(ctx context.Context, req CreateCompanyRequest) (*CreateCompanyResponse, error) {
-	var out CreateCompanyResponse
-	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
-		taken, err := s.Users.EmailTaken(ctx, tx, req.OwnerEmail)
-		if err != nil {
-			return err
-		}
-		if taken {
-			return httpx.Conflict(companies.MsgEmailTaken)
-		}
-		c, err := companies.Insert(ctx, tx, companies.NewCompany{Name: req.Name, Slug: req.Slug, Email: req.Email,
-			Phone: req.Phone, Currency: req.Currency, Timezone: req.Timezone})
-		if err != nil {
-			return err
-		}
-		u, err := s.Users.Insert(ctx, tx, users.NewUser{CompanyID: &c.ID, FirstName: req.OwnerFirstName,
-			LastName: req.OwnerLastName, Email: req.OwnerEmail, Password: req.OwnerPassword,
-			Role: string(identity.Owner), Phone: req.OwnerPhone})
-		if err != nil {
-			return err
-		}
-		out.Company, out.Owner = c, u
-		return nil
-	})
+	c, u, err := s.Companies.CreateWithOwner(ctx,
+		companies.NewCompany{Name: req.Name, Slug: req.Slug, Email: req.Email, Phone: req.Phone,
+			Currency: req.Currency, Timezone: req.Timezone},
+		users.NewUser{FirstName: req.OwnerFirstName, LastName: req.OwnerLastName, Email: req.OwnerEmail,
+			Password: req.OwnerPassword, Phone: req.OwnerPhone})
 	if err != nil {
 		return nil, err
 	}
-	return &out, nil
+	return &CreateCompanyResponse{Company: c, Owner: u}, nil
 }
 
 // UpdateCompany is PATCH /super-admin/companies/:id.

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
-	"slices"
 
 	"github.com/google/uuid"
 
@@ -170,5 +168,3 @@ func (s *Service) Activate(ctx context.Context, p *identity.Principal, id string
 
 // SetPhone returns profile with phone set (exported for the superadmin package).
 func SetPhone(profile db.JSON, phone string) (db.JSON, error) { return setPhone(profile, phone) }
-
-func sortedKeys(m map[string]any) []string { return slices.Sorted(maps.Keys(m)) }

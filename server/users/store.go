@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 
 	"github.com/ternant/ternant/server/platform/db"
 )
@@ -89,13 +88,8 @@ func updateWhere(ctx context.Context, q db.Queryer, set map[string]any, where st
 	if len(set) == 0 {
 		return nil
 	}
-	cols := make([]string, 0, len(set))
-	args := make([]any, 0, len(set)+2)
-	for _, c := range sortedKeys(set) {
-		cols = append(cols, c+" = ?")
-		args = append(args, set[c])
-	}
-	sq := `UPDATE users SET ` + strings.Join(cols, ", ") + ` WHERE ` + where
+	cols, args := db.Assignments(set)
+	sq := `UPDATE users SET ` + cols + ` WHERE ` + where
 	if _, err := q.Exec(ctx, sq, append(args, whereArgs...)...); err != nil {
 		return fmt.Errorf("update user: %w", err)
 	}

@@ -146,7 +146,7 @@ func (c *Cache) fill(ctx context.Context, name, key string, ttl time.Duration, c
 	}
 	metrics.CacheLoad(name)
 	raw, err := compute(ctx)
-	if err != nil || !useRedis {
+	if err != nil || !useRedis || ttl <= 0 {
 		return raw, err
 	}
 	keys := []string{c.valueKey(key), c.versionKey(key)}
@@ -202,7 +202,7 @@ func (c *Cache) Invalidate(ctx context.Context, keys ...string) {
 		return nil
 	})
 	if err != nil {
-		c.failed(ctx, "invalidate", "delete", err)
+		c.failed(ctx, invalidation, "delete", err)
 	}
 }
 

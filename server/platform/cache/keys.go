@@ -1,6 +1,10 @@
 package cache
 
-import "context"
+import (
+	"context"
+
+	"github.com/ternant/ternant/server/platform/metrics"
+)
 
 // The cache names used as the `cache` label of cache_hits_total and cache_misses_total.
 const (
@@ -9,6 +13,14 @@ const (
 	User      = "user"
 	Compound  = "compound"
 )
+
+// invalidation is the cache label of failed invalidations (which may span several caches).
+const invalidation = "invalidation"
+
+func init() {
+	metrics.InitCaches(Dashboard, Company, User, Compound)
+	metrics.InitCacheErrors(invalidation, "delete")
+}
 
 // DashboardStatsKey is where a company's dashboard figures are cached (TernantApp's key).
 func DashboardStatsKey(companyID string) string { return "dashboard:stats:" + companyID }

@@ -8,35 +8,15 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/ternant/ternant/internal/testenv"
-	"github.com/ternant/ternant/migrations"
+	"github.com/ternant/ternant/internal/testdb"
 	"github.com/ternant/ternant/server/platform/db"
 	"github.com/ternant/ternant/server/platform/metrics"
 	"github.com/ternant/ternant/server/platform/metrics/metricstest"
 )
 
-func openDB(t *testing.T) *db.DB {
-	t.Helper()
-	dsn := testenv.MySQL(t)
-	m, err := db.NewMigrator(dsn, migrations.FS)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close()
-	if err := m.Up(); err != nil {
-		t.Fatal(err)
-	}
-	d, err := db.Open(context.Background(), dsn, db.Options{PoolSize: 4})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { d.Close() })
-	return d
-}
-
 func TestBusinessGaugesPerCompany(t *testing.T) {
 	// A bare database, not a server: a server's own collector would race this one over the series.
-	d := openDB(t)
+	d := testdb.Open(t, db.Options{})
 	ctx := context.Background()
 	exec := func(q string, args ...any) {
 		t.Helper()

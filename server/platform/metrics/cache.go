@@ -40,3 +40,18 @@ func CacheError(cache, operation string) { cacheErrors.WithLabelValues(cache, op
 
 // CacheLoad counts one computation of a cached value.
 func CacheLoad(cache string) { cacheLoads.WithLabelValues(cache).Inc() }
+
+// InitCaches pre-creates the series of the named caches, so a cache that has not been read yet
+// shows zeros rather than no data. The cache package calls it with its cache names.
+func InitCaches(names ...string) {
+	for _, n := range names {
+		cacheHits.WithLabelValues(n)
+		cacheMisses.WithLabelValues(n)
+		cacheLoads.WithLabelValues(n)
+		cacheErrors.WithLabelValues(n, "get")
+		cacheErrors.WithLabelValues(n, "set")
+	}
+}
+
+// InitCacheErrors pre-creates one cache_errors_total series.
+func InitCacheErrors(cache, operation string) { cacheErrors.WithLabelValues(cache, operation) }

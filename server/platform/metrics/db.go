@@ -33,7 +33,18 @@ var (
 	pools = &poolCollector{pools: map[*poolEntry]struct{}{}}
 )
 
-func init() { prometheus.MustRegister(pools) }
+// operations are the values of the operation label (db.Operation's results).
+var operations = []string{"select", "insert", "update", "delete", "other"}
+
+func init() {
+	prometheus.MustRegister(pools)
+	// Pre-create every operation's series so dashboards and alerts see zeros, not absent data.
+	for _, op := range operations {
+		dbQueries.WithLabelValues(op)
+		dbQueryErrors.WithLabelValues(op)
+		dbQueryDuration.WithLabelValues(op)
+	}
+}
 
 // ObserveQuery records one statement. Its signature is db.Options.OnQuery's, so the server wires
 // it as `db.Options{OnQuery: metrics.ObserveQuery}`.

@@ -33,6 +33,17 @@ func testRouter() http.Handler {
 	r.NotFound(metrics.Unmatched(httpx.NotFoundHandler))
 	r.MethodNotAllowed(metrics.Unmatched(httpx.NotFoundHandler))
 	r.Route("/mw/v1", func(api chi.Router) {
+		// A limiter inside the mount, as the server's: it answers before the sub-router routes.
+		api.Use(func(next http.Handler) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+				if req.Header.Get("X-Test-Limit-Inner") != "" {
+					httpx.WriteError(w, req, httpx.NewError(http.StatusTooManyRequests, "ThrottlerException: Too Many Requests"))
+					return
+				}
+				next.ServeHTTP(w, req)
+			})
+		})
+		api.NotFound(metrics.Unmatched(httpx.NotFoundHandler))
 		api.Get("/things/{id}", func(w http.ResponseWriter, _ *http.Request) { httpx.OK(w, map[string]string{"ok": "yes"}) })
 		api.Post("/things/{id}", func(w http.ResponseWriter, req *http.Request) {
 			var dto struct {
@@ -58,23 +69,25 @@ func TestHTTPCountsEveryResponseByRoutePattern(t *testing.T) {
 
 	for _, tc := range []struct {
 		name, method, path, body string
-		limited                  bool
+		limited, limitedInner    bool
 		status                   int
 		labelMethod, route       string
 	}{
-		{"handled", "GET", "/mw/v1/things/42", "", false, 200, "GET", "/mw/v1/things/{id}"},
-		{"other id, same series", "GET", "/mw/v1/things/43", "", false, 200, "GET", "/mw/v1/things/{id}"},
-		{"created", "POST", "/mw/v1/things/1", `{"name":"a"}`, false, 201, "POST", "/mw/v1/things/{id}"},
-		{"malformed JSON", "POST", "/mw/v1/things/1", `{"name":`, false, 400, "POST", "/mw/v1/things/{id}"},
-		{"unknown field", "POST", "/mw/v1/things/1", `{"name":"a","x":1}`, false, 400, "POST", "/mw/v1/things/{id}"},
-		{"guard rejection", "GET", "/mw/v1/secret", "", false, 401, "GET", "/mw/v1/secret"},
-		{"panic", "GET", "/mw/v1/panic", "", false, 500, "GET", "/mw/v1/panic"},
-		{"unknown path", "GET", "/mw/v1/nothing/here/123", "", false, 404, "GET", metrics.UnmatchedRoute},
-		{"unknown top-level path", "GET", "/random-scan.php", "", false, 404, "GET", metrics.UnmatchedRoute},
-		{"wrong method", "DELETE", "/mw/v1/things/42", "", false, 404, "DELETE", metrics.UnmatchedRoute},
-		{"rate limited before routing", "GET", "/mw/v1/things/7", "", true, 429, "GET", "/mw/v1/things/{id}"},
-		{"rate limited unknown path", "GET", "/mw/v1/zzz", "", true, 429, "GET", metrics.UnmatchedRoute},
-		{"unknown method", "PROPFIND", "/mw/v1/things/42", "", false, 404, "OTHER", metrics.UnmatchedRoute},
+		{"handled", "GET", "/mw/v1/things/42", "", false, false, 200, "GET", "/mw/v1/things/{id}"},
+		{"other id, same series", "GET", "/mw/v1/things/43", "", false, false, 200, "GET", "/mw/v1/things/{id}"},
+		{"created", "POST", "/mw/v1/things/1", `{"name":"a"}`, false, false, 201, "POST", "/mw/v1/things/{id}"},
+		{"malformed JSON", "POST", "/mw/v1/things/1", `{"name":`, false, false, 400, "POST", "/mw/v1/things/{id}"},
+		{"unknown field", "POST", "/mw/v1/things/1", `{"name":"a","x":1}`, false, false, 400, "POST", "/mw/v1/things/{id}"},
+		{"guard rejection", "GET", "/mw/v1/secret", "", false, false, 401, "GET", "/mw/v1/secret"},
+		{"panic", "GET", "/mw/v1/panic", "", false, false, 500, "GET", "/mw/v1/panic"},
+		{"unknown path", "GET", "/mw/v1/nothing/here/123", "", false, false, 404, "GET", metrics.UnmatchedRoute},
+		{"unknown top-level path", "GET", "/random-scan.php", "", false, false, 404, "GET", metrics.UnmatchedRoute},
+		{"wrong method", "DELETE", "/mw/v1/things/42", "", false, false, 404, "DELETE", metrics.UnmatchedRoute},
+		{"rate limited before routing", "GET", "/mw/v1/things/7", "", true, false, 429, "GET", "/mw/v1/things/{id}"},
+		{"rate limited unknown path", "GET", "/mw/v1/zzz", "", true, false, 429, "GET", metrics.UnmatchedRoute},
+		{"rate limited inside the mount", "GET", "/mw/v1/things/8", "", false, true, 429, "GET", "/mw/v1/things/{id}"},
+		{"rate limited inside the mount, unknown path", "GET", "/mw/v1/zzz/1", "", false, true, 429, "GET", metrics.UnmatchedRoute},
+		{"unknown method", "PROPFIND", "/mw/v1/things/42", "", false, false, 404, "OTHER", metrics.UnmatchedRoute},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			labels := map[string]string{"method": tc.labelMethod, "route": tc.route, "status": strconv.Itoa(tc.status)}
@@ -87,6 +100,9 @@ func TestHTTPCountsEveryResponseByRoutePattern(t *testing.T) {
 			}
 			if tc.limited {
 				req.Header.Set("X-Test-Limit", "1")
+			}
+			if tc.limitedInner {
+				req.Header.Set("X-Test-Limit-Inner", "1")
 			}
 			resp, err := http.DefaultClient.Do(req)
 			if err != nil {
