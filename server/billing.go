@@ -40,3 +40,9 @@ func (s *Server) wireBilling() []httpx.Module {
 		&invoices.Handler{Svc: inv}, &payments.Handler{Svc: pay}, &reminders.Handler{Svc: rem}, &reports.Handler{Svc: rep},
 	}
 }
+
+// InvalidateDashboard drops the company's cached dashboard figures, for the scheduled jobs that
+// `ternant serve --jobs` runs next to the server (marking invoices overdue changes them).
+func (s *Server) InvalidateDashboard(ctx context.Context, companyID string) {
+	s.invalidateDashboard(ctx, companyID)
+}

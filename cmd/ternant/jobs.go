@@ -9,9 +9,13 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
+
+	"github.com/redis/go-redis/v9"
 
 	"github.com/ternant/ternant/server/config"
 	"github.com/ternant/ternant/server/jobs"
+	"github.com/ternant/ternant/server/platform/cache"
 	"github.com/ternant/ternant/server/platform/db"
 	"github.com/ternant/ternant/server/platform/logging"
 )
@@ -64,6 +68,16 @@ func jobsCmd(args []string, stdout, stderr io.Writer) error {
 	defer database.Close()
 	runner := jobs.New(database, cfg.Mail, log)
 	runner.DueSoonDays = *dueSoon
+	if cfg.Redis.Configured() {
+		// Marking invoices overdue changes dashboard figures: drop the cached ones.
+		rdb := redis.NewClient(&redis.Options{Addr: cfg.Redis.Addr, Username: cfg.Redis.Username,
+			Password: cfg.Redis.Password, DB: cfg.Redis.DB, DialTimeout: 2 * time.Second})
+		defer rdb.Close()
+		c := cache.New(rdb, "", log)
+		runner.Invoices.Invalidate = func(ctx context.Context, companyID string) {
+			c.Invalidate(ctx, cache.DashboardStatsKey(companyID))
+		}
+	}
 	res, err := runner.Run(ctx, name)
 	if err != nil {
 		return err

@@ -54,7 +54,9 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	}
 	defer srv.Close()
 	if *runJobs {
-		go jobs.New(srv.DB, cfg.Mail, log).Every(ctx, *jobsEvery)
+		runner := jobs.New(srv.DB, cfg.Mail, log)
+		runner.Invoices.Invalidate = srv.InvalidateDashboard
+		go runner.Every(ctx, *jobsEvery)
 	}
 	l, err := net.Listen("tcp", cfg.Addr())
 	if err != nil {

@@ -1,6 +1,7 @@
 package invoices
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
@@ -14,39 +15,54 @@ import (
 // Handler serves /invoices.
 type Handler struct{ Svc *Service }
 
-// Routes lists the invoice endpoints (any authenticated user, as in TernantApp).
+// Routes lists the invoice endpoints: any user of a company (TernantApp: any user).
 func (h *Handler) Routes() []httpx.Route {
 	a := identity.CompanyUser
+	one, list := Invoice{}, []Invoice{}
+	inactive := httpx.Param{Name: "includeInactive", Type: "boolean", Description: "include deleted invoices"}
+	status := httpx.Param{Name: "status", Type: "string", Enum: Statuses}
 	return []httpx.Route{
-		{Method: http.MethodPost, Pattern: "/invoices", Access: a, Handler: Call(http.StatusCreated, h.create)},
-		{Method: http.MethodPost, Pattern: "/invoices/generate-rent", Access: a, Handler: Call(http.StatusCreated, h.generateRent)},
-		{Method: http.MethodPost, Pattern: "/invoices/generate-rent/bulk", Access: a, Handler: Call(http.StatusCreated, h.generateBulk)},
-		{Method: http.MethodGet, Pattern: "/invoices", Access: a, Handler: h.list},
-		{Method: http.MethodGet, Pattern: "/invoices/stats", Access: a, Handler: CallNoBody(http.StatusOK, h.stats)},
-		{Method: http.MethodGet, Pattern: "/invoices/overdue", Access: a, Handler: h.overdue},
-		{Method: http.MethodGet, Pattern: "/invoices/due-soon", Access: a, Handler: h.dueSoon},
-		{Method: http.MethodGet, Pattern: "/invoices/tenant/{tenantId}", Access: a, Handler: h.byTenant},
-		{Method: http.MethodGet, Pattern: "/invoices/occupancy/{occupancyId}", Access: a, Handler: h.byOccupancy},
-		{Method: http.MethodGet, Pattern: "/invoices/{id}", Access: a, Handler: CallNoBody(http.StatusOK, h.get)},
-		{Method: http.MethodPatch, Pattern: "/invoices/{id}", Access: a, Handler: Call(http.StatusOK, h.update)},
-		{Method: http.MethodPatch, Pattern: "/invoices/{id}/status", Access: a, Handler: Call(http.StatusOK, h.setStatus)},
-		{Method: http.MethodPost, Pattern: "/invoices/{id}/payment", Access: a, Handler: h.payment},
-		{Method: http.MethodPost, Pattern: "/invoices/{id}/send", Access: a, Handler: CallNoBody(http.StatusCreated, h.send)},
-		{Method: http.MethodPost, Pattern: "/invoices/{id}/cancel", Access: a, Handler: CallNoBody(http.StatusCreated, h.cancel)},
-		{Method: http.MethodDelete, Pattern: "/invoices/{id}", Access: a, Handler: h.remove},
-		{Method: http.MethodPost, Pattern: "/invoices/{id}/activate", Access: a, Handler: CallNoBody(http.StatusCreated, h.activate)},
+		{Method: http.MethodPost, Pattern: "/invoices", Access: a, Handler: Call(http.StatusCreated, h.create),
+			Doc: httpx.Doc{Summary: "Create an invoice (figures checked exactly; 409 on a duplicate number)", Request: CreateRequest{}, Response: one}},
+		{Method: http.MethodPost, Pattern: "/invoices/generate-rent", Access: a, Handler: Call(http.StatusCreated, h.generateRent),
+			Doc: httpx.Doc{Summary: "Generate a lease's draft rent invoice for a month (409 if it exists)", Request: GenerateRentRequest{}, Response: one}},
+		{Method: http.MethodPost, Pattern: "/invoices/generate-rent/bulk", Access: a, Handler: Call(http.StatusCreated, h.generateBulk),
+			Doc: httpx.Doc{Summary: "Generate the month's rent invoices for every active lease (idempotent per lease and month)", Request: BulkGenerateRequest{}, Response: BulkResult{}}},
+		{Method: http.MethodGet, Pattern: "/invoices", Access: a, Handler: h.list,
+			Doc: httpx.Doc{Summary: "List invoices with tenant and occupancy, latest invoice date first", Response: list, List: true, Query: []httpx.Param{status, inactive}}},
+		{Method: http.MethodGet, Pattern: "/invoices/stats", Access: a, Handler: CallNoBody(http.StatusOK, h.stats),
+			Doc: httpx.Doc{Summary: "Invoice counts by status and the outstanding total of sent invoices", Response: Stats{}}},
+		{Method: http.MethodGet, Pattern: "/invoices/overdue", Access: a, Handler: h.overdue,
+			Doc: httpx.Doc{Summary: "Open invoices past due, earliest first", Response: list, List: true}},
+		{Method: http.MethodGet, Pattern: "/invoices/due-soon", Access: a, Handler: h.dueSoon,
+			Doc: httpx.Doc{Summary: "Open invoices due within daysAhead days", Response: list, List: true,
+				Query: []httpx.Param{{Name: "daysAhead", Type: "integer", Description: "default 7"}}}},
+		{Method: http.MethodGet, Pattern: "/invoices/tenant/{tenantId}", Access: a, Handler: h.byTenant,
+			Doc: httpx.Doc{Summary: "A tenant's invoices with their occupancy", Response: list, List: true}},
+		{Method: http.MethodGet, Pattern: "/invoices/occupancy/{occupancyId}", Access: a, Handler: h.byOccupancy,
+			Doc: httpx.Doc{Summary: "A lease's invoices with their tenant", Response: list, List: true}},
+		{Method: http.MethodGet, Pattern: "/invoices/{id}", Access: a, Handler: CallNoBody(http.StatusOK, h.get),
+			Doc: httpx.Doc{Summary: "An invoice with its tenant and occupancy.apartment", Response: one}},
+		{Method: http.MethodPatch, Pattern: "/invoices/{id}", Access: a, Handler: Call(http.StatusOK, h.update),
+			Doc: httpx.Doc{Summary: "Update a draft, sent or overdue invoice", Request: UpdateRequest{}, Response: one}},
+		{Method: http.MethodPatch, Pattern: "/invoices/{id}/status", Access: a, Handler: Call(http.StatusOK, h.setStatus),
+			Doc: httpx.Doc{Summary: "Change status under the state machine (400 Cannot transition from X to Y)", Request: StatusRequest{}, Response: one}},
+		{Method: http.MethodPost, Pattern: "/invoices/{id}/payment", Access: a, Handler: h.payment,
+			Doc: httpx.Doc{Summary: "Record an amount paid without a payment row (optional Idempotency-Key header)", Request: PaymentRequest{}, Response: one, Errors: []int{http.StatusUnprocessableEntity}}},
+		{Method: http.MethodPost, Pattern: "/invoices/{id}/send", Access: a, Handler: CallNoBody(http.StatusCreated, h.send),
+			Doc: httpx.Doc{Summary: "Mark a draft invoice sent", Response: one}},
+		{Method: http.MethodPost, Pattern: "/invoices/{id}/cancel", Access: a, Handler: CallNoBody(http.StatusCreated, h.cancel),
+			Doc: httpx.Doc{Summary: "Cancel an invoice that is not paid", Response: one}},
+		{Method: http.MethodDelete, Pattern: "/invoices/{id}", Access: a, Handler: h.remove,
+			Doc: httpx.Doc{Summary: "Deactivate a draft or cancelled invoice", Status: http.StatusOK}},
+		{Method: http.MethodPost, Pattern: "/invoices/{id}/activate", Access: a, Handler: CallNoBody(http.StatusCreated, h.activate),
+			Doc: httpx.Doc{Summary: "Reactivate an invoice", Response: one}},
 	}
 }
 
-// Company returns the caller's company, or a 403 for a caller without one (a super admin): billing
-// data always belongs to one company.
-func Company(r *http.Request) (string, error) {
-	c := identity.From(r.Context()).Company()
-	if c == "" {
-		return "", httpx.Forbidden("Insufficient permissions")
-	}
-	return c, nil
-}
+// Company returns the caller's company. The billing routes admit only users of a company
+// (identity.CompanyUser), so it is never empty behind the guard.
+func Company(r *http.Request) string { return identity.From(r.Context()).Company() }
 
 // answerList writes a page with its X-Total-Count.
 func answerList(w http.ResponseWriter, r *http.Request, list []*Invoice, total int, err error) {
@@ -59,12 +75,11 @@ func answerList(w http.ResponseWriter, r *http.Request, list []*Invoice, total i
 }
 
 func (h *Handler) list(w http.ResponseWriter, r *http.Request) {
-	c, err := Company(r)
+	c := Company(r)
+	var err error
 	var f Filter
 	var page httpx.Page
-	if err == nil {
-		f.Status, err = httpx.QueryEnum(r, "status", Statuses...)
-	}
+	f.Status, err = httpx.QueryEnum(r, "status", Statuses...)
 	if err == nil {
 		f.IncludeInactive, err = httpx.QueryBool(r, "includeInactive", false)
 	}
@@ -80,11 +95,10 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) overdue(w http.ResponseWriter, r *http.Request) {
-	c, err := Company(r)
+	c := Company(r)
+	var err error
 	var page httpx.Page
-	if err == nil {
-		page, err = httpx.PageFrom(r)
-	}
+	page, err = httpx.PageFrom(r)
 	if err != nil {
 		httpx.WriteError(w, r, err)
 		return
@@ -94,12 +108,11 @@ func (h *Handler) overdue(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) dueSoon(w http.ResponseWriter, r *http.Request) {
-	c, err := Company(r)
+	c := Company(r)
+	var err error
 	days := 7
 	var page httpx.Page
-	if err == nil {
-		days, err = httpx.QueryInt(r, "daysAhead", 7, 0, 3660)
-	}
+	days, err = httpx.QueryInt(r, "daysAhead", 7, 0, 3660)
 	if err == nil {
 		page, err = httpx.PageFrom(r)
 	}
@@ -112,34 +125,30 @@ func (h *Handler) dueSoon(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) byTenant(w http.ResponseWriter, r *http.Request) {
-	h.byRelation(w, r, Filter{TenantID: chi.URLParam(r, "tenantId")}, Includes{Occupancy: true})
+	h.byRelation(w, r, "tenantId", h.Svc.ByTenant)
 }
 
 func (h *Handler) byOccupancy(w http.ResponseWriter, r *http.Request) {
-	h.byRelation(w, r, Filter{OccupancyID: chi.URLParam(r, "occupancyId")}, Includes{Tenant: true})
+	h.byRelation(w, r, "occupancyId", h.Svc.ByOccupancy)
 }
 
-func (h *Handler) byRelation(w http.ResponseWriter, r *http.Request, f Filter, inc Includes) {
-	c, err := Company(r)
-	var page httpx.Page
-	if err == nil {
-		page, err = httpx.PageFrom(r)
-	}
+func (h *Handler) byRelation(w http.ResponseWriter, r *http.Request, param string,
+	list func(ctx context.Context, companyID, id string, page httpx.Page) ([]*Invoice, int, error)) {
+	page, err := httpx.PageFrom(r)
 	if err != nil {
 		httpx.WriteError(w, r, err)
 		return
 	}
-	list, total, err := h.Svc.List(r.Context(), c, f, inc, page)
-	answerList(w, r, list, total, err)
+	invs, total, err := list(r.Context(), Company(r), chi.URLParam(r, param), page)
+	answerList(w, r, invs, total, err)
 }
 
 func (h *Handler) payment(w http.ResponseWriter, r *http.Request) {
 	var req PaymentRequest
-	c, err := Company(r)
+	c := Company(r)
+	var err error
 	key := ""
-	if err == nil {
-		key, err = idempotency.Key(r)
-	}
+	key, err = idempotency.Key(r)
 	if err == nil {
 		err = httpx.Decode(r, &req)
 	}
@@ -165,11 +174,7 @@ func (h *Handler) payment(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) remove(w http.ResponseWriter, r *http.Request) {
-	c, err := Company(r)
-	if err == nil {
-		err = h.Svc.Remove(r.Context(), c, chi.URLParam(r, "id"))
-	}
-	if err != nil {
+	if err := h.Svc.Remove(r.Context(), Company(r), chi.URLParam(r, "id")); err != nil {
 		httpx.WriteError(w, r, err)
 		return
 	}

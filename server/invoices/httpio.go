@@ -12,14 +12,11 @@ import (
 func Call[T any](status int, fn func(r *http.Request, company string, req T) (any, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		var req T
-		c, err := Company(r)
-		if err == nil {
-			err = httpx.Decode(r, &req)
+		if err := httpx.Decode(r, &req); err != nil {
+			httpx.WriteError(w, r, err)
+			return
 		}
-		var v any
-		if err == nil {
-			v, err = fn(r, c, req)
-		}
+		v, err := fn(r, Company(r), req)
 		if err != nil {
 			httpx.WriteError(w, r, err)
 			return
@@ -31,11 +28,7 @@ func Call[T any](status int, fn func(r *http.Request, company string, req T) (an
 // CallNoBody is Call for an endpoint without a body.
 func CallNoBody(status int, fn func(r *http.Request, company string) (any, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		c, err := Company(r)
-		var v any
-		if err == nil {
-			v, err = fn(r, c)
-		}
+		v, err := fn(r, Company(r))
 		if err != nil {
 			httpx.WriteError(w, r, err)
 			return

@@ -290,6 +290,15 @@ func TestListsAndStats(t *testing.T) {
 	if string(st.Body) != want {
 		t.Fatalf("stats %s, want %s", st.Body, want)
 	}
+	for path, msg := range map[string]string{"/invoices/tenant/nope": "Tenant with ID nope not found",
+		"/invoices/occupancy/nope": "Occupancy with ID nope not found"} {
+		if r := e.do(t, http.MethodGet, path, nil); r.Status != 404 || r.Map(t)["message"] != msg {
+			t.Fatalf("%s: %d %s", path, r.Status, r.Body)
+		}
+	}
+	if r := e.do(t, http.MethodGet, "/invoices/tenant/"+e.l.TenantID, nil); r.Status != 200 || r.Header.Get("X-Total-Count") != "4" {
+		t.Fatalf("tenant's invoices: %d %s", r.Status, r.Body)
+	}
 	g := e.do(t, http.MethodGet, "/invoices/"+past, nil).Map(t)
 	occ := g["occupancy"].(map[string]any)
 	if occ["apartment"] == nil || g["tenant"] == nil {

@@ -160,6 +160,32 @@ func (s *Service) List(ctx context.Context, companyID string, f Filter, inc Incl
 	return list, total, nil
 }
 
+// ByTenant is GET /invoices/tenant/:id: the tenant's active invoices with their occupancy. An
+// unknown tenant is 404.
+func (s *Service) ByTenant(ctx context.Context, companyID, tenantID string, page httpx.Page) ([]*Invoice, int, error) {
+	ts, err := TenantsByID(ctx, s.DB, companyID, []string{tenantID})
+	if err != nil {
+		return nil, 0, err
+	}
+	if ts[tenantID] == nil {
+		return nil, 0, httpx.NotFound("Tenant with ID " + tenantID + " not found")
+	}
+	return s.List(ctx, companyID, Filter{TenantID: tenantID}, Includes{Occupancy: true}, page)
+}
+
+// ByOccupancy is GET /invoices/occupancy/:id: the occupancy's active invoices with their tenant.
+// An unknown occupancy is 404.
+func (s *Service) ByOccupancy(ctx context.Context, companyID, occupancyID string, page httpx.Page) ([]*Invoice, int, error) {
+	os, err := OccupanciesByID(ctx, s.DB, companyID, []string{occupancyID}, false)
+	if err != nil {
+		return nil, 0, err
+	}
+	if os[occupancyID] == nil {
+		return nil, 0, httpx.NotFound("Occupancy with ID " + occupancyID + " not found")
+	}
+	return s.List(ctx, companyID, Filter{OccupancyID: occupancyID}, Includes{Tenant: true}, page)
+}
+
 // Overdue lists open invoices past due, earliest due first.
 func (s *Service) Overdue(ctx context.Context, companyID string, page httpx.Page) ([]*Invoice, int, error) {
 	today := s.today()

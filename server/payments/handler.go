@@ -16,29 +16,42 @@ import (
 // Handler serves /payments.
 type Handler struct{ Svc *Service }
 
-// Routes lists the payment endpoints (any authenticated user, as in TernantApp).
+// Routes lists the payment endpoints: any user of a company (TernantApp: any user).
 func (h *Handler) Routes() []httpx.Route {
 	a := identity.CompanyUser
+	one, list := Payment{}, []Payment{}
+	dates := []httpx.Param{{Name: "startDate", Type: "string", Format: "date"}, {Name: "endDate", Type: "string", Format: "date",
+		Description: "a date-only endDate covers that whole day"}}
 	return []httpx.Route{
-		{Method: http.MethodPost, Pattern: "/payments", Access: a, Handler: h.create},
-		{Method: http.MethodGet, Pattern: "/payments", Access: a, Handler: h.list},
-		{Method: http.MethodGet, Pattern: "/payments/stats", Access: a, Handler: invoices.CallNoBody(http.StatusOK, h.stats)},
-		{Method: http.MethodGet, Pattern: "/payments/date-range", Access: a, Handler: h.dateRange},
-		{Method: http.MethodGet, Pattern: "/payments/invoice/{invoiceId}", Access: a, Handler: h.byInvoice},
-		{Method: http.MethodGet, Pattern: "/payments/{id}", Access: a, Handler: invoices.CallNoBody(http.StatusOK, h.get)},
-		{Method: http.MethodPatch, Pattern: "/payments/{id}", Access: a, Handler: invoices.Call(http.StatusOK, h.update)},
-		{Method: http.MethodDelete, Pattern: "/payments/{id}", Access: a, Handler: h.remove},
-		{Method: http.MethodPost, Pattern: "/payments/{id}/activate", Access: a, Handler: invoices.CallNoBody(http.StatusCreated, h.activate)},
+		{Method: http.MethodPost, Pattern: "/payments", Access: a, Handler: h.create,
+			Doc: httpx.Doc{Summary: "Record a payment; the invoice's amountPaid, status and paidDate follow (optional Idempotency-Key header)",
+				Request: CreateRequest{}, Response: one, Errors: []int{http.StatusUnprocessableEntity}}},
+		{Method: http.MethodGet, Pattern: "/payments", Access: a, Handler: h.list,
+			Doc: httpx.Doc{Summary: "List payments with invoice.tenant, latest first", Response: list, List: true,
+				Query: []httpx.Param{{Name: "invoiceId", Type: "string"}, {Name: "includeInactive", Type: "boolean"}}}},
+		{Method: http.MethodGet, Pattern: "/payments/stats", Access: a, Handler: invoices.CallNoBody(http.StatusOK, h.stats),
+			Doc: httpx.Doc{Summary: "Payment count and total, by method", Response: Stats{}, Query: dates}},
+		{Method: http.MethodGet, Pattern: "/payments/date-range", Access: a, Handler: h.dateRange,
+			Doc: httpx.Doc{Summary: "Payments made within a date range", Response: list, List: true, Query: dates}},
+		{Method: http.MethodGet, Pattern: "/payments/invoice/{invoiceId}", Access: a, Handler: h.byInvoice,
+			Doc: httpx.Doc{Summary: "An invoice's payments", Response: list, List: true}},
+		{Method: http.MethodGet, Pattern: "/payments/{id}", Access: a, Handler: invoices.CallNoBody(http.StatusOK, h.get),
+			Doc: httpx.Doc{Summary: "A payment with invoice.tenant and invoice.occupancy", Response: one}},
+		{Method: http.MethodPatch, Pattern: "/payments/{id}", Access: a, Handler: invoices.Call(http.StatusOK, h.update),
+			Doc: httpx.Doc{Summary: "Update a payment; a new amount moves the invoice's balance", Request: UpdateRequest{}, Response: one}},
+		{Method: http.MethodDelete, Pattern: "/payments/{id}", Access: a, Handler: h.remove,
+			Doc: httpx.Doc{Summary: "Deactivate a payment and take its amount off the invoice", Status: http.StatusOK}},
+		{Method: http.MethodPost, Pattern: "/payments/{id}/activate", Access: a, Handler: invoices.CallNoBody(http.StatusCreated, h.activate),
+			Doc: httpx.Doc{Summary: "Reactivate a payment if it still fits the invoice total", Response: one}},
 	}
 }
 
 func (h *Handler) create(w http.ResponseWriter, r *http.Request) {
 	var req CreateRequest
-	c, err := invoices.Company(r)
+	c := invoices.Company(r)
+	var err error
 	key := ""
-	if err == nil {
-		key, err = idempotency.Key(r)
-	}
+	key, err = idempotency.Key(r)
 	if err == nil {
 		err = httpx.Decode(r, &req)
 	}
@@ -75,12 +88,11 @@ func dates(r *http.Request) (from, to time.Time, err error) {
 }
 
 func (h *Handler) list(w http.ResponseWriter, r *http.Request) {
-	c, err := invoices.Company(r)
+	c := invoices.Company(r)
+	var err error
 	f := Filter{InvoiceID: r.URL.Query().Get("invoiceId")}
 	var page httpx.Page
-	if err == nil {
-		f.IncludeInactive, err = httpx.QueryBool(r, "includeInactive", false)
-	}
+	f.IncludeInactive, err = httpx.QueryBool(r, "includeInactive", false)
 	if err == nil {
 		page, err = httpx.PageFrom(r)
 	}
@@ -102,12 +114,11 @@ func (h *Handler) answerList(w http.ResponseWriter, r *http.Request, c string, f
 }
 
 func (h *Handler) dateRange(w http.ResponseWriter, r *http.Request) {
-	c, err := invoices.Company(r)
+	c := invoices.Company(r)
+	var err error
 	var f Filter
 	var page httpx.Page
-	if err == nil {
-		f.From, f.To, err = dates(r)
-	}
+	f.From, f.To, err = dates(r)
 	if err == nil && (f.From.IsZero() || f.To.IsZero()) {
 		err = httpx.Invalid("startDate and endDate are required")
 	}
@@ -118,20 +129,22 @@ func (h *Handler) dateRange(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) byInvoice(w http.ResponseWriter, r *http.Request) {
-	c, err := invoices.Company(r)
-	var page httpx.Page
+	page, err := httpx.PageFrom(r)
+	var list []*Payment
+	var total int
 	if err == nil {
-		page, err = httpx.PageFrom(r)
+		list, total, err = h.Svc.ByInvoice(r.Context(), invoices.Company(r), chi.URLParam(r, "invoiceId"), page)
 	}
-	h.answerList(w, r, c, Filter{InvoiceID: chi.URLParam(r, "invoiceId")}, false, page, err)
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	httpx.SetTotal(w, total)
+	httpx.OK(w, list)
 }
 
 func (h *Handler) remove(w http.ResponseWriter, r *http.Request) {
-	c, err := invoices.Company(r)
-	if err == nil {
-		err = h.Svc.Remove(r.Context(), c, chi.URLParam(r, "id"))
-	}
-	if err != nil {
+	if err := h.Svc.Remove(r.Context(), invoices.Company(r), chi.URLParam(r, "id")); err != nil {
 		httpx.WriteError(w, r, err)
 		return
 	}

@@ -324,6 +324,12 @@ func TestPaymentListsAndStats(t *testing.T) {
 	if len(list) != 2 {
 		t.Fatalf("date range: %s", dr.Body)
 	}
+	if r := e.do(t, "GET", "/payments/invoice/nope", nil, nil); r.Status != 404 || r.Map(t)["message"] != "Invoice with ID nope not found" {
+		t.Fatalf("payments of an unknown invoice: %d %s", r.Status, r.Body)
+	}
+	if r := e.do(t, "GET", "/payments/invoice/"+inv, nil, nil); r.Status != 200 || r.Header.Get("X-Total-Count") != "3" {
+		t.Fatalf("payments of the invoice: %d %s", r.Status, r.Body)
+	}
 	if r := e.do(t, "GET", "/payments/"+fmt.Sprint(list[0]["id"]), nil, nil); r.Status != 200 {
 		t.Fatalf("get: %d", r.Status)
 	}

@@ -214,6 +214,17 @@ func (s *Service) List(ctx context.Context, companyID string, f Filter, withInvo
 	return list, total, nil
 }
 
+// ByInvoice is GET /payments/invoice/:id: the invoice's active payments. An unknown invoice is 404.
+func (s *Service) ByInvoice(ctx context.Context, companyID, invoiceID string, page httpx.Page) ([]*Payment, int, error) {
+	if _, err := s.Invoices.Store.Get(ctx, s.DB, companyID, invoiceID); err != nil {
+		if errors.Is(err, db.ErrNotFound) {
+			return nil, 0, invoices.NotFound(invoiceID)
+		}
+		return nil, 0, err
+	}
+	return s.List(ctx, companyID, Filter{InvoiceID: invoiceID}, false, page)
+}
+
 // Stats is GET /payments/stats.
 func (s *Service) Stats(ctx context.Context, companyID string, f Filter) (Stats, error) {
 	return s.Store.Stats(ctx, s.DB, companyID, f)

@@ -14,18 +14,30 @@ import (
 // Handler serves /reminders.
 type Handler struct{ Svc *Service }
 
-// Routes lists the reminder endpoints (any authenticated user, as in TernantApp).
+// Routes lists the reminder endpoints: any user of a company (TernantApp: any user).
 func (h *Handler) Routes() []httpx.Route {
 	a := identity.CompanyUser
+	one := Reminder{}
 	return []httpx.Route{
-		{Method: http.MethodGet, Pattern: "/reminders", Access: a, Handler: h.list},
-		{Method: http.MethodPost, Pattern: "/reminders", Access: a, Handler: invoices.Call(http.StatusCreated, h.create)},
-		{Method: http.MethodPost, Pattern: "/reminders/receipt", Access: a, Handler: invoices.Call(http.StatusCreated, h.receipt)},
-		{Method: http.MethodPost, Pattern: "/reminders/welcome/{tenantId}", Access: a, Handler: invoices.Call(http.StatusCreated, h.welcome)},
-		{Method: http.MethodGet, Pattern: "/reminders/{id}", Access: a, Handler: invoices.CallNoBody(http.StatusOK, h.get)},
-		{Method: http.MethodPatch, Pattern: "/reminders/{id}", Access: a, Handler: invoices.Call(http.StatusOK, h.update)},
-		{Method: http.MethodDelete, Pattern: "/reminders/{id}", Access: a, Handler: h.remove},
-		{Method: http.MethodPost, Pattern: "/reminders/{id}/mark-sent", Access: a, Handler: invoices.CallNoBody(http.StatusCreated, h.markSent)},
+		{Method: http.MethodGet, Pattern: "/reminders", Access: a, Handler: h.list,
+			Doc: httpx.Doc{Summary: "List reminders with tenant and invoice, latest schedule first", Response: []Reminder{}, List: true,
+				Query: []httpx.Param{{Name: "type", Type: "string", Enum: Types}, {Name: "status", Type: "string", Enum: Statuses},
+					{Name: "tenantId", Type: "string"}, {Name: "invoiceId", Type: "string"},
+					{Name: "scheduledFrom", Type: "string"}, {Name: "scheduledTo", Type: "string"}}}},
+		{Method: http.MethodPost, Pattern: "/reminders", Access: a, Handler: invoices.Call(http.StatusCreated, h.create),
+			Doc: httpx.Doc{Summary: "Create a reminder (recipient defaults to the tenant's email); due ones are emailed", Request: CreateRequest{}, Response: one}},
+		{Method: http.MethodPost, Pattern: "/reminders/receipt", Access: a, Handler: invoices.Call(http.StatusCreated, h.receipt),
+			Doc: httpx.Doc{Summary: "Send a payment receipt", Request: ReceiptRequest{}, Response: one}},
+		{Method: http.MethodPost, Pattern: "/reminders/welcome/{tenantId}", Access: a, Handler: invoices.Call(http.StatusCreated, h.welcome),
+			Doc: httpx.Doc{Summary: "Send a tenant a welcome message", Request: WelcomeRequest{}, Response: one}},
+		{Method: http.MethodGet, Pattern: "/reminders/{id}", Access: a, Handler: invoices.CallNoBody(http.StatusOK, h.get),
+			Doc: httpx.Doc{Summary: "A reminder with its tenant and invoice", Response: one}},
+		{Method: http.MethodPatch, Pattern: "/reminders/{id}", Access: a, Handler: invoices.Call(http.StatusOK, h.update),
+			Doc: httpx.Doc{Summary: "Update a reminder", Request: UpdateRequest{}, Response: one}},
+		{Method: http.MethodDelete, Pattern: "/reminders/{id}", Access: a, Handler: h.remove,
+			Doc: httpx.Doc{Summary: "Delete a reminder", Status: http.StatusNoContent}},
+		{Method: http.MethodPost, Pattern: "/reminders/{id}/mark-sent", Access: a, Handler: invoices.CallNoBody(http.StatusCreated, h.markSent),
+			Doc: httpx.Doc{Summary: "Mark a reminder sent", Response: one}},
 	}
 }
 
@@ -47,13 +59,12 @@ func queryTime(r *http.Request, name string) (*dbtypes.Time, error) {
 }
 
 func (h *Handler) list(w http.ResponseWriter, r *http.Request) {
-	c, err := invoices.Company(r)
+	c := invoices.Company(r)
+	var err error
 	q := r.URL.Query()
 	f := Filter{TenantID: q.Get("tenantId"), InvoiceID: q.Get("invoiceId")}
 	var page httpx.Page
-	if err == nil {
-		f.Type, err = httpx.QueryEnum(r, "type", Types...)
-	}
+	f.Type, err = httpx.QueryEnum(r, "type", Types...)
 	if err == nil {
 		f.Status, err = httpx.QueryEnum(r, "status", Statuses...)
 	}
@@ -78,11 +89,7 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) remove(w http.ResponseWriter, r *http.Request) {
-	c, err := invoices.Company(r)
-	if err == nil {
-		err = h.Svc.Delete(r.Context(), c, chi.URLParam(r, "id"))
-	}
-	if err != nil {
+	if err := h.Svc.Delete(r.Context(), invoices.Company(r), chi.URLParam(r, "id")); err != nil {
 		httpx.WriteError(w, r, err)
 		return
 	}

@@ -18,12 +18,22 @@ type Handler struct{ Svc *Service }
 // Routes lists the report endpoints (OWNER and ADMIN, as in TernantApp).
 func (h *Handler) Routes() []httpx.Route {
 	a := identity.OA
+	q := []httpx.Param{{Name: "startDate", Type: "string", Format: "date"}, {Name: "endDate", Type: "string", Format: "date"},
+		{Name: "format", Type: "string", Enum: []string{"json", "csv"}, Description: "or Accept: text/csv"}}
+	doc := func(summary string, v any) httpx.Doc {
+		return httpx.Doc{Summary: summary, Response: v, Query: q, CSV: true}
+	}
 	return []httpx.Route{
-		{Method: http.MethodGet, Pattern: "/reports/kpis", Access: a, Handler: serve(h, "kpis", h.Svc.KPIs)},
-		{Method: http.MethodGet, Pattern: "/reports/revenue", Access: a, Handler: serve(h, "revenue", h.Svc.Revenue)},
-		{Method: http.MethodGet, Pattern: "/reports/occupancy", Access: a, Handler: serve(h, "occupancy", h.Svc.Occupancy)},
-		{Method: http.MethodGet, Pattern: "/reports/aging", Access: a, Handler: serve(h, "aging", h.Svc.Aging)},
-		{Method: http.MethodDelete, Pattern: "/reports/cache", Access: a, Handler: h.clear},
+		{Method: http.MethodGet, Pattern: "/reports/kpis", Access: a, Handler: serve(h, "kpis", h.Svc.KPIs),
+			Doc: doc("Key figures: units, occupancy, recurring revenue, outstanding and overdue amounts, collection rate", KPIs{})},
+		{Method: http.MethodGet, Pattern: "/reports/revenue", Access: a, Handler: serve(h, "revenue", h.Svc.Revenue),
+			Doc: doc("Invoiced, collected and outstanding amounts by month, and payments by method", Revenue{})},
+		{Method: http.MethodGet, Pattern: "/reports/occupancy", Access: a, Handler: serve(h, "occupancy", h.Svc.Occupancy),
+			Doc: doc("Occupancy, lease length, turnover, and occupancy by compound", Occupancy{})},
+		{Method: http.MethodGet, Pattern: "/reports/aging", Access: a, Handler: serve(h, "aging", h.Svc.Aging),
+			Doc: doc("Receivables by days past due: 0-30, 31-60, 61-90, 90+", Aging{})},
+		{Method: http.MethodDelete, Pattern: "/reports/cache", Access: a, Handler: h.clear,
+			Doc: httpx.Doc{Summary: "Drop the company's cached reports", Status: http.StatusNoContent}},
 	}
 }
 
@@ -63,12 +73,11 @@ func wantsCSV(r *http.Request) (bool, error) {
 
 func serve[T any](h *Handler, name string, compute func(context.Context, string, Range) (T, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		c, err := invoices.Company(r)
+		c := invoices.Company(r)
+		var err error
 		var rg Range
 		var asCSV bool
-		if err == nil {
-			rg, err = rangeOf(r)
-		}
+		rg, err = rangeOf(r)
 		if err == nil {
 			asCSV, err = wantsCSV(r)
 		}
@@ -102,11 +111,7 @@ func serve[T any](h *Handler, name string, compute func(context.Context, string,
 }
 
 func (h *Handler) clear(w http.ResponseWriter, r *http.Request) {
-	c, err := invoices.Company(r)
-	if err == nil {
-		err = h.Svc.ClearCache(r.Context(), c)
-	}
-	if err != nil {
+	if err := h.Svc.ClearCache(r.Context(), invoices.Company(r)); err != nil {
 		httpx.WriteError(w, r, err)
 		return
 	}
