@@ -1,0 +1,117 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/go-logr/logr"
+	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	"k8s.io/utils/ptr"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/healthz"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+
+	ternantv1 "github.com/ternant/ternant/api/v1alpha1"
+	"github.com/ternant/ternant/controllers"
+	"github.com/ternant/ternant/version"
+)
+
+func init() {
+	register("operator", "run the Kubernetes operator for TernantInstance resources", operator)
+}
+
+// defaultOperatorImage is the image the operator deploys when an instance names no version or
+// image: its own release.
+var defaultOperatorImage = "ghcr.io/ternant/ternant:" + version.Version
+
+// operatorScheme knows every type the operator reads or writes.
+func operatorScheme() *runtime.Scheme {
+	s := runtime.NewScheme()
+	utilruntime.Must(clientgoscheme.AddToScheme(s))
+	utilruntime.Must(ternantv1.AddToScheme(s))
+	utilruntime.Must(monitoringv1.AddToScheme(s))
+	return s
+}
+
+func operator(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("operator", "operator [flags]   (reads KUBECONFIG or the in-cluster service account)", stdout, nil)
+	metricsAddr := fs.String("metrics-bind-address", ":8080", "address of the operator's Prometheus metrics endpoint (0 disables it)")
+	probeAddr := fs.String("health-probe-bind-address", ":8081", "address of /healthz and /readyz")
+	leaderElect := fs.Bool("leader-elect", true, "elect a leader so only one replica reconciles at a time")
+	leaderNS := fs.String("leader-election-namespace", "", "namespace of the leader-election Lease (default: the operator's own)")
+	namespace := fs.String("namespace", "", "watch only this namespace (default: all)")
+	image := fs.String("image", defaultOperatorImage, "Ternant image for instances that set neither spec.version nor spec.image; its repository serves spec.version")
+	monitoringRecheck := fs.Duration("monitoring-recheck", time.Minute, "how often an instance whose monitoring CRDs are missing looks for them again")
+	logLevel := fs.String("log-level", "info", "debug | info | warn | error")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
+		return usageError{fmt.Sprintf("--log-level: %q is not debug, info, warn or error", *logLevel)}
+	}
+	logger := logr.FromSlogHandler(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level}))
+	ctrl.SetLogger(logger)
+
+	cfg, err := ctrl.GetConfig()
+	if err != nil {
+		return fmt.Errorf("kubernetes client config: %w", err)
+	}
+	opts := ctrl.Options{
+		Scheme:                  operatorScheme(),
+		Metrics:                 metricsserver.Options{BindAddress: *metricsAddr},
+		HealthProbeBindAddress:  *probeAddr,
+		LeaderElection:          *leaderElect,
+		LeaderElectionID:        "operator.ternant.io",
+		LeaderElectionNamespace: *leaderNS,
+		Client:                  client.Options{Cache: &client.CacheOptions{EnableReadYourWritesConsistency: ptr.To(true)}},
+	}
+	if *namespace != "" {
+		opts.Cache.DefaultNamespaces = map[string]cache.Config{*namespace: {}}
+	}
+	mgr, err := ctrl.NewManager(cfg, opts)
+	if err != nil {
+		return fmt.Errorf("create manager: %w", err)
+	}
+	r := &controllers.TernantInstanceReconciler{
+		Client:   mgr.GetClient(),
+		Scheme:   mgr.GetScheme(),
+		Recorder: mgr.GetEventRecorder("ternant-operator"),
+		Options: controllers.Options{
+			DefaultImage:      *image,
+			MonitoringRecheck: *monitoringRecheck,
+			SecretRecheck:     time.Minute,
+		},
+	}
+	if err := r.SetupWithManager(mgr); err != nil {
+		return fmt.Errorf("set up controller: %w", err)
+	}
+	if err := mgr.AddHealthzCheck("healthz", healthz.Ping); err != nil {
+		return fmt.Errorf("add health check: %w", err)
+	}
+	if err := mgr.AddReadyzCheck("readyz", healthz.Ping); err != nil {
+		return fmt.Errorf("add ready check: %w", err)
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	logger.Info("starting operator", "version", version.String(), "defaultImage", *image, "leaderElection", *leaderElect)
+	if err := mgr.Start(ctx); err != nil {
+		return fmt.Errorf("run manager: %w", err)
+	}
+	return nil
+}
