@@ -60,8 +60,8 @@ func TestResolveRelease(t *testing.T) {
 func TestMigrationJobNameFollowsImageAndSchema(t *testing.T) {
 	ti := &ternantv1.TernantInstance{}
 	ti.Name = "acme"
-	a := schema{Digest: "one", Version: 2}
-	b := schema{Digest: "two", Version: 3}
+	a := schemaInfo{Digest: "one", Version: 2}
+	b := schemaInfo{Digest: "two", Version: 3}
 	n1 := migrationJobName(ti, "img:v1", a)
 	if n1 != migrationJobName(ti, "img:v1", a) {
 		t.Fatal("job name is not stable")

@@ -17,10 +17,10 @@ import (
 	"github.com/ternant/ternant/migrations"
 )
 
-// schema describes the migrations this operator build carries: a digest of every file and the
+// schemaInfo describes the migrations this operator build carries: a digest of every file and the
 // highest version. The migration Job's name hashes it with the image, so a new schema or a new
 // image each get their own Job.
-type schema struct {
+type schemaInfo struct {
 	Digest  string
 	Version int64
 }
@@ -28,7 +28,7 @@ type schema struct {
 // embeddedSchema is the schema of migrations.FS.
 var embeddedSchema = mustSchema(migrations.FS)
 
-func mustSchema(fsys fs.FS) schema {
+func mustSchema(fsys fs.FS) schemaInfo {
 	s, err := schemaOf(fsys)
 	if err != nil {
 		panic("controllers: read embedded migrations: " + err.Error())
@@ -37,10 +37,10 @@ func mustSchema(fsys fs.FS) schema {
 }
 
 // schemaOf digests the NNNNNN_name.up.sql / .down.sql files of fsys.
-func schemaOf(fsys fs.FS) (schema, error) {
+func schemaOf(fsys fs.FS) (schemaInfo, error) {
 	names, err := fs.Glob(fsys, "*.sql")
 	if err != nil {
-		return schema{}, err
+		return schemaInfo{}, err
 	}
 	sort.Strings(names)
 	h := sha256.New()
@@ -48,7 +48,7 @@ func schemaOf(fsys fs.FS) (schema, error) {
 	for _, n := range names {
 		b, err := fs.ReadFile(fsys, n)
 		if err != nil {
-			return schema{}, err
+			return schemaInfo{}, err
 		}
 		h.Write([]byte(n))
 		h.Write([]byte{0})
@@ -58,11 +58,11 @@ func schemaOf(fsys fs.FS) (schema, error) {
 			latest = v
 		}
 	}
-	return schema{Digest: hex.EncodeToString(h.Sum(nil)), Version: latest}, nil
+	return schemaInfo{Digest: hex.EncodeToString(h.Sum(nil)), Version: latest}, nil
 }
 
 // migrationJobName is <instance>-migrate-<hash of image and schema>.
-func migrationJobName(ti *ternantv1.TernantInstance, image string, sc schema) string {
+func migrationJobName(ti *ternantv1.TernantInstance, image string, sc schemaInfo) string {
 	sum := sha256.Sum256([]byte(image + "\x00" + sc.Digest))
 	return ti.Name + "-migrate-" + hex.EncodeToString(sum[:])[:10]
 }
@@ -70,7 +70,7 @@ func migrationJobName(ti *ternantv1.TernantInstance, image string, sc schema) st
 // migrationJob runs `ternant migrate up` with the target image against the instance's database.
 // It is never retried past its backoff limit: a failed Job stays for inspection and blocks the
 // rollout until the version or image changes, or an administrator deletes it to retry.
-func migrationJob(ti *ternantv1.TernantInstance, target release, sc schema, db dbConn) *batchv1.Job {
+func migrationJob(ti *ternantv1.TernantInstance, target release, sc schemaInfo, db dbConn) *batchv1.Job {
 	spec := ti.Spec.Migrations
 	labels := objectLabels(ti, componentMigrations)
 	return &batchv1.Job{

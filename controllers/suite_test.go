@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -17,6 +18,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
+	"k8s.io/apimachinery/pkg/watch"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
 	"k8s.io/utils/ptr"
@@ -124,7 +126,7 @@ func startHarness() (*harness, func(), error) {
 	}
 	writes := &writeCounter{byNamespace: map[string]int{}}
 	r := &TernantInstanceReconciler{
-		Client:   writes.wrap(mgr.GetClient()),
+		Client:   writes.wrap(noWatch{mgr.GetClient()}),
 		Scheme:   scheme,
 		Recorder: mgr.GetEventRecorder("ternant-operator"),
 		Options:  Options{DefaultImage: testImage, MonitoringRecheck: time.Second, SecretRecheck: time.Second},
@@ -210,6 +212,14 @@ func (w *writeCounter) wrap(c client.WithWatch) client.WithWatch {
 			return c.SubResource(sub).Patch(ctx, obj, p, opts...)
 		},
 	})
+}
+
+// noWatch adapts the manager's client to the interceptor, which wants a client.WithWatch; the
+// reconciler never watches through its client.
+type noWatch struct{ client.Client }
+
+func (noWatch) Watch(context.Context, client.ObjectList, ...client.ListOption) (watch.Interface, error) {
+	return nil, errors.New("watch is not supported by the reconciler's client")
 }
 
 // newNamespace creates a namespace for one test.
