@@ -29,12 +29,13 @@ func (r *TernantInstanceReconciler) reconcileDatabase(ctx context.Context, s *st
 		return err
 	}
 	sts := &appsv1.StatefulSet{}
-	if err := r.Client.Get(ctx, client.ObjectKey{Namespace: ti.Namespace, Name: mysqlName(ti)}, sts); err != nil {
+	// Just created, the StatefulSet may not be in the cache yet: that is "not ready".
+	if err := r.Client.Get(ctx, client.ObjectKey{Namespace: ti.Namespace, Name: mysqlName(ti)}, sts); client.IgnoreNotFound(err) != nil {
 		return fmt.Errorf("read statefulset %s: %w", mysqlName(ti), err)
 	}
 	s.dbReady = sts.Status.ReadyReplicas >= 1
 	if !s.dbReady {
-		setCondition(s, ternantv1.ConditionDatabaseReady, false, ternantv1.ReasonProvisioning, "MySQL StatefulSet "+sts.Name+" has no ready replica yet")
+		setCondition(s, ternantv1.ConditionDatabaseReady, false, ternantv1.ReasonProvisioning, "MySQL StatefulSet "+mysqlName(ti)+" has no ready replica yet")
 		return nil
 	}
 	if transitioned(s, ternantv1.ConditionDatabaseReady, ternantv1.ReasonAvailable) {

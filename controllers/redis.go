@@ -28,11 +28,12 @@ func (r *TernantInstanceReconciler) reconcileRedis(ctx context.Context, s *state
 		return err
 	}
 	dep := &appsv1.Deployment{}
-	if err := r.Client.Get(ctx, client.ObjectKey{Namespace: ti.Namespace, Name: redisName(ti)}, dep); err != nil {
+	// Just created, the Deployment may not be in the cache yet: that is "not available".
+	if err := r.Client.Get(ctx, client.ObjectKey{Namespace: ti.Namespace, Name: redisName(ti)}, dep); client.IgnoreNotFound(err) != nil {
 		return fmt.Errorf("read deployment %s: %w", redisName(ti), err)
 	}
 	if !deploymentAvailable(dep) {
-		setCondition(s, ternantv1.ConditionCacheReady, false, ternantv1.ReasonProvisioning, "Redis Deployment "+dep.Name+" is not available yet")
+		setCondition(s, ternantv1.ConditionCacheReady, false, ternantv1.ReasonProvisioning, "Redis Deployment "+redisName(ti)+" is not available yet")
 		return nil
 	}
 	if transitioned(s, ternantv1.ConditionCacheReady, ternantv1.ReasonAvailable) {

@@ -83,7 +83,7 @@ func requireEnvtest(t *testing.T) *harness {
 			"and export KUBEBUILDER_ASSETS=~/.cache/ternant/k8s, or run the tests through `make test`")
 	}
 	if startErr != nil {
-		t.Fatalf("envtest did not start (KUBEBUILDER_ASSETS=%s; rebuild with `make envtest`): %v", os.Getenv("KUBEBUILDER_ASSETS"), startErr)
+		t.Fatalf("envtest did not start (KUBEBUILDER_ASSETS=%s): %v", os.Getenv("KUBEBUILDER_ASSETS"), startErr)
 	}
 	return suite
 }

@@ -9,6 +9,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/utils/ptr"
 
@@ -29,10 +30,6 @@ func TestValidationRejectsInvalidSpecs(t *testing.T) {
 	}{
 		{"both databases", "", func(ti *ternantv1.TernantInstance) {
 			ti.Spec.Database = ternantv1.DatabaseSpec{Managed: &ternantv1.ManagedDatabaseSpec{}, External: external}
-		}, "set exactly one of database.managed and database.external"},
-		{"no database", "", func(ti *ternantv1.TernantInstance) {
-			ti.Spec.Database = ternantv1.DatabaseSpec{}
-			ti.Spec.Redis = ternantv1.RedisSpec{Managed: &ternantv1.ManagedRedisSpec{}}
 		}, "set exactly one of database.managed and database.external"},
 		{"both redis", "", func(ti *ternantv1.TernantInstance) {
 			ti.Spec.Redis = ternantv1.RedisSpec{Managed: &ternantv1.ManagedRedisSpec{}, External: &ternantv1.ExternalRedisSpec{Host: "r"}}
@@ -86,6 +83,19 @@ func TestValidationRejectsInvalidSpecs(t *testing.T) {
 			}
 		})
 	}
+
+	t.Run("empty database", func(t *testing.T) {
+		// A typed client omits an empty database; send one as a user's YAML would.
+		u := &unstructured.Unstructured{Object: map[string]any{
+			"apiVersion": ternantv1.GroupVersion.String(), "kind": "TernantInstance",
+			"metadata": map[string]any{"name": "empty-database", "namespace": ns},
+			"spec":     map[string]any{"database": map[string]any{}},
+		}}
+		err := h.k8s.Create(context.Background(), u)
+		if err == nil || !strings.Contains(err.Error(), "set exactly one of database.managed and database.external") {
+			t.Fatalf("want the exactly-one rule to reject an empty database, got %v", err)
+		}
+	})
 
 	t.Run("minimal spec is valid and defaulted", func(t *testing.T) {
 		ti := &ternantv1.TernantInstance{ObjectMeta: metav1.ObjectMeta{Name: "minimal", Namespace: ns}}

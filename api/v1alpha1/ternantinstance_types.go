@@ -50,7 +50,7 @@ type TernantInstanceList struct {
 // TernantInstanceSpec is the desired platform. Unset fields take the defaults shown by
 // `kubectl explain`; the operator never writes into the spec.
 //
-// +kubebuilder:validation:XValidation:rule="!has(self.jwtSecretRef) || !has(self.jwtRefreshSecretRef) || self.jwtSecretRef != self.jwtRefreshSecretRef",message="jwtRefreshSecretRef must name a different secret key than jwtSecretRef, so a refresh token can never pass as an access token"
+// +kubebuilder:validation:XValidation:rule="!has(self.jwtSecretRef) || !has(self.jwtRefreshSecretRef) || self.jwtSecretRef.name != self.jwtRefreshSecretRef.name || self.jwtSecretRef.key != self.jwtRefreshSecretRef.key",message="jwtRefreshSecretRef must name a different secret key than jwtSecretRef, so a refresh token can never pass as an access token"
 type TernantInstanceSpec struct {
 	// Version of Ternant to run, such as v1.4.0. Without image it selects
 	// <image repository>:<version>, the repository being the operator's own; with neither
@@ -99,12 +99,12 @@ type TernantInstanceSpec struct {
 	// Database is where Ternant keeps its data: exactly one of managed or external.
 	// +kubebuilder:default={managed:{}}
 	// +optional
-	Database DatabaseSpec `json:"database,omitempty"`
+	Database DatabaseSpec `json:"database,omitzero"`
 
 	// Redis backs the cache, sessions and rate limits: exactly one of managed or external.
 	// +kubebuilder:default={managed:{}}
 	// +optional
-	Redis RedisSpec `json:"redis,omitempty"`
+	Redis RedisSpec `json:"redis,omitzero"`
 
 	// Pool sizes each API server replica's database connection pool.
 	// +kubebuilder:default={}
