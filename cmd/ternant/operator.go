@@ -15,6 +15,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	"k8s.io/client-go/rest"
 	"k8s.io/utils/ptr"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
@@ -71,17 +72,40 @@ func operator(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("kubernetes client config: %w", err)
 	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return runOperator(ctx, cfg, logger, operatorOptions{
+		MetricsAddr: *metricsAddr, ProbeAddr: *probeAddr, LeaderElect: *leaderElect, LeaderElectionNamespace: *leaderNS,
+		Namespace: *namespace, Image: *image, MonitoringRecheck: *monitoringRecheck,
+	})
+}
+
+// operatorOptions are the settings `ternant operator` takes from its flags.
+type operatorOptions struct {
+	MetricsAddr, ProbeAddr  string
+	LeaderElect             bool
+	LeaderElectionNamespace string
+	Namespace               string
+	Image                   string
+	MonitoringRecheck       time.Duration
+}
+
+// runOperator runs the controller manager until ctx ends.
+func runOperator(ctx context.Context, cfg *rest.Config, logger logr.Logger, o operatorOptions) error {
 	opts := ctrl.Options{
 		Scheme:                  operatorScheme(),
-		Metrics:                 metricsserver.Options{BindAddress: *metricsAddr},
-		HealthProbeBindAddress:  *probeAddr,
-		LeaderElection:          *leaderElect,
+		Logger:                  logger,
+		Metrics:                 metricsserver.Options{BindAddress: o.MetricsAddr},
+		HealthProbeBindAddress:  o.ProbeAddr,
+		LeaderElection:          o.LeaderElect,
 		LeaderElectionID:        "operator.ternant.io",
-		LeaderElectionNamespace: *leaderNS,
-		Client:                  client.Options{Cache: &client.CacheOptions{EnableReadYourWritesConsistency: ptr.To(true)}},
+		LeaderElectionNamespace: o.LeaderElectionNamespace,
+		// Release the Lease on shutdown so a new replica takes over at once.
+		LeaderElectionReleaseOnCancel: true,
+		Client:                        client.Options{Cache: &client.CacheOptions{EnableReadYourWritesConsistency: ptr.To(true)}},
 	}
-	if *namespace != "" {
-		opts.Cache.DefaultNamespaces = map[string]cache.Config{*namespace: {}}
+	if o.Namespace != "" {
+		opts.Cache.DefaultNamespaces = map[string]cache.Config{o.Namespace: {}}
 	}
 	mgr, err := ctrl.NewManager(cfg, opts)
 	if err != nil {
@@ -92,8 +116,8 @@ func operator(args []string, stdout, stderr io.Writer) error {
 		Scheme:   mgr.GetScheme(),
 		Recorder: mgr.GetEventRecorder("ternant-operator"),
 		Options: controllers.Options{
-			DefaultImage:      *image,
-			MonitoringRecheck: *monitoringRecheck,
+			DefaultImage:      o.Image,
+			MonitoringRecheck: o.MonitoringRecheck,
 			SecretRecheck:     time.Minute,
 		},
 	}
@@ -106,10 +130,7 @@ func operator(args []string, stdout, stderr io.Writer) error {
 	if err := mgr.AddReadyzCheck("readyz", healthz.Ping); err != nil {
 		return fmt.Errorf("add ready check: %w", err)
 	}
-
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	logger.Info("starting operator", "version", version.String(), "defaultImage", *image, "leaderElection", *leaderElect)
+	logger.Info("starting operator", "version", version.String(), "defaultImage", o.Image, "leaderElection", o.LeaderElect)
 	if err := mgr.Start(ctx); err != nil {
 		return fmt.Errorf("run manager: %w", err)
 	}
