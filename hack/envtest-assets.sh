@@ -27,7 +27,7 @@ log() { echo "envtest-assets: $*" >&2; }
 reported_version() {
   local out
   out=$("$1" --version 2>/dev/null) || return 0
-  printf '%s\n' "$out" | head -n 1
+  printf '%s\n' "${out%%$'\n'*}"
 }
 
 build_apiserver() {
