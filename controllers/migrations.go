@@ -9,6 +9,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	ternantv1 "github.com/ternant/ternant/api/v1alpha1"
@@ -55,6 +56,9 @@ func (r *TernantInstanceReconciler) reconcileMigrations(ctx context.Context, s *
 			r.event(s, corev1.EventTypeNormal, ternantv1.ReasonMigrationsSucceeded, "Migrate", msg)
 		}
 		setCondition(s, ternantv1.ConditionMigrationsSucceeded, true, ternantv1.ReasonMigrationsSucceeded, msg)
+		if err := r.pruneMigrationJobs(ctx, s, job.Name); err != nil {
+			return err
+		}
 	case failed:
 		serving := "nothing is deployed yet"
 		if img := runningImage(ti); img != "" {
@@ -69,6 +73,26 @@ func (r *TernantInstanceReconciler) reconcileMigrations(ctx context.Context, s *
 	default:
 		setCondition(s, ternantv1.ConditionMigrationsSucceeded, false, ternantv1.ReasonMigrationsRunning,
 			fmt.Sprintf("Job %s is migrating the schema for %s", job.Name, s.target.Version))
+	}
+	return nil
+}
+
+// pruneMigrationJobs deletes the instance's other migration Jobs once the Job for the target
+// succeeded: they belong to superseded images (a failed one has served its purpose as evidence
+// once a newer migration went through). It writes only when such Jobs exist.
+func (r *TernantInstanceReconciler) pruneMigrationJobs(ctx context.Context, s *state, keep string) error {
+	var jobs batchv1.JobList
+	if err := r.Client.List(ctx, &jobs, client.InNamespace(s.ti.Namespace), client.MatchingLabels(selectorLabels(s.ti, componentMigrations))); err != nil {
+		return fmt.Errorf("list migration jobs: %w", err)
+	}
+	for i := range jobs.Items {
+		job := &jobs.Items[i]
+		if job.Name == keep || !metav1.IsControlledBy(job, s.ti) || !job.DeletionTimestamp.IsZero() {
+			continue
+		}
+		if err := r.Client.Delete(ctx, job, client.PropagationPolicy(metav1.DeletePropagationBackground)); client.IgnoreNotFound(err) != nil {
+			return fmt.Errorf("delete superseded migration job %s: %w", job.Name, err)
+		}
 	}
 	return nil
 }

@@ -8,7 +8,9 @@ import (
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
+	batchv1 "k8s.io/api/batch/v1"
 	eventsv1 "k8s.io/api/events/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -42,6 +44,20 @@ func TestUpgradeWaitsForMigrations(t *testing.T) {
 		t.Errorf("status version %q image %q after the upgrade", ti.Status.Version, ti.Status.Image)
 	}
 	waitEvent(t, h, ns, name, ternantv1.ReasonMigrationsSucceeded, "v1.1.0")
+
+	// The first version's Job is superseded and pruned (envtest has no garbage collector for its
+	// pods, but the Job object itself goes).
+	oldJob := migrationJobName(ti, testImage, embeddedSchema)
+	eventually(t, "superseded migration job pruned", func() error {
+		err := get(h, ns, oldJob, &batchv1.Job{})
+		if apierrors.IsNotFound(err) {
+			return nil
+		}
+		return fmt.Errorf("job %s still there (err %v)", oldJob, err)
+	})
+	if err := get(h, ns, job.Name, &batchv1.Job{}); err != nil {
+		t.Errorf("the current migration job must stay: %v", err)
+	}
 }
 
 // TestFailedMigrationBlocksRollout fails the migration Job of an upgrade: the Job is kept, the

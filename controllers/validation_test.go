@@ -2,6 +2,8 @@ package controllers
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -12,6 +14,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/utils/ptr"
+	"sigs.k8s.io/yaml"
 
 	ternantv1 "github.com/ternant/ternant/api/v1alpha1"
 )
@@ -94,6 +97,28 @@ func TestValidationRejectsInvalidSpecs(t *testing.T) {
 		err := h.k8s.Create(context.Background(), u)
 		if err == nil || !strings.Contains(err.Error(), "set exactly one of database.managed and database.external") {
 			t.Fatalf("want the exactly-one rule to reject an empty database, got %v", err)
+		}
+	})
+
+	t.Run("samples are valid", func(t *testing.T) {
+		files, err := filepath.Glob(filepath.Join("..", "config", "samples", "*.yaml"))
+		if err != nil || len(files) == 0 {
+			t.Fatalf("no samples found (err %v)", err)
+		}
+		for _, f := range files {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			u := &unstructured.Unstructured{}
+			if err := yaml.Unmarshal(b, &u.Object); err != nil {
+				t.Fatalf("%s: %v", f, err)
+			}
+			u.SetNamespace(ns)
+			u.SetName("sample-" + u.GetName())
+			if err := h.k8s.Create(context.Background(), u); err != nil {
+				t.Errorf("%s is rejected: %v", f, err)
+			}
 		}
 	})
 
