@@ -39,7 +39,7 @@ func (r *TernantInstanceReconciler) reconcileDatabase(ctx context.Context, s *st
 		return nil
 	}
 	if transitioned(s, ternantv1.ConditionDatabaseReady, ternantv1.ReasonAvailable) {
-		r.event(s, corev1.EventTypeNormal, "DatabaseReady", "ReconcileDatabase", "MySQL "+sts.Name+" is ready")
+		r.event(s, corev1.EventTypeNormal, ternantv1.EventDatabaseReady, "ReconcileDatabase", "MySQL "+sts.Name+" is ready")
 	}
 	setCondition(s, ternantv1.ConditionDatabaseReady, true, ternantv1.ReasonAvailable, "MySQL StatefulSet "+sts.Name+" is ready")
 	return nil

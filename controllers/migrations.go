@@ -36,7 +36,7 @@ func (r *TernantInstanceReconciler) reconcileMigrations(ctx context.Context, s *
 		}
 		msg := fmt.Sprintf("Job %s migrates the schema to version %d for %s", desired.Name, embeddedSchema.Version, s.target.Image)
 		if created {
-			r.event(s, corev1.EventTypeNormal, "MigrationsStarted", "Migrate", msg)
+			r.event(s, corev1.EventTypeNormal, ternantv1.EventMigrationsStarted, "Migrate", msg)
 		}
 		setCondition(s, ternantv1.ConditionMigrationsSucceeded, false, ternantv1.ReasonMigrationsRunning, msg)
 		return nil

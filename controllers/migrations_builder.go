@@ -87,22 +87,13 @@ func migrationJob(ti *ternantv1.TernantInstance, target release, sc schemaInfo, 
 			ActiveDeadlineSeconds: ptr.To(defaulted(spec.ActiveDeadlineSeconds, 600)),
 			Template: corev1.PodTemplateSpec{
 				ObjectMeta: metav1.ObjectMeta{Labels: labels},
-				Spec: corev1.PodSpec{
-					RestartPolicy:                corev1.RestartPolicyNever,
-					SecurityContext:              podSecurityContext(),
-					ImagePullSecrets:             ti.Spec.ImagePullSecrets,
-					AutomountServiceAccountToken: ptr.To(false),
-					Containers: []corev1.Container{{
-						Name:                     "migrate",
-						Image:                    target.Image,
-						ImagePullPolicy:          pullPolicy(ti),
-						Args:                     []string{"migrate", "up"},
-						Env:                      append([]corev1.EnvVar{{Name: "NODE_ENV", Value: "production"}}, databaseEnv(db)...),
-						Resources:                spec.Resources,
-						SecurityContext:          containerSecurityContext(),
-						TerminationMessagePolicy: corev1.TerminationMessageFallbackToLogsOnError,
-					}},
-				},
+				Spec: runOncePodSpec(ti, corev1.Container{
+					Name:      "migrate",
+					Image:     target.Image,
+					Args:      []string{"migrate", "up"},
+					Env:       append([]corev1.EnvVar{{Name: "NODE_ENV", Value: "production"}}, databaseEnv(db)...),
+					Resources: spec.Resources,
+				}),
 			},
 		},
 	}
@@ -132,30 +123,5 @@ func databaseEnv(db dbConn) []corev1.EnvVar {
 		{Name: "DATABASE_NAME", Value: db.Name},
 		db.User,
 		secretEnv("DATABASE_PASSWORD", db.Password),
-	}
-}
-
-// pullPolicy is the spec's image pull policy, IfNotPresent by default.
-func pullPolicy(ti *ternantv1.TernantInstance) corev1.PullPolicy {
-	return defaulted(ti.Spec.ImagePullPolicy, corev1.PullIfNotPresent)
-}
-
-// ternantUID is the non-root user every Ternant container runs as.
-const ternantUID = 65532
-
-// podSecurityContext is the pod security context of every Ternant pod: non-root, default seccomp.
-func podSecurityContext() *corev1.PodSecurityContext {
-	return &corev1.PodSecurityContext{
-		RunAsNonRoot: ptr.To(true), RunAsUser: ptr.To[int64](ternantUID), RunAsGroup: ptr.To[int64](ternantUID),
-		SeccompProfile: &corev1.SeccompProfile{Type: corev1.SeccompProfileTypeRuntimeDefault},
-	}
-}
-
-// containerSecurityContext locks a Ternant container down: read-only root, no privileges.
-func containerSecurityContext() *corev1.SecurityContext {
-	return &corev1.SecurityContext{
-		AllowPrivilegeEscalation: ptr.To(false),
-		ReadOnlyRootFilesystem:   ptr.To(true),
-		Capabilities:             &corev1.Capabilities{Drop: []corev1.Capability{"ALL"}},
 	}
 }

@@ -37,7 +37,7 @@ func (r *TernantInstanceReconciler) reconcileRedis(ctx context.Context, s *state
 		return nil
 	}
 	if transitioned(s, ternantv1.ConditionCacheReady, ternantv1.ReasonAvailable) {
-		r.event(s, corev1.EventTypeNormal, "CacheReady", "ReconcileRedis", "Redis "+dep.Name+" is available")
+		r.event(s, corev1.EventTypeNormal, ternantv1.EventCacheReady, "ReconcileRedis", "Redis "+dep.Name+" is available")
 	}
 	setCondition(s, ternantv1.ConditionCacheReady, true, ternantv1.ReasonAvailable, "Redis Deployment "+dep.Name+" is available")
 	return nil

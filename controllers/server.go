@@ -49,7 +49,7 @@ func (r *TernantInstanceReconciler) reconcileServer(ctx context.Context, s *stat
 		return err
 	}
 	if current.Image != "" && current.Image != run.Image {
-		r.event(s, corev1.EventTypeNormal, "Upgrading", "RollOut", fmt.Sprintf("rolling out %s (was %s)", run.Version, current.Version))
+		r.event(s, corev1.EventTypeNormal, ternantv1.EventUpgrading, "RollOut", fmt.Sprintf("rolling out %s (was %s)", run.Version, current.Version))
 	}
 	if err := r.reconcilePDB(ctx, s); err != nil {
 		return err

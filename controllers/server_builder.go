@@ -72,7 +72,7 @@ func serverDeployment(ti *ternantv1.TernantInstance, in runtimeInputs) *appsv1.D
 					Labels:      podLabels,
 					Annotations: map[string]string{annotationConfigHash: in.configHash},
 				},
-				Spec: corev1.PodSpec{
+				Spec: withTmp(corev1.PodSpec{
 					SecurityContext:               podSecurityContext(),
 					ImagePullSecrets:              ti.Spec.ImagePullSecrets,
 					AutomountServiceAccountToken:  ptr.To(false),
@@ -101,10 +101,8 @@ func serverDeployment(ti *ternantv1.TernantInstance, in runtimeInputs) *appsv1.D
 						},
 						SecurityContext:          containerSecurityContext(),
 						TerminationMessagePolicy: corev1.TerminationMessageFallbackToLogsOnError,
-						VolumeMounts:             []corev1.VolumeMount{{Name: "tmp", MountPath: "/tmp"}},
 					}},
-					Volumes: []corev1.Volume{{Name: "tmp", VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}}},
-				},
+				}),
 			},
 		},
 	}

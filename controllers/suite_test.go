@@ -13,13 +13,10 @@ import (
 	"testing"
 	"time"
 
-	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
-	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
 	"k8s.io/apimachinery/pkg/watch"
-	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
 	"k8s.io/utils/ptr"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -29,8 +26,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 	logf "sigs.k8s.io/controller-runtime/pkg/log"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
-
-	ternantv1 "github.com/ternant/ternant/api/v1alpha1"
 )
 
 // testImage is the operator's default image in these tests.
@@ -88,26 +83,18 @@ func requireEnvtest(t *testing.T) *harness {
 	return suite
 }
 
-func testScheme() *runtime.Scheme {
-	s := runtime.NewScheme()
-	utilruntime.Must(clientgoscheme.AddToScheme(s))
-	utilruntime.Must(ternantv1.AddToScheme(s))
-	utilruntime.Must(monitoringv1.AddToScheme(s))
-	return s
-}
-
 func startHarness() (*harness, func(), error) {
 	logf.SetLogger(ctrlLogger())
 	env := &envtest.Environment{
 		CRDDirectoryPaths:     []string{filepath.Join("..", "config", "crd", "bases")},
 		ErrorIfCRDPathMissing: true,
-		Scheme:                testScheme(),
+		Scheme:                NewScheme(),
 	}
 	cfg, err := env.Start()
 	if err != nil {
 		return nil, nil, fmt.Errorf("start envtest: %w", err)
 	}
-	scheme := testScheme()
+	scheme := NewScheme()
 	k8s, err := client.New(cfg, client.Options{Scheme: scheme})
 	if err != nil {
 		_ = env.Stop()

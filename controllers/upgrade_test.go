@@ -22,14 +22,8 @@ import (
 // appears while the Deployment keeps the old image, and only its success moves the Deployment.
 func TestUpgradeWaitsForMigrations(t *testing.T) {
 	h := requireEnvtest(t)
-	ns := newNamespace(t, h)
-	const name = "upgrade"
-	createInstance(t, h, ns, name, nil)
-	bringUp(t, h, ns, name)
-
-	updateInstance(t, h, ns, name, func(ti *ternantv1.TernantInstance) { ti.Spec.Version = "v1.1.0" })
-	const newImage = "registry.example/ternant:v1.1.0"
-	job := migrationJobFor(t, h, ns, name, newImage)
+	const name, newImage = "upgrade", "registry.example/ternant:v1.1.0"
+	ns, job := startUpgrade(t, h, name, "v1.1.0", newImage)
 	if img := job.Spec.Template.Spec.Containers[0].Image; img != newImage {
 		t.Fatalf("migration job image %s, want %s", img, newImage)
 	}
@@ -64,14 +58,8 @@ func TestUpgradeWaitsForMigrations(t *testing.T) {
 // Deployment keeps the old image, MigrationsSucceeded=False and an Event say why.
 func TestFailedMigrationBlocksRollout(t *testing.T) {
 	h := requireEnvtest(t)
-	ns := newNamespace(t, h)
 	const name = "blocked"
-	createInstance(t, h, ns, name, nil)
-	bringUp(t, h, ns, name)
-
-	updateInstance(t, h, ns, name, func(ti *ternantv1.TernantInstance) { ti.Spec.Version = "v2.0.0" })
-	const newImage = "registry.example/ternant:v2.0.0"
-	job := migrationJobFor(t, h, ns, name, newImage)
+	ns, job := startUpgrade(t, h, name, "v2.0.0", "registry.example/ternant:v2.0.0")
 	finishJob(t, h, ns, job.Name, false)
 
 	ti := waitCondition(t, h, ns, name, ternantv1.ConditionMigrationsSucceeded, metav1.ConditionFalse, ternantv1.ReasonMigrationsFailed)
@@ -90,6 +78,17 @@ func TestFailedMigrationBlocksRollout(t *testing.T) {
 	if err := get(h, ns, job.Name, job); err != nil {
 		t.Fatalf("the failed job must be kept for inspection: %v", err)
 	}
+}
+
+// startUpgrade brings a new instance up at the default image, changes its version and returns
+// the namespace and the migration Job that appears for newImage.
+func startUpgrade(t *testing.T, h *harness, name, version, newImage string) (string, *batchv1.Job) {
+	t.Helper()
+	ns := newNamespace(t, h)
+	createInstance(t, h, ns, name, nil)
+	bringUp(t, h, ns, name)
+	updateInstance(t, h, ns, name, func(ti *ternantv1.TernantInstance) { ti.Spec.Version = version })
+	return ns, migrationJobFor(t, h, ns, name, newImage)
 }
 
 // serverImageIs checks the server Deployment's image.

@@ -20,7 +20,6 @@ const (
 const (
 	ReasonReconciled          = "Reconciled"
 	ReasonReconcileError      = "ReconcileError"
-	ReasonNotReady            = "NotReady"
 	ReasonSecretNotFound      = "SecretNotFound"
 	ReasonExternal            = "External"
 	ReasonProvisioning        = "Provisioning"
@@ -35,4 +34,12 @@ const (
 	ReasonCRDNotInstalled     = "CRDNotInstalled"
 	ReasonDisabled            = "Disabled"
 	ReasonPending             = "Pending"
+)
+
+// Event reasons beyond the condition reasons above.
+const (
+	EventMigrationsStarted = "MigrationsStarted"
+	EventUpgrading         = "Upgrading"
+	EventDatabaseReady     = "DatabaseReady"
+	EventCacheReady        = "CacheReady"
 )

@@ -9,8 +9,8 @@ Copyright The Ternant Authors.
 package v1alpha1
 
 import (
-	"k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1"
 	runtime "k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/util/intstr"
 )
@@ -20,12 +20,12 @@ func (in *CacheSpec) DeepCopyInto(out *CacheSpec) {
 	*out = *in
 	if in.TTL != nil {
 		in, out := &in.TTL, &out.TTL
-		*out = new(metav1.Duration)
+		*out = new(v1.Duration)
 		**out = **in
 	}
 	if in.DashboardTTL != nil {
 		in, out := &in.DashboardTTL, &out.DashboardTTL
-		*out = new(metav1.Duration)
+		*out = new(v1.Duration)
 		**out = **in
 	}
 }
@@ -86,7 +86,7 @@ func (in *ExternalRedisSpec) DeepCopyInto(out *ExternalRedisSpec) {
 	*out = *in
 	if in.PasswordSecretRef != nil {
 		in, out := &in.PasswordSecretRef, &out.PasswordSecretRef
-		*out = new(v1.SecretKeySelector)
+		*out = new(corev1.SecretKeySelector)
 		(*in).DeepCopyInto(*out)
 	}
 }
@@ -273,7 +273,7 @@ func (in *PoolSpec) DeepCopyInto(out *PoolSpec) {
 	}
 	if in.AcquireTimeout != nil {
 		in, out := &in.AcquireTimeout, &out.AcquireTimeout
-		*out = new(metav1.Duration)
+		*out = new(v1.Duration)
 		**out = **in
 	}
 }
@@ -419,13 +419,13 @@ func (in *TernantInstanceSpec) DeepCopyInto(out *TernantInstanceSpec) {
 	*out = *in
 	if in.ImagePullSecrets != nil {
 		in, out := &in.ImagePullSecrets, &out.ImagePullSecrets
-		*out = make([]v1.LocalObjectReference, len(*in))
+		*out = make([]corev1.LocalObjectReference, len(*in))
 		copy(*out, *in)
 	}
 	in.Resources.DeepCopyInto(&out.Resources)
 	if in.Env != nil {
 		in, out := &in.Env, &out.Env
-		*out = make([]v1.EnvVar, len(*in))
+		*out = make([]corev1.EnvVar, len(*in))
 		for i := range *in {
 			(*in)[i].DeepCopyInto(&(*out)[i])
 		}
@@ -445,22 +445,22 @@ func (in *TernantInstanceSpec) DeepCopyInto(out *TernantInstanceSpec) {
 	out.Jobs = in.Jobs
 	if in.JWTSecretRef != nil {
 		in, out := &in.JWTSecretRef, &out.JWTSecretRef
-		*out = new(v1.SecretKeySelector)
+		*out = new(corev1.SecretKeySelector)
 		(*in).DeepCopyInto(*out)
 	}
 	if in.JWTRefreshSecretRef != nil {
 		in, out := &in.JWTRefreshSecretRef, &out.JWTRefreshSecretRef
-		*out = new(v1.SecretKeySelector)
+		*out = new(corev1.SecretKeySelector)
 		(*in).DeepCopyInto(*out)
 	}
 	if in.SessionSecretRef != nil {
 		in, out := &in.SessionSecretRef, &out.SessionSecretRef
-		*out = new(v1.SecretKeySelector)
+		*out = new(corev1.SecretKeySelector)
 		(*in).DeepCopyInto(*out)
 	}
 	if in.MetricsTokenSecretRef != nil {
 		in, out := &in.MetricsTokenSecretRef, &out.MetricsTokenSecretRef
-		*out = new(v1.SecretKeySelector)
+		*out = new(corev1.SecretKeySelector)
 		(*in).DeepCopyInto(*out)
 	}
 }
@@ -480,7 +480,7 @@ func (in *TernantInstanceStatus) DeepCopyInto(out *TernantInstanceStatus) {
 	*out = *in
 	if in.Conditions != nil {
 		in, out := &in.Conditions, &out.Conditions
-		*out = make([]metav1.Condition, len(*in))
+		*out = make([]v1.Condition, len(*in))
 		for i := range *in {
 			(*in)[i].DeepCopyInto(&(*out)[i])
 		}
@@ -502,7 +502,7 @@ func (in *ThrottleSpec) DeepCopyInto(out *ThrottleSpec) {
 	*out = *in
 	if in.TTL != nil {
 		in, out := &in.TTL, &out.TTL
-		*out = new(metav1.Duration)
+		*out = new(v1.Duration)
 		**out = **in
 	}
 }

@@ -11,10 +11,6 @@ import (
 	"time"
 
 	"github.com/go-logr/logr"
-	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
-	"k8s.io/apimachinery/pkg/runtime"
-	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
-	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
 	"k8s.io/utils/ptr"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -23,7 +19,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
-	ternantv1 "github.com/ternant/ternant/api/v1alpha1"
 	"github.com/ternant/ternant/controllers"
 	"github.com/ternant/ternant/version"
 )
@@ -35,15 +30,6 @@ func init() {
 // defaultOperatorImage is the image the operator deploys when an instance names no version or
 // image: its own release.
 var defaultOperatorImage = "ghcr.io/ternant/ternant:" + version.Version
-
-// operatorScheme knows every type the operator reads or writes.
-func operatorScheme() *runtime.Scheme {
-	s := runtime.NewScheme()
-	utilruntime.Must(clientgoscheme.AddToScheme(s))
-	utilruntime.Must(ternantv1.AddToScheme(s))
-	utilruntime.Must(monitoringv1.AddToScheme(s))
-	return s
-}
 
 func operator(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("operator", "operator [flags]   (reads KUBECONFIG or the in-cluster service account)", stdout, nil)
@@ -93,7 +79,7 @@ type operatorOptions struct {
 // runOperator runs the controller manager until ctx ends.
 func runOperator(ctx context.Context, cfg *rest.Config, logger logr.Logger, o operatorOptions) error {
 	opts := ctrl.Options{
-		Scheme:                  operatorScheme(),
+		Scheme:                  controllers.NewScheme(),
 		Logger:                  logger,
 		Metrics:                 metricsserver.Options{BindAddress: o.MetricsAddr},
 		HealthProbeBindAddress:  o.ProbeAddr,

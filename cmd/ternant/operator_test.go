@@ -20,6 +20,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
 	ternantv1 "github.com/ternant/ternant/api/v1alpha1"
+	"github.com/ternant/ternant/controllers"
 )
 
 // TestOperatorRunsAgainstAPIServer runs `ternant operator`'s manager against a real
@@ -58,7 +59,7 @@ func TestOperatorRunsAgainstAPIServer(t *testing.T) {
 		waitHTTP(t, url, "ok")
 	}
 
-	c, err := client.New(cfg, client.Options{Scheme: operatorScheme()})
+	c, err := client.New(cfg, client.Options{Scheme: controllers.NewScheme()})
 	if err != nil {
 		t.Fatal(err)
 	}
