@@ -11,7 +11,7 @@ CONTROLLER_GEN ?= $(GO) run sigs.k8s.io/controller-tools/cmd/controller-gen@v0.2
 IMG ?= ternant:$(VERSION)
 TEST_FLAGS ?= -count=1 -timeout 30m
 
-.PHONY: all build run test test-short fuzz fmt vet lint envtest tidy clean manifests generate verify-generated
+.PHONY: all build run test test-short fuzz fmt vet lint envtest tidy clean manifests generate verify-generated install uninstall deploy
 
 all: build
 
@@ -40,6 +40,16 @@ generate:
 verify-generated: manifests generate
 	@git diff --exit-code -- config/crd/bases config/rbac/role.yaml api/v1alpha1/zz_generated.deepcopy.go \
 		|| { echo "generated files are stale: run make manifests generate and commit" >&2; exit 1; }
+
+## install / uninstall: the TernantInstance CRD on the cluster kubectl points at
+install: manifests
+	kubectl apply --server-side -f config/crd/bases
+uninstall:
+	kubectl delete --ignore-not-found -f config/crd/bases
+
+## deploy: CRD, RBAC and the operator Deployment (kustomize); then `kubectl apply -f config/samples/`
+deploy: manifests
+	kubectl apply --server-side -k config/default
 
 ## envtest: build the kube-apiserver and etcd the operator tests use (once per machine)
 envtest:
