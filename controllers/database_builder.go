@@ -51,19 +51,13 @@ func databaseConn(ti *ternantv1.TernantInstance) dbConn {
 	}
 }
 
-// mysqlService is the headless Service giving the MySQL pod a stable DNS name.
+// mysqlService is the headless Service giving the MySQL pod a stable DNS name, published
+// before the pod is ready so MySQL's own start-up can resolve it.
 func mysqlService(ti *ternantv1.TernantInstance) *corev1.Service {
-	return &corev1.Service{
-		ObjectMeta: metav1.ObjectMeta{Name: mysqlName(ti), Namespace: ti.Namespace, Labels: objectLabels(ti, componentDatabase)},
-		Spec: corev1.ServiceSpec{
-			ClusterIP:                corev1.ClusterIPNone,
-			Selector:                 selectorLabels(ti, componentDatabase),
-			PublishNotReadyAddresses: true,
-			Ports: []corev1.ServicePort{{
-				Name: "mysql", Port: mysqlPort, TargetPort: intstr.FromString("mysql"), Protocol: corev1.ProtocolTCP,
-			}},
-		},
-	}
+	svc := componentService(ti, mysqlName(ti), componentDatabase, "mysql", mysqlPort)
+	svc.Spec.ClusterIP = corev1.ClusterIPNone
+	svc.Spec.PublishNotReadyAddresses = true
+	return svc
 }
 
 // mysqlStatefulSet runs MySQL 8.4 with one persistent volume. The claim survives the

@@ -14,13 +14,19 @@ import (
 // serverService is the ClusterIP Service in front of the API server pods; its port is named
 // http so the ServiceMonitor and the Ingress can refer to it.
 func serverService(ti *ternantv1.TernantInstance) *corev1.Service {
+	return componentService(ti, serverName(ti), componentServer, "http", serverPort)
+}
+
+// componentService is a ClusterIP Service for one component's pods, with one TCP port whose
+// target is the container port of the same name.
+func componentService(ti *ternantv1.TernantInstance, name, component, portName string, port int32) *corev1.Service {
 	return &corev1.Service{
-		ObjectMeta: metav1.ObjectMeta{Name: serverName(ti), Namespace: ti.Namespace, Labels: objectLabels(ti, componentServer)},
+		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ti.Namespace, Labels: objectLabels(ti, component)},
 		Spec: corev1.ServiceSpec{
 			Type:     corev1.ServiceTypeClusterIP,
-			Selector: selectorLabels(ti, componentServer),
+			Selector: selectorLabels(ti, component),
 			Ports: []corev1.ServicePort{{
-				Name: "http", Port: serverPort, TargetPort: intstr.FromString("http"), Protocol: corev1.ProtocolTCP,
+				Name: portName, Port: port, TargetPort: intstr.FromString(portName), Protocol: corev1.ProtocolTCP,
 			}},
 		},
 	}

@@ -40,16 +40,7 @@ func redisConnection(ti *ternantv1.TernantInstance) redisConn {
 
 // redisService is the Service in front of the managed Redis.
 func redisService(ti *ternantv1.TernantInstance) *corev1.Service {
-	return &corev1.Service{
-		ObjectMeta: metav1.ObjectMeta{Name: redisName(ti), Namespace: ti.Namespace, Labels: objectLabels(ti, componentCache)},
-		Spec: corev1.ServiceSpec{
-			Type:     corev1.ServiceTypeClusterIP,
-			Selector: selectorLabels(ti, componentCache),
-			Ports: []corev1.ServicePort{{
-				Name: "redis", Port: redisPort, TargetPort: intstr.FromString("redis"), Protocol: corev1.ProtocolTCP,
-			}},
-		},
-	}
+	return componentService(ti, redisName(ti), componentCache, "redis", redisPort)
 }
 
 // redisDeployment runs one password-protected Redis 7 without persistence: Ternant keeps only
