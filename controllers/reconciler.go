@@ -14,7 +14,6 @@ import (
 	"k8s.io/client-go/tools/events"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/log"
 
 	ternantv1 "github.com/ternant/ternant/api/v1alpha1"
 )
@@ -91,7 +90,6 @@ func (r *TernantInstanceReconciler) steps() []step {
 // Reconcile brings one TernantInstance's objects to its spec and records what it saw in status,
 // writing the status once, at the end, and only when it changed.
 func (r *TernantInstanceReconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ctrl.Result, err error) {
-	logger := log.FromContext(ctx)
 	ti := &ternantv1.TernantInstance{}
 	if err := r.Client.Get(ctx, req.NamespacedName, ti); err != nil {
 		if apierrors.IsNotFound(err) {
@@ -117,7 +115,7 @@ func (r *TernantInstanceReconciler) Reconcile(ctx context.Context, req ctrl.Requ
 
 	for _, st := range r.steps() {
 		if err := st.run(ctx, s); err != nil {
-			logger.Error(err, "reconcile step failed", "step", st.name)
+			// controller-runtime logs the returned error; the status records it as Ready=False.
 			return ctrl.Result{}, fmt.Errorf("%s: %w", st.name, err)
 		}
 		if s.halt {
