@@ -5,11 +5,13 @@ GO ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 COMMIT ?= $(shell git rev-parse HEAD 2>/dev/null)
 LDFLAGS := -s -w -X github.com/ternant/ternant/version.Version=$(VERSION) -X github.com/ternant/ternant/version.Commit=$(COMMIT)
-ENVTEST_DIR ?= $(CURDIR)/bin/k8s
+# One control-plane build per machine, shared by every clone (CI clones fresh each run).
+ENVTEST_DIR ?= $(HOME)/.cache/ternant/k8s
+CONTROLLER_GEN ?= $(GO) run sigs.k8s.io/controller-tools/cmd/controller-gen@v0.23.0
 IMG ?= ternant:$(VERSION)
 TEST_FLAGS ?= -count=1 -timeout 30m
 
-.PHONY: all build build-prod run test test-short fuzz fmt vet lint envtest tidy clean docker-build docker-push bench docs-ui
+.PHONY: all build build-prod run test test-short fuzz fmt vet lint envtest tidy clean docker-build docker-push bench docs-ui manifests generate verify-generated install uninstall deploy
 
 all: build
 
@@ -31,6 +33,30 @@ docs-ui:
 ## run: the API on :3000 with the embedded in-memory database and Redis (no setup needed)
 run: docs-ui
 	$(GO) run -ldflags '$(LDFLAGS)' ./cmd/ternant serve
+
+## manifests: the CRD (config/crd/bases) and the operator's ClusterRole (config/rbac/role.yaml) from markers
+manifests:
+	$(CONTROLLER_GEN) rbac:roleName=manager-role crd paths="./api/...;./controllers/..." \
+		output:crd:artifacts:config=config/crd/bases output:rbac:artifacts:config=config/rbac
+
+## generate: DeepCopy methods for the API types (api/v1alpha1/zz_generated.deepcopy.go)
+generate:
+	$(CONTROLLER_GEN) object:headerFile=hack/boilerplate.go.txt paths="./api/..."
+
+## verify-generated: fail when the committed CRD, RBAC or DeepCopy files are stale
+verify-generated: manifests generate
+	@git diff --exit-code -- config/crd/bases config/rbac/role.yaml api/v1alpha1/zz_generated.deepcopy.go \
+		|| { echo "generated files are stale: run make manifests generate and commit" >&2; exit 1; }
+
+## install / uninstall: the TernantInstance CRD on the cluster kubectl points at
+install: manifests
+	kubectl apply --server-side -f config/crd/bases
+uninstall:
+	kubectl delete --ignore-not-found -f config/crd/bases
+
+## deploy: CRD, RBAC and the operator Deployment (kustomize); then `kubectl apply -f config/samples/`
+deploy: manifests
+	kubectl apply --server-side -k config/default
 
 ## envtest: build the kube-apiserver and etcd the operator tests use (once per machine)
 envtest:

@@ -21,8 +21,17 @@ export GOWORK=off GOFLAGS="-mod=mod -buildvcs=false" CGO_ENABLED=0 GOTOOLCHAIN=l
 
 log() { echo "envtest-assets: $*" >&2; }
 
+# reported_version prints the first line of BINARY --version. The whole output is read before
+# it is cut: `--version | grep -q` would close the pipe early, kill the binary with SIGPIPE and,
+# under pipefail, report a mismatch that triggers a needless rebuild.
+reported_version() {
+  local out
+  out=$("$1" --version 2>/dev/null) || return 0
+  printf '%s\n' "${out%%$'\n'*}"
+}
+
 build_apiserver() {
-  if [ -x "$dir/kube-apiserver" ] && "$dir/kube-apiserver" --version 2>/dev/null | grep -qx "Kubernetes $K8S_VERSION"; then
+  if [ -x "$dir/kube-apiserver" ] && [ "$(reported_version "$dir/kube-apiserver")" = "Kubernetes $K8S_VERSION" ]; then
     log "kube-apiserver $K8S_VERSION present"
     return
   fi
@@ -59,7 +68,7 @@ GO
 }
 
 build_etcd() {
-  if [ -x "$dir/etcd" ] && "$dir/etcd" --version 2>/dev/null | grep -q "etcd Version: ${ETCD_VERSION#v}"; then
+  if [ -x "$dir/etcd" ] && [ "$(reported_version "$dir/etcd")" = "etcd Version: ${ETCD_VERSION#v}" ]; then
     log "etcd $ETCD_VERSION present"
     return
   fi

@@ -1,0 +1,79 @@
+package controllers
+
+import (
+	"maps"
+
+	ternantv1 "github.com/ternant/ternant/api/v1alpha1"
+)
+
+// FieldOwner is the server-side apply field manager of every object the operator writes.
+const FieldOwner = "ternant-operator"
+
+// Annotations and labels the operator sets on the objects it owns.
+const (
+	// annotationAppliedHash is a hash of the desired object last applied; a differing hash means
+	// the spec changed (including removed fields), so the object is applied again.
+	annotationAppliedHash = "ternant.io/applied-hash"
+	// annotationConfigHash on the pod template hashes the ConfigMap and every referenced Secret
+	// key, so a change to any of them rolls the pods.
+	annotationConfigHash = "ternant.io/config-hash"
+	// annotationImage and annotationVersion on the server Deployment record what it runs.
+	annotationImage   = "ternant.io/image"
+	annotationVersion = "ternant.io/version"
+	// annotationSchemaVersion on a migration Job is the schema version it migrates to.
+	annotationSchemaVersion = "ternant.io/schema-version"
+	// annotationTargetImage on a migration Job is the image it migrates for.
+	annotationTargetImage = "ternant.io/target-image"
+)
+
+// Components name the parts of an instance in the app.kubernetes.io/component label.
+const (
+	componentServer     = "server"
+	componentDatabase   = "database"
+	componentCache      = "cache"
+	componentMigrations = "migrations"
+	componentJobs       = "jobs"
+	componentMonitoring = "monitoring"
+	componentSecrets    = "secrets"
+)
+
+// Names of the objects an instance owns: all prefixed with the instance name, which the CRD
+// limits to 40 characters so every derived name stays within Kubernetes' 63.
+func serverName(ti *ternantv1.TernantInstance) string     { return ti.Name }
+func configMapName(ti *ternantv1.TernantInstance) string  { return ti.Name + "-config" }
+func secretsName(ti *ternantv1.TernantInstance) string    { return ti.Name + "-secrets" }
+func mysqlName(ti *ternantv1.TernantInstance) string      { return ti.Name + "-mysql" }
+func redisName(ti *ternantv1.TernantInstance) string      { return ti.Name + "-redis" }
+func dashboardsName(ti *ternantv1.TernantInstance) string { return ti.Name + "-dashboards" }
+
+// selectorLabels identify the pods of one component of one instance. They never change, since
+// a Deployment's or StatefulSet's selector is immutable.
+func selectorLabels(ti *ternantv1.TernantInstance, component string) map[string]string {
+	name := "ternant"
+	switch component {
+	case componentDatabase:
+		name = "mysql"
+	case componentCache:
+		name = "redis"
+	}
+	return map[string]string{
+		"app.kubernetes.io/name":      name,
+		"app.kubernetes.io/instance":  ti.Name,
+		"app.kubernetes.io/component": component,
+	}
+}
+
+// objectLabels are the labels of every object of a component.
+func objectLabels(ti *ternantv1.TernantInstance, component string) map[string]string {
+	l := selectorLabels(ti, component)
+	l["app.kubernetes.io/part-of"] = "ternant"
+	l["app.kubernetes.io/managed-by"] = FieldOwner
+	return l
+}
+
+// mergeLabels returns base with extra laid over it, without changing either.
+func mergeLabels(base, extra map[string]string) map[string]string {
+	out := maps.Clone(base)
+	maps.Copy(out, extra)
+	return out
+}
