@@ -18,6 +18,7 @@ import (
 
 type createThing struct {
 	Name  string       `json:"name" validate:"required,min=2,max=255"`
+	Pass  string       `json:"pass" validate:"required,password"`
 	Kind  string       `json:"kind,omitempty" validate:"omitempty,oneof=a b"`
 	Rent  money.Amount `json:"rent"`
 	Start dbtypes.Date `json:"start"`
@@ -68,6 +69,9 @@ func TestDocumentIsValidOpenAPI(t *testing.T) {
 	name := body.Properties["name"].Value
 	if name.MinLength != 2 || *name.MaxLength != 255 {
 		t.Errorf("name rules = %d..%v", name.MinLength, name.MaxLength)
+	}
+	if pass := body.Properties["pass"].Value; pass.MinLength != 8 || pass.MaxLength == nil || *pass.MaxLength != 100 || pass.Description != httpx.PasswordMessage {
+		t.Errorf("password rules = %d..%v %q", pass.MinLength, pass.MaxLength, pass.Description)
 	}
 	if got := body.Properties["kind"].Value.Enum; len(got) != 2 {
 		t.Errorf("kind enum = %v", got)

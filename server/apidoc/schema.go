@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ternant/ternant/server/httpx"
 	"github.com/ternant/ternant/server/platform/dbtypes"
 	"github.com/ternant/ternant/server/platform/money"
 )
@@ -233,6 +234,12 @@ func applyRules(s *Schema, t reflect.Type, rules string) {
 			s.Format = "date"
 		case "slug":
 			s.Pattern = "^[a-z0-9-]+$"
+		case "password":
+			// httpx.PasswordPolicy: 8 to 100 characters; its character classes have no order, so
+			// they are said in words rather than as a pattern.
+			minLen, maxLen := 8, 100
+			s.MinLength, s.MaxLength = &minLen, &maxLen
+			s.Description = httpx.PasswordMessage
 		case "url", "http_url":
 			s.Format = "uri"
 		}

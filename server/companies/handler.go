@@ -13,12 +13,19 @@ import (
 // Routes are the /companies endpoints.
 func (s *Service) Routes() []httpx.Route {
 	return []httpx.Route{
-		{Method: http.MethodPost, Pattern: "/companies/register", Access: identity.Public, Handler: s.handleRegister},
-		{Method: http.MethodPost, Pattern: "/companies", Access: identity.Roles(identity.Owner), Handler: s.handleCreate},
-		{Method: http.MethodGet, Pattern: "/companies/slug/{slug}", Access: identity.AnyUser, Handler: s.handleGetBySlug},
-		{Method: http.MethodGet, Pattern: "/companies/{id}", Access: identity.AnyUser, Handler: s.handleGet},
-		{Method: http.MethodPatch, Pattern: "/companies/{id}", Access: identity.OA, Handler: s.handleUpdate},
-		{Method: http.MethodDelete, Pattern: "/companies/{id}", Access: identity.Roles(identity.Owner), Handler: s.handleDelete},
+		{Method: http.MethodPost, Pattern: "/companies/register", Access: identity.Public, Handler: s.handleRegister,
+			Doc: httpx.Doc{Summary: "Register a company and its owner; logs the owner in",
+				Request: RegisterRequest{}, Response: RegisterResponse{}}},
+		{Method: http.MethodPost, Pattern: "/companies", Access: identity.Roles(identity.Owner), Handler: s.handleCreate,
+			Doc: httpx.Doc{Summary: "Create a company", Request: CreateRequest{}, Response: Company{}}},
+		{Method: http.MethodGet, Pattern: "/companies/slug/{slug}", Access: identity.AnyUser, Handler: s.handleGetBySlug,
+			Doc: httpx.Doc{Summary: "The caller's company, by slug", Response: Company{}}},
+		{Method: http.MethodGet, Pattern: "/companies/{id}", Access: identity.AnyUser, Handler: s.handleGet,
+			Doc: httpx.Doc{Summary: "The caller's company, by id", Response: Company{}}},
+		{Method: http.MethodPatch, Pattern: "/companies/{id}", Access: identity.OA, Handler: s.handleUpdate,
+			Doc: httpx.Doc{Summary: "Update the caller's company", Request: UpdateRequest{}, Response: Company{}}},
+		{Method: http.MethodDelete, Pattern: "/companies/{id}", Access: identity.Roles(identity.Owner), Handler: s.handleDelete,
+			Doc: httpx.Doc{Summary: "Deactivate the caller's company (empty 200)"}},
 	}
 }
 

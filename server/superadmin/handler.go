@@ -14,26 +14,55 @@ import (
 // Routes are the /super-admin endpoints; every one needs a super admin.
 func (s *Service) Routes() []httpx.Route {
 	sa := identity.SuperAdminOnly
+	pageParams := []httpx.Param{
+		{Name: "page", Type: "integer", Description: "1-based page number (default 1)"},
+		{Name: "limit", Type: "integer", Description: "page size, 1 to 100 (default 10)"},
+		{Name: "search", Description: "substring to look for"},
+	}
+	userParams := append(append([]httpx.Param{}, pageParams...),
+		httpx.Param{Name: "companyId", Format: "uuid", Description: "only this company's users"},
+		httpx.Param{Name: "role", Enum: []string{"SUPER_ADMIN", "OWNER", "ADMIN", "STAFF", "AUDITOR", "TENANT_PORTAL"}},
+		httpx.Param{Name: "status", Enum: []string{users.StatusActive, users.StatusInactive, users.StatusSuspended, users.StatusPending}})
 	return []httpx.Route{
-		{Method: http.MethodGet, Pattern: "/super-admin/companies", Access: sa, Handler: s.handleListCompanies},
-		{Method: http.MethodGet, Pattern: "/super-admin/companies/platform/stats", Access: sa, Handler: s.handlePlatformStats},
-		{Method: http.MethodPost, Pattern: "/super-admin/companies", Access: sa, Handler: s.handleCreateCompany},
-		{Method: http.MethodGet, Pattern: "/super-admin/companies/{id}", Access: sa, Handler: s.handleCompany},
-		{Method: http.MethodGet, Pattern: "/super-admin/companies/{id}/stats", Access: sa, Handler: s.handleCompanyStats},
-		{Method: http.MethodPatch, Pattern: "/super-admin/companies/{id}", Access: sa, Handler: s.handleUpdateCompany},
-		{Method: http.MethodPost, Pattern: "/super-admin/companies/{id}/suspend", Access: sa, Handler: s.companyActive(false)},
-		{Method: http.MethodPost, Pattern: "/super-admin/companies/{id}/activate", Access: sa, Handler: s.companyActive(true)},
-		{Method: http.MethodDelete, Pattern: "/super-admin/companies/{id}", Access: sa, Handler: s.handleDeleteCompany},
+		{Method: http.MethodGet, Pattern: "/super-admin/companies", Access: sa, Handler: s.handleListCompanies,
+			Doc: httpx.Doc{Summary: "Every company, a page at a time (search: name, slug or email)",
+				Response: Page[companies.Company]{}, Query: pageParams}},
+		{Method: http.MethodGet, Pattern: "/super-admin/companies/platform/stats", Access: sa, Handler: s.handlePlatformStats,
+			Doc: httpx.Doc{Summary: "Platform-wide company and user counts", Response: PlatformStats{}}},
+		{Method: http.MethodPost, Pattern: "/super-admin/companies", Access: sa, Handler: s.handleCreateCompany,
+			Doc: httpx.Doc{Summary: "Create a company and its owner", Request: CreateCompanyRequest{}, Response: CreateCompanyResponse{}}},
+		{Method: http.MethodGet, Pattern: "/super-admin/companies/{id}", Access: sa, Handler: s.handleCompany,
+			Doc: httpx.Doc{Summary: "Any company, by id", Response: companies.Company{}}},
+		{Method: http.MethodGet, Pattern: "/super-admin/companies/{id}/stats", Access: sa, Handler: s.handleCompanyStats,
+			Doc: httpx.Doc{Summary: "A company's user, property and billing counts", Response: CompanyStats{}}},
+		{Method: http.MethodPatch, Pattern: "/super-admin/companies/{id}", Access: sa, Handler: s.handleUpdateCompany,
+			Doc: httpx.Doc{Summary: "Update any company", Request: companies.UpdateRequest{}, Response: companies.Company{}}},
+		{Method: http.MethodPost, Pattern: "/super-admin/companies/{id}/suspend", Access: sa, Handler: s.companyActive(false),
+			Doc: httpx.Doc{Summary: "Suspend a company (deactivate it and end its users' sessions)", Response: companies.Company{}}},
+		{Method: http.MethodPost, Pattern: "/super-admin/companies/{id}/activate", Access: sa, Handler: s.companyActive(true),
+			Doc: httpx.Doc{Summary: "Reactivate a company", Response: companies.Company{}}},
+		{Method: http.MethodDelete, Pattern: "/super-admin/companies/{id}", Access: sa, Handler: s.handleDeleteCompany,
+			Doc: httpx.Doc{Summary: "Deactivate a company, keeping its data (empty 200)"}},
 
-		{Method: http.MethodGet, Pattern: "/super-admin/users", Access: sa, Handler: s.handleListUsers},
-		{Method: http.MethodGet, Pattern: "/super-admin/users/stats", Access: sa, Handler: s.handleUserStats},
-		{Method: http.MethodPost, Pattern: "/super-admin/users", Access: sa, Handler: s.handleCreateUser},
-		{Method: http.MethodGet, Pattern: "/super-admin/users/{id}", Access: sa, Handler: s.handleUser},
-		{Method: http.MethodPatch, Pattern: "/super-admin/users/{id}", Access: sa, Handler: s.handleUpdateUser},
-		{Method: http.MethodDelete, Pattern: "/super-admin/users/{id}", Access: sa, Handler: s.handleDeleteUser},
-		{Method: http.MethodPost, Pattern: "/super-admin/users/{id}/activate", Access: sa, Handler: s.userStatus(users.StatusActive)},
-		{Method: http.MethodPost, Pattern: "/super-admin/users/{id}/suspend", Access: sa, Handler: s.userStatus(users.StatusSuspended)},
-		{Method: http.MethodPost, Pattern: "/super-admin/users/{id}/reset-password", Access: sa, Handler: s.handleResetPassword},
+		{Method: http.MethodGet, Pattern: "/super-admin/users", Access: sa, Handler: s.handleListUsers,
+			Doc: httpx.Doc{Summary: "Every user, a page at a time (search: name or email)",
+				Response: Page[users.User]{}, Query: userParams}},
+		{Method: http.MethodGet, Pattern: "/super-admin/users/stats", Access: sa, Handler: s.handleUserStats,
+			Doc: httpx.Doc{Summary: "Platform-wide user counts by status and role", Response: UserStats{}}},
+		{Method: http.MethodPost, Pattern: "/super-admin/users", Access: sa, Handler: s.handleCreateUser,
+			Doc: httpx.Doc{Summary: "Create a user in any company, or a super admin", Request: CreateUserRequest{}, Response: users.User{}}},
+		{Method: http.MethodGet, Pattern: "/super-admin/users/{id}", Access: sa, Handler: s.handleUser,
+			Doc: httpx.Doc{Summary: "Any user, by id", Response: users.User{}}},
+		{Method: http.MethodPatch, Pattern: "/super-admin/users/{id}", Access: sa, Handler: s.handleUpdateUser,
+			Doc: httpx.Doc{Summary: "Update any user", Request: UpdateUserRequest{}, Response: users.User{}}},
+		{Method: http.MethodDelete, Pattern: "/super-admin/users/{id}", Access: sa, Handler: s.handleDeleteUser,
+			Doc: httpx.Doc{Summary: "Deactivate a user", Status: http.StatusNoContent}},
+		{Method: http.MethodPost, Pattern: "/super-admin/users/{id}/activate", Access: sa, Handler: s.userStatus(users.StatusActive),
+			Doc: httpx.Doc{Summary: "Activate a user", Response: users.User{}}},
+		{Method: http.MethodPost, Pattern: "/super-admin/users/{id}/suspend", Access: sa, Handler: s.userStatus(users.StatusSuspended),
+			Doc: httpx.Doc{Summary: "Suspend a user (and end their sessions)", Response: users.User{}}},
+		{Method: http.MethodPost, Pattern: "/super-admin/users/{id}/reset-password", Access: sa, Handler: s.handleResetPassword,
+			Doc: httpx.Doc{Summary: "Set a user's password", Request: ResetPasswordRequest{}, Response: MessageResponse{}}},
 	}
 }
 
@@ -181,5 +210,5 @@ func (s *Service) handleResetPassword(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	err := s.ResetPassword(r.Context(), chi.URLParam(r, "id"), req.NewPassword)
-	respond(w, r, http.StatusCreated, map[string]string{"message": "Password reset successfully"}, err)
+	respond(w, r, http.StatusCreated, MessageResponse{Message: "Password reset successfully"}, err)
 }

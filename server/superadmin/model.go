@@ -99,3 +99,8 @@ type UserStats struct {
 	SuperAdmins int            `json:"superAdmins"`
 	ByRole      map[string]int `json:"byRole"`
 }
+
+// MessageResponse is a body that only confirms an action: {"message": "..."}.
+type MessageResponse struct {
+	Message string `json:"message"`
+}

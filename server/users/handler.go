@@ -12,12 +12,19 @@ import (
 // Routes are the /users endpoints.
 func (s *Service) Routes() []httpx.Route {
 	return []httpx.Route{
-		{Method: http.MethodPost, Pattern: "/users", Access: identity.OA, Handler: s.handleCreate},
-		{Method: http.MethodGet, Pattern: "/users", Access: identity.AnyUser, Handler: s.handleList},
-		{Method: http.MethodGet, Pattern: "/users/{id}", Access: identity.AnyUser, Handler: s.handleGet},
-		{Method: http.MethodPatch, Pattern: "/users/{id}", Access: identity.OA, Handler: s.handleUpdate},
-		{Method: http.MethodDelete, Pattern: "/users/{id}", Access: identity.OA, Handler: s.handleDelete},
-		{Method: http.MethodPost, Pattern: "/users/{id}/activate", Access: identity.OA, Handler: s.handleActivate},
+		{Method: http.MethodPost, Pattern: "/users", Access: identity.OA, Handler: s.handleCreate,
+			Doc: httpx.Doc{Summary: "Create a user in the caller's company", Request: CreateRequest{}, Response: User{}}},
+		{Method: http.MethodGet, Pattern: "/users", Access: identity.AnyUser, Handler: s.handleList,
+			Doc: httpx.Doc{Summary: "The users of the caller's company", Response: []User{}, List: true,
+				Query: []httpx.Param{{Name: "includeInactive", Type: "boolean", Description: "also list inactive users (default false)"}}}},
+		{Method: http.MethodGet, Pattern: "/users/{id}", Access: identity.AnyUser, Handler: s.handleGet,
+			Doc: httpx.Doc{Summary: "A user of the caller's company", Response: User{}}},
+		{Method: http.MethodPatch, Pattern: "/users/{id}", Access: identity.OA, Handler: s.handleUpdate,
+			Doc: httpx.Doc{Summary: "Update a user of the caller's company", Request: UpdateRequest{}, Response: User{}}},
+		{Method: http.MethodDelete, Pattern: "/users/{id}", Access: identity.OA, Handler: s.handleDelete,
+			Doc: httpx.Doc{Summary: "Deactivate a user of the caller's company", Status: http.StatusNoContent}},
+		{Method: http.MethodPost, Pattern: "/users/{id}/activate", Access: identity.OA, Handler: s.handleActivate,
+			Doc: httpx.Doc{Summary: "Reactivate a user of the caller's company", Response: User{}}},
 	}
 }
 
