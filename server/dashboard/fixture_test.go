@@ -155,7 +155,7 @@ func (f *fixture) expected(today time.Time) map[string]*big.Rat {
 		if inv.status != "paid" {
 			outstanding += inv.total - inv.paid
 		}
-		if inv.status == "sent" && !inv.due.After(today) {
+		if (inv.status == "sent" || inv.status == "overdue") && !inv.due.After(today) {
 			overdueN++
 			overdueAmt += inv.total - inv.paid
 		}
