@@ -22,6 +22,8 @@ func scheduledJobs(ti *ternantv1.TernantInstance) []scheduledJob {
 		{"mark-overdue", defaultedString(j.MarkOverdue, "5 0 * * *")},
 		{"reminders-due-soon", defaultedString(j.RemindersDueSoon, "0 8 * * *")},
 		{"reminders-overdue", defaultedString(j.RemindersOverdue, "0 9 * * *")},
+		// Housekeeping, not a business schedule: drop Idempotency-Key records past their 24 h.
+		{"cleanup-idempotency-keys", "30 3 * * *"},
 	}
 }
 

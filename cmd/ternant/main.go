@@ -96,8 +96,7 @@ func newFlags(name, usage string, stdout io.Writer, env func(io.Writer)) *flag.F
 func parseFlags(fs *flag.FlagSet, args []string) error {
 	err := fs.Parse(args)
 	if errors.Is(err, flag.ErrHelp) {
-		fs.Usage()
-		return flag.ErrHelp
+		return flag.ErrHelp // the flag package has already printed fs.Usage
 	}
 	if err != nil {
 		return usageError{strings.TrimSpace(err.Error())}

@@ -43,6 +43,9 @@ func TestCommandLine(t *testing.T) {
 			if tc.errIn != "" && !strings.Contains(errb.String(), tc.errIn) {
 				t.Errorf("stderr %q lacks %q", errb.String(), tc.errIn)
 			}
+			if strings.Count(out.String(), "Usage: ternant ") > 1 {
+				t.Errorf("usage printed more than once: %q", out.String())
+			}
 			if tc.code == 2 && tc.errIn != "" && strings.Count(strings.TrimSpace(errb.String()), "\n") > 0 {
 				t.Errorf("usage error is not one line: %q", errb.String())
 			}
