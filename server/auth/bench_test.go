@@ -11,7 +11,9 @@ import (
 // BenchmarkParseAccess is the CPU part of authentication: HS256 verification and claims checks.
 func BenchmarkParseAccess(b *testing.B) {
 	s := auth.NewSigner("benchmark-access-secret-0123456789abcdef", "benchmark-refresh-secret-0123456789abcdef")
-	tok, err := s.Sign(auth.Claims{Type: "access", Email: "owner@example.com", Role: "OWNER", SessionID: "s1"})
+	claims := auth.Claims{Type: "access", Email: "owner@example.com", Role: "OWNER", SessionID: "s1"}
+	claims.Subject = "user-1"
+	tok, err := s.Sign(claims)
 	if err != nil {
 		b.Fatal(err)
 	}
