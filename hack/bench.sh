@@ -39,7 +39,7 @@ fi
 
 export NODE_ENV=production PORT=$port REDIS_URL="redis://$redis/0" LOG_LEVEL=warn \
   JWT_SECRET=bench-access-secret-0123456789abcdef0123 JWT_REFRESH_SECRET=bench-refresh-secret-0123456789abcdef012 \
-  SESSION_SECRET=bench-session-secret-0123456789abcdef012 THROTTLE_LIMIT=100000000 THROTTLE_LOGIN_LIMIT=1000 \
+  SESSION_SECRET=bench-session-secret-0123456789abcdef012 THROTTLE_LIMIT=1000000 THROTTLE_LOGIN_LIMIT=1000 \
   DB_POOL_SIZE=${BENCH_POOL:-40}
 redis-cli -h "${redis%:*}" -p "${redis#*:}" --scan --pattern 'dashboard:*' | xargs -r redis-cli -h "${redis%:*}" -p "${redis#*:}" del >/dev/null
 ./bin/ternant serve >"$out/server.log" 2>&1 &
@@ -47,6 +47,7 @@ pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null' EXIT
 for _ in $(seq 1 100); do
   curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break
+  kill -0 $pid 2>/dev/null || { echo "bench: the server exited:" >&2; cat "$out/server.log" >&2; exit 1; }
   sleep 0.2
 done
 
