@@ -69,11 +69,11 @@ func TestMigrateCommandAgainstMariaDB(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"migrate", "version"}, "schema version 0 (latest 2)"},
-		{[]string{"migrate", "up"}, "schema version 2 (latest 2)"},
-		{[]string{"migrate", "down", "1"}, "schema version 1 (latest 2)"},
-		{[]string{"migrate", "up"}, "schema version 2 (latest 2)"},
-		{[]string{"migrate", "force", "1"}, "schema version 1 (latest 2)"},
+		{[]string{"migrate", "version"}, "schema version 0 (latest 3)"},
+		{[]string{"migrate", "up"}, "schema version 3 (latest 3)"},
+		{[]string{"migrate", "down", "1"}, "schema version 2 (latest 3)"},
+		{[]string{"migrate", "up"}, "schema version 3 (latest 3)"},
+		{[]string{"migrate", "force", "1"}, "schema version 1 (latest 3)"},
 	} {
 		var out, errb bytes.Buffer
 		if code := run(step.args, &out, &errb); code != 0 || !strings.Contains(out.String(), step.want) {

@@ -134,7 +134,7 @@ func (Store) List(ctx context.Context, q db.Queryer, companyID string, f Filter,
 	if err := q.Get(ctx, &total, `SELECT COUNT(*) FROM invoices WHERE `+where, args...); err != nil {
 		return nil, 0, fmt.Errorf("count invoices: %w", err)
 	}
-	order := "invoice_date DESC, created_at DESC, id"
+	order := "invoice_date DESC, created_at DESC, id DESC" // one direction: idx_invoices_company_active_date serves it
 	if f.OrderByDue {
 		order = "due_date ASC, created_at, id"
 	}

@@ -87,7 +87,7 @@ func (Store) List(ctx context.Context, q db.Queryer, companyID string, f Filter,
 	}
 	out := []*Payment{}
 	err := q.Select(ctx, &out, `SELECT `+paymentColumns+` FROM payments WHERE `+where+
-		` ORDER BY paid_at DESC, created_at DESC, id LIMIT ? OFFSET ?`, append(args, page.Limit, page.Offset)...)
+		` ORDER BY paid_at DESC, created_at DESC, id DESC LIMIT ? OFFSET ?`, append(args, page.Limit, page.Offset)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list payments: %w", err)
 	}
