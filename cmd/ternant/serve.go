@@ -4,7 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
+	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"strings"
@@ -27,6 +30,7 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	migrate := fs.Bool("migrate", false, "apply pending schema migrations before serving (always on for the embedded dev database)")
 	runJobs := fs.Bool("jobs", false, "also run the scheduled jobs ("+strings.Join(jobs.Names, ", ")+") on a ticker (development; production uses CronJobs)")
 	jobsEvery := fs.Duration("jobs-interval", 5*time.Minute, "how often --jobs runs the scheduled jobs")
+	pprofAddr := fs.String("pprof-addr", "", "serve net/http/pprof on this separate address (e.g. 127.0.0.1:6060) for profiling; off when empty")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -58,6 +62,11 @@ func serve(args []string, stdout, stderr io.Writer) error {
 		runner.Invoices.Invalidate = srv.InvalidateDashboard
 		go runner.Every(ctx, *jobsEvery)
 	}
+	if *pprofAddr != "" {
+		if err := servePprof(ctx, *pprofAddr, log); err != nil {
+			return err
+		}
+	}
 	l, err := net.Listen("tcp", cfg.Addr())
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", cfg.Addr(), err)
@@ -72,4 +81,23 @@ func startEmbedded(ctx context.Context, dbName string) (server.EmbeddedStores, e
 		return server.EmbeddedStores{}, err
 	}
 	return server.EmbeddedStores{DSN: st.DSN, RedisAddr: st.RedisAddr, Closer: st}, nil
+}
+
+// servePprof exposes the runtime profiles on their own listener, never on the API port.
+func servePprof(ctx context.Context, addr string, log *slog.Logger) error {
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("pprof listen %s: %w", addr, err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() { <-ctx.Done(); _ = hs.Close() }()
+	go func() { _ = hs.Serve(l) }()
+	log.Warn("pprof enabled", "addr", l.Addr().String())
+	return nil
 }

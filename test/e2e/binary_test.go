@@ -41,10 +41,10 @@ func freePort(t *testing.T) int {
 }
 
 // serveEmbedded starts `ternant serve` with no database configured and waits for /readyz.
-func serveEmbedded(t *testing.T, bin string) (base string, cmd *exec.Cmd, logs *bytes.Buffer) {
+func serveEmbedded(t *testing.T, bin string, args ...string) (base string, cmd *exec.Cmd, logs *bytes.Buffer) {
 	t.Helper()
 	port := freePort(t)
-	cmd = exec.Command(bin, "serve")
+	cmd = exec.Command(bin, append([]string{"serve"}, args...)...)
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), fmt.Sprintf("PORT=%d", port), "BCRYPT_COST=4", "LOG_LEVEL=warn"}
 	logs = &bytes.Buffer{}
 	cmd.Stdout, cmd.Stderr = logs, logs
@@ -104,7 +104,8 @@ func TestEmbeddedDefault(t *testing.T) {
 		t.Skip("builds and runs the binary")
 	}
 	bin := buildBinary(t)
-	base, cmd, logs := serveEmbedded(t, bin)
+	pprofAddr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
+	base, cmd, logs := serveEmbedded(t, bin, "--pprof-addr", pprofAddr)
 
 	if !strings.Contains(logs.String(), "EMBEDDED DEVELOPMENT STORES") {
 		t.Errorf("the embedded default must say so loudly; logs:\n%s", logs)
@@ -122,6 +123,16 @@ func TestEmbeddedDefault(t *testing.T) {
 	data, _ := stats["data"].(map[string]any)
 	if status != 200 || data == nil || data["totalUnits"].(float64) < 1 {
 		t.Errorf("dashboard stats %d %v", status, stats)
+	}
+
+	// Profiles are on their own listener, not on the API port.
+	if resp, err := http.Get("http://" + pprofAddr + "/debug/pprof/"); err != nil || resp.StatusCode != 200 {
+		t.Errorf("pprof listener: %v %v", resp, err)
+	} else {
+		resp.Body.Close()
+	}
+	if status, _ := call(t, "GET", base+"/debug/pprof/", "", nil); status != 404 {
+		t.Errorf("pprof on the API port: %d, want 404", status)
 	}
 
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
