@@ -2,6 +2,7 @@ package load
 
 import (
 	"fmt"
+	"sync/atomic"
 	"net/http"
 	"time"
 )
@@ -26,8 +27,10 @@ func Single(name, path string) Mix {
 // WriteMix creates an invoice for an occupancy and pays it in two parts, each payment with an
 // Idempotency-Key. occupancyIDs and tenantIDs are parallel lists the workers share round robin.
 func WriteMix(occupancyIDs, tenantIDs []string) Mix {
-	run := time.Now().UnixNano()
-	number := func(w, i int) string { return fmt.Sprintf("LOAD-%d-%d-%d", run%1_000_000_000, w, i) }
+	// Numbers must be unique across every level the mix runs at, not just within one run.
+	run := time.Now().UnixNano() % 1_000_000_000
+	var seq atomic.Int64
+	number := func(int, int) string { return fmt.Sprintf("LOAD-%d-%d", run, seq.Add(1)) }
 	pick := func(w int) int { return w % len(occupancyIDs) }
 	return Mix{Name: "write", Requests: []Request{
 		{Name: "POST /invoices", Method: http.MethodPost, Path: "/api/v1/invoices", Body: func(w, i int) any {
