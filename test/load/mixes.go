@@ -2,8 +2,8 @@ package load
 
 import (
 	"fmt"
-	"sync/atomic"
 	"net/http"
+	"sync/atomic"
 	"time"
 )
 
