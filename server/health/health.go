@@ -6,6 +6,7 @@ import (
 	"context"
 	"net/http"
 	"runtime"
+	"runtime/metrics"
 	"time"
 
 	"github.com/ternant/ternant/server/httpx"
@@ -68,9 +69,7 @@ func (h *Handler) health(w http.ResponseWriter, r *http.Request) {
 	if err := h.DB.Ping(ctx); err != nil {
 		body.Status, body.Database = "degraded", "disconnected"
 	}
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	body.Memory = memory{RSS: ms.Sys, HeapTotal: ms.HeapSys, HeapUsed: ms.HeapAlloc, External: ms.StackSys}
+	body.Memory = readMemory()
 	httpx.OK(w, body)
 }
 
@@ -112,4 +111,37 @@ func (h *Handler) Ready(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	httpx.OK(w, map[string]any{"status": "ok", "checks": checks})
+}
+
+// memorySamples are the runtime/metrics read for the health body. Unlike runtime.ReadMemStats they
+// do not stop the world, which matters on an endpoint load balancers and k6 poll constantly.
+var memorySamples = []string{
+	"/memory/classes/total:bytes",
+	"/memory/classes/heap/objects:bytes",
+	"/memory/classes/heap/unused:bytes",
+	"/memory/classes/heap/free:bytes",
+	"/memory/classes/heap/released:bytes",
+	"/memory/classes/heap/stacks:bytes",
+	"/memory/classes/os-stacks:bytes",
+}
+
+// readMemory fills TernantApp's memory object (Node's names) from the Go runtime.
+func readMemory() memory {
+	samples := make([]metrics.Sample, len(memorySamples))
+	for i, name := range memorySamples {
+		samples[i].Name = name
+	}
+	metrics.Read(samples)
+	v := func(i int) uint64 {
+		if samples[i].Value.Kind() != metrics.KindUint64 {
+			return 0
+		}
+		return samples[i].Value.Uint64()
+	}
+	return memory{
+		RSS:       v(0),
+		HeapTotal: v(1) + v(2) + v(3) + v(4),
+		HeapUsed:  v(1),
+		External:  v(5) + v(6),
+	}
 }
