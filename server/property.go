@@ -27,6 +27,9 @@ func (s *Server) propertyModules() []httpx.Module {
 	cs.Cache = s.Cache
 	as := apartments.NewService(s.DB, cs)
 	ts := tenants.NewService(s.DB)
+	cs.Totals = cache.NewTotals(s.Cache, "compounds", 0)
+	as.Totals = cache.NewTotals(s.Cache, "apartments", 0)
+	ts.Totals = cache.NewTotals(s.Cache, "tenants", 0)
 	os := occupancies.NewService(s.DB, ts, as)
 	as.Invalidate, os.Invalidate = s.invalidateDashboard, s.invalidateDashboard
 	s.property = propertyServices{Compounds: cs, Apartments: as, Tenants: ts, Occupancies: os}

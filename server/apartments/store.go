@@ -71,8 +71,8 @@ func (s *Store) ByIDs(ctx context.Context, companyID string, ids []string) ([]Ap
 	return out, nil
 }
 
-// List returns one page of active apartments ordered by unit number, and the total before paging.
-func (s *Store) List(ctx context.Context, companyID string, f ListFilter) ([]Apartment, int, error) {
+// where is the filter's condition and arguments.
+func (f ListFilter) where(companyID string) (string, []any) {
 	where := `company_id = ? AND is_active = 1`
 	args := []any{companyID}
 	if f.CompoundID != "" {
@@ -83,17 +83,32 @@ func (s *Store) List(ctx context.Context, companyID string, f ListFilter) ([]Apa
 		where += ` AND status = ?`
 		args = append(args, f.Status)
 	}
-	var total int
-	if err := s.DB.Get(ctx, &total, `SELECT COUNT(*) FROM apartments WHERE `+where, args...); err != nil {
-		return nil, 0, fmt.Errorf("count apartments: %w", err)
-	}
+	return where, args
+}
+
+// Key is the filter as a cache field: the same for every page of one list.
+func (f ListFilter) Key() string { return "compound=" + f.CompoundID + "&status=" + f.Status }
+
+// Page returns one page of active apartments ordered by unit number.
+func (s *Store) Page(ctx context.Context, companyID string, f ListFilter) ([]Apartment, error) {
+	where, args := f.where(companyID)
 	out := []Apartment{}
 	err := s.DB.Select(ctx, &out, `SELECT `+columns+` FROM apartments WHERE `+where+`
 		ORDER BY unit_number, id LIMIT ? OFFSET ?`, append(args, f.Limit, f.Offset)...)
 	if err != nil {
-		return nil, 0, fmt.Errorf("list apartments: %w", err)
+		return nil, fmt.Errorf("list apartments: %w", err)
 	}
-	return out, total, nil
+	return out, nil
+}
+
+// Total counts the active apartments the filter selects, before paging.
+func (s *Store) Total(ctx context.Context, companyID string, f ListFilter) (int, error) {
+	where, args := f.where(companyID)
+	var total int
+	if err := s.DB.Get(ctx, &total, `SELECT COUNT(*) FROM apartments WHERE `+where, args...); err != nil {
+		return 0, fmt.Errorf("count apartments: %w", err)
+	}
+	return total, nil
 }
 
 // Search returns up to limit active apartments whose unit number or notes contain term.

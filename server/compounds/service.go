@@ -28,6 +28,8 @@ type Service struct {
 	// drops the entry after it commits.
 	Cache *cache.Cache
 	TTL   time.Duration
+	// Totals, when set, caches the lists' X-Total-Count per company; every write drops it.
+	Totals *cache.Totals
 }
 
 // NewService returns a service over database without a cache.
@@ -70,6 +72,7 @@ func (s *Service) Create(ctx context.Context, companyID string, in CreateInput) 
 	if err := s.Store.Insert(ctx, &c); err != nil {
 		return Compound{}, err
 	}
+	s.Totals.Invalidate(ctx, companyID)
 	return s.Get(ctx, companyID, c.ID)
 }
 
@@ -91,7 +94,13 @@ func (s *Service) Get(ctx context.Context, companyID, id string) (Compound, erro
 
 // List returns a page of compounds and the total.
 func (s *Service) List(ctx context.Context, companyID string, f ListFilter) ([]Compound, int, error) {
-	return s.Store.List(ctx, companyID, f)
+	rows, err := s.Store.Page(ctx, companyID, f)
+	if err != nil {
+		return nil, 0, err
+	}
+	total, err := s.Totals.PageTotal(ctx, companyID, f.Key(), len(rows), f.Limit, f.Offset,
+		func(ctx context.Context) (int, error) { return s.Store.Total(ctx, companyID, f) })
+	return rows, total, err
 }
 
 // Search finds active compounds by name, city or address.
@@ -140,6 +149,7 @@ func (s *Service) modify(ctx context.Context, companyID, id string, change func(
 	if s.Cache != nil {
 		s.Cache.Invalidate(ctx, cacheKey(companyID, id))
 	}
+	s.Totals.Invalidate(ctx, companyID)
 	c, err := s.Store.Get(ctx, s.DB, companyID, id)
 	return c, notFound(id, err)
 }

@@ -1,0 +1,79 @@
+package server_test
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/ternant/ternant/internal/propertytest"
+	"github.com/ternant/ternant/server/platform/metrics/metricstest"
+)
+
+// TestListTotalsFollowWrites proves the wiring of the cached list totals (X-Total-Count): a
+// repeated list is answered from the cache, and every kind of write through the API changes the
+// very next list's total, for each filter, long before the cache's TTL would expire. Pages of one
+// row force a count (a short last page carries its own total).
+func TestListTotalsFollowWrites(t *testing.T) {
+	e := propertytest.Start(t)
+	total := func(path string) string {
+		t.Helper()
+		_, n := e.List(t, e.A, path)
+		return n
+	}
+	expect := func(path, want string) {
+		t.Helper()
+		if got := total(path); got != want {
+			t.Errorf("%s: X-Total-Count = %s, want %s", path, got, want)
+		}
+	}
+	hits := func(list string) float64 {
+		return metricstest.Value(t, "cache_hits_total", map[string]string{"cache": "totals:" + list})
+	}
+
+	t.Run("compounds", func(t *testing.T) {
+		a := propertytest.ID(t, e.Compound(t, e.A, "Alpha Court"))
+		e.Compound(t, e.A, "Bravo Court")
+		expect("/compounds?limit=1", "2")
+		h := hits("compounds")
+		expect("/compounds?limit=1&offset=1", "2")
+		if hits("compounds") <= h {
+			t.Error("a second page of the same list was not answered from the cache")
+		}
+		e.Compound(t, e.A, "Charlie Court")
+		expect("/compounds?limit=1", "3")
+		e.Must(t, http.StatusNoContent, e.A, http.MethodDelete, "/compounds/"+a, nil)
+		expect("/compounds?limit=1", "2")
+		expect("/compounds?includeInactive=true&limit=1", "3")
+		e.Must(t, http.StatusCreated, e.A, http.MethodPost, "/compounds/"+a+"/activate", nil)
+		expect("/compounds?limit=1", "3")
+		// Company B's count is its own.
+		if _, n := e.List(t, e.B, "/compounds?limit=1"); n != "0" {
+			t.Errorf("company B's compounds total = %s, want 0", n)
+		}
+	})
+
+	t.Run("apartments", func(t *testing.T) {
+		c := propertytest.ID(t, e.Compound(t, e.A, "Delta Court"))
+		a1 := propertytest.ID(t, e.Apartment(t, e.A, c, "D-1"))
+		e.Apartment(t, e.A, c, "D-2")
+		expect("/apartments?compoundId="+c+"&limit=1", "2")
+		expect("/apartments?compoundId="+c+"&status=maintenance&limit=1", "0")
+		e.Must(t, http.StatusOK, e.A, http.MethodPatch, "/apartments/"+a1+"/status", map[string]any{"status": "maintenance"})
+		expect("/apartments?compoundId="+c+"&status=maintenance&limit=1", "1")
+		e.Apartment(t, e.A, c, "D-3")
+		expect("/apartments?compoundId="+c+"&limit=1", "3")
+		e.Must(t, http.StatusNoContent, e.A, http.MethodDelete, "/apartments/"+a1, nil)
+		expect("/apartments?compoundId="+c+"&limit=1", "2")
+		expect("/apartments?compoundId="+c+"&status=maintenance&limit=1", "0")
+	})
+
+	t.Run("tenants", func(t *testing.T) {
+		t1 := propertytest.ID(t, e.Tenant(t, e.A, "Otieno"))
+		e.Tenant(t, e.A, "Wanjiru")
+		expect("/tenants?limit=1", "2")
+		e.Must(t, http.StatusOK, e.A, http.MethodPatch, "/tenants/"+t1+"/status", map[string]any{"status": "inactive"})
+		expect("/tenants?status=inactive&limit=1", "1")
+		e.Must(t, http.StatusNoContent, e.A, http.MethodDelete, "/tenants/"+t1, nil)
+		expect("/tenants?limit=1", "1")
+		expect("/tenants?includeInactive=true&limit=1", "2")
+	})
+}
