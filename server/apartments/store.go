@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/ternant/ternant/server/platform/db"
 )
 
@@ -60,7 +58,7 @@ func (s *Store) ByIDs(ctx context.Context, companyID string, ids []string) ([]Ap
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	q, args, err := sqlx.In(`SELECT `+columns+` FROM apartments WHERE company_id = ? AND id IN (?)`, companyID, ids)
+	q, args, err := db.InCompany(`SELECT `+columns+` FROM apartments WHERE company_id = ? AND id IN (?)`, companyID, ids)
 	if err != nil {
 		return nil, fmt.Errorf("expand apartment ids: %w", err)
 	}

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"strconv"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/ternant/ternant/server/platform/db"
 )
 
@@ -63,7 +61,7 @@ func (s *Store) ByIDs(ctx context.Context, companyID string, ids []string) ([]Te
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	q, args, err := sqlx.In("SELECT "+columns+" FROM tenants WHERE company_id = ? AND id IN (?)", companyID, ids)
+	q, args, err := db.InCompany("SELECT "+columns+" FROM tenants WHERE company_id = ? AND id IN (?)", companyID, ids)
 	if err != nil {
 		return nil, fmt.Errorf("expand tenant ids: %w", err)
 	}
