@@ -31,8 +31,8 @@ type Service struct {
 	// Invalidate is called after every committed write (they change the dashboard's unit counts);
 	// nil is a no-op.
 	Invalidate func(ctx context.Context, companyID string)
-	// Totals, when set, caches the list's X-Total-Count per company; every write drops it.
-	Totals *cache.Totals
+	// ListCache, when set, caches the list's counts and pages per company; every write drops them.
+	ListCache *cache.ListCache
 }
 
 // NewService returns a service over database that checks compounds through cs.
@@ -61,7 +61,7 @@ func conflict(unit string, err error) error {
 }
 
 func (s *Service) invalidate(ctx context.Context, companyID string) {
-	s.Totals.Invalidate(ctx, companyID)
+	s.ListCache.Invalidate(ctx, companyID)
 	if s.Invalidate != nil {
 		s.Invalidate(ctx, companyID)
 	}
@@ -122,7 +122,7 @@ func (s *Service) List(ctx context.Context, companyID string, f ListFilter) ([]A
 	if err != nil {
 		return nil, 0, err
 	}
-	total, err := s.Totals.PageTotal(ctx, companyID, f.Key(), len(rows), f.Limit, f.Offset,
+	total, err := s.ListCache.PageTotal(ctx, companyID, f.Key(), len(rows), f.Limit, f.Offset,
 		func(ctx context.Context) (int, error) { return s.Store.Total(ctx, companyID, f) })
 	if err != nil {
 		return nil, 0, err

@@ -26,8 +26,8 @@ const StatusBlacklisted = "blacklisted"
 type Service struct {
 	Store *Store
 	DB    *db.DB
-	// Totals, when set, caches the list's X-Total-Count per company; every write drops it.
-	Totals *cache.Totals
+	// ListCache, when set, caches the list's counts and pages per company; every write drops them.
+	ListCache *cache.ListCache
 }
 
 // NewService returns a service over database.
@@ -75,7 +75,7 @@ func (s *Service) Create(ctx context.Context, companyID string, in Input) (Tenan
 	if err := s.Store.Insert(ctx, &t); err != nil {
 		return Tenant{}, conflict(t.Email, err)
 	}
-	s.Totals.Invalidate(ctx, companyID)
+	s.ListCache.Invalidate(ctx, companyID)
 	return s.Get(ctx, companyID, t.ID)
 }
 
@@ -116,7 +116,7 @@ func (s *Service) List(ctx context.Context, companyID string, f ListFilter) ([]T
 	if err != nil {
 		return nil, 0, err
 	}
-	total, err := s.Totals.PageTotal(ctx, companyID, f.Key(), len(rows), f.Limit, f.Offset,
+	total, err := s.ListCache.PageTotal(ctx, companyID, f.Key(), len(rows), f.Limit, f.Offset,
 		func(ctx context.Context) (int, error) { return s.Store.Total(ctx, companyID, f) })
 	return rows, total, err
 }
@@ -209,6 +209,6 @@ func (s *Service) modify(ctx context.Context, companyID, id string, change func(
 	if err != nil {
 		return Tenant{}, conflict(email, err)
 	}
-	s.Totals.Invalidate(ctx, companyID)
+	s.ListCache.Invalidate(ctx, companyID)
 	return s.Get(ctx, companyID, id)
 }

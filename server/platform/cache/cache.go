@@ -133,33 +133,44 @@ func Fetch[T any](ctx context.Context, c *Cache, name, key string, ttl time.Dura
 	}
 	metrics.CacheMiss(name)
 
+	raw, err := c.load(ctx, name, e, ttl, func(ctx context.Context) ([]byte, error) {
+		v, err := load(ctx)
+		if err != nil {
+			return nil, err
+		}
+		raw, err := json.Marshal(v)
+		if err != nil {
+			return nil, fmt.Errorf("cache %s: encode value: %w", name, err)
+		}
+		return raw, nil
+	})
+	if err != nil {
+		return zero, err
+	}
+	var v T
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return zero, fmt.Errorf("cache %s: decode value: %w", name, err)
+	}
+	return v, nil
+}
+
+// load computes the entry once however many callers miss it together (the computation runs
+// detached from the caller that started it, bounded by loadTimeout) and stores it through fill.
+// The returned bytes are shared between the callers: they must not be modified.
+func (c *Cache) load(ctx context.Context, name string, e entry, ttl time.Duration, compute func(context.Context) ([]byte, error)) ([]byte, error) {
 	ch := c.group.DoChan(c.flight(e), func() (any, error) {
 		lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.loadTimeout)
 		defer cancel()
-		return c.fill(lctx, name, e, ttl, func(ctx context.Context) ([]byte, error) {
-			v, err := load(ctx)
-			if err != nil {
-				return nil, err
-			}
-			raw, err := json.Marshal(v)
-			if err != nil {
-				return nil, fmt.Errorf("cache %s: encode value: %w", name, err)
-			}
-			return raw, nil
-		})
+		return c.fill(lctx, name, e, ttl, compute)
 	})
 	select {
 	case <-ctx.Done():
-		return zero, ctx.Err()
+		return nil, ctx.Err()
 	case res := <-ch:
 		if res.Err != nil {
-			return zero, res.Err
+			return nil, res.Err
 		}
-		var v T
-		if err := json.Unmarshal(res.Val.([]byte), &v); err != nil {
-			return zero, fmt.Errorf("cache %s: decode value: %w", name, err)
-		}
-		return v, nil
+		return res.Val.([]byte), nil
 	}
 }
 

@@ -15,12 +15,12 @@ func countOf(n int, calls *atomic.Int64) func(context.Context) (int, error) {
 	}
 }
 
-func TestTotalsCachePerFilterAndInvalidateAll(t *testing.T) {
+func TestListCacheCachePerFilterAndInvalidateAll(t *testing.T) {
 	c, rdb, prefix := testCache(t)
 	ctx := context.Background()
-	tot := NewTotals(c, "things", time.Minute)
+	tot := NewListCache(c, "things", time.Minute)
 	var active, all atomic.Int64
-	hits := value(t, "totals:things", "cache_hits_total")
+	hits := value(t, "list:things", "cache_hits_total")
 
 	for range 3 {
 		if n, err := tot.Count(ctx, "co1", "inactive=false", countOf(7, &active)); err != nil || n != 7 {
@@ -33,10 +33,10 @@ func TestTotalsCachePerFilterAndInvalidateAll(t *testing.T) {
 	if active.Load() != 1 || all.Load() != 1 {
 		t.Fatalf("counted %d and %d times, want once per filter", active.Load(), all.Load())
 	}
-	if d := value(t, "totals:things", "cache_hits_total") - hits; d != 4 {
+	if d := value(t, "list:things", "cache_hits_total") - hits; d != 4 {
 		t.Errorf("cache_hits_total{cache=totals:things} rose by %v, want 4", d)
 	}
-	key := prefix + TotalsKey("things", "co1")
+	key := prefix + ListKey("things", "co1")
 	if ttl, err := rdb.PTTL(ctx, key).Result(); err != nil || ttl <= 50*time.Second || ttl > time.Minute {
 		t.Errorf("PTTL of %s = %v, %v; want just under a minute", key, ttl, err)
 	}
@@ -58,28 +58,28 @@ func TestTotalsCachePerFilterAndInvalidateAll(t *testing.T) {
 	}
 }
 
-// TestTotalsRefillDoesNotExtendTTL: filling a second field later must not push back the hash's
+// TestListCacheRefillDoesNotExtendTTL: filling a second field later must not push back the hash's
 // expiry, or a busy list could keep a count that missed a write forever.
-func TestTotalsRefillDoesNotExtendTTL(t *testing.T) {
+func TestListCacheRefillDoesNotExtendTTL(t *testing.T) {
 	c, rdb, prefix := testCache(t)
 	ctx := context.Background()
-	tot := NewTotals(c, "ttl", 2*time.Second)
+	tot := NewListCache(c, "ttl", 2*time.Second)
 	var calls atomic.Int64
 	tot.Count(ctx, "co", "a", countOf(1, &calls))
 	time.Sleep(1100 * time.Millisecond)
 	tot.Count(ctx, "co", "b", countOf(2, &calls))
-	ttl, err := rdb.PTTL(ctx, prefix+TotalsKey("ttl", "co")).Result()
+	ttl, err := rdb.PTTL(ctx, prefix+ListKey("ttl", "co")).Result()
 	if err != nil || ttl > time.Second {
 		t.Errorf("PTTL after a later fill = %v, %v; want at most the 1 s left of the first", ttl, err)
 	}
 }
 
-// TestTotalsInvalidateDuringCountKeepsStaleOut: a count that started before a write commits must
+// TestListCacheInvalidateDuringCountKeepsStaleOut: a count that started before a write commits must
 // not be stored, and a read after the write must not join it.
-func TestTotalsInvalidateDuringCountKeepsStaleOut(t *testing.T) {
+func TestListCacheInvalidateDuringCountKeepsStaleOut(t *testing.T) {
 	c, rdb, prefix := testCache(t)
 	ctx := context.Background()
-	tot := NewTotals(c, "race", time.Minute)
+	tot := NewListCache(c, "race", time.Minute)
 	started, release := make(chan struct{}), make(chan struct{})
 	done := make(chan int)
 	go func() {
@@ -103,7 +103,7 @@ func TestTotalsInvalidateDuringCountKeepsStaleOut(t *testing.T) {
 	if n := <-done; n != 5 {
 		t.Errorf("in-flight caller got %d, want 5", n)
 	}
-	got, err := rdb.HGet(ctx, prefix+TotalsKey("race", "co"), "f").Result()
+	got, err := rdb.HGet(ctx, prefix+ListKey("race", "co"), "total:f").Result()
 	if err != nil || got != "6" {
 		t.Errorf("stored count = %q, %v; want 6 (the stale 5 kept out)", got, err)
 	}
@@ -111,7 +111,7 @@ func TestTotalsInvalidateDuringCountKeepsStaleOut(t *testing.T) {
 
 func TestPageTotalSparesTheCountOnTheLastPage(t *testing.T) {
 	c, _, _ := testCache(t)
-	tot := NewTotals(c, "pages", time.Minute)
+	tot := NewListCache(c, "pages", time.Minute)
 	ctx := context.Background()
 	for _, tc := range []struct {
 		name             string
@@ -133,10 +133,44 @@ func TestPageTotalSparesTheCountOnTheLastPage(t *testing.T) {
 			}
 		})
 	}
-	var nilTotals *Totals
+	var nilTotals *ListCache
 	var calls atomic.Int64
 	if n, err := nilTotals.PageTotal(ctx, "co", "f", 10, 10, 0, countOf(11, &calls)); err != nil || n != 11 {
-		t.Errorf("nil Totals PageTotal = %d, %v; want a direct count 11", n, err)
+		t.Errorf("nil ListCache PageTotal = %d, %v; want a direct count 11", n, err)
 	}
 	nilTotals.Invalidate(ctx, "co") // a no-op, not a panic
+}
+
+func TestListCachePagesDroppedWithTheCounts(t *testing.T) {
+	c, _, _ := testCache(t)
+	ctx := context.Background()
+	l := NewListCache(c, "pages", time.Minute)
+	var loads atomic.Int64
+	load := func(body string) func(context.Context) ([]byte, error) {
+		return func(context.Context) ([]byte, error) {
+			loads.Add(1)
+			return []byte(body), nil
+		}
+	}
+	for range 3 {
+		if got, err := l.Page(ctx, "co", "f&limit=1", load("v1")); err != nil || string(got) != "v1" {
+			t.Fatalf("Page = %q, %v; want v1", got, err)
+		}
+	}
+	var counts atomic.Int64
+	l.Count(ctx, "co", "f", countOf(3, &counts))
+	if loads.Load() != 1 {
+		t.Fatalf("page loaded %d times, want once", loads.Load())
+	}
+	l.Invalidate(ctx, "co")
+	if got, _ := l.Page(ctx, "co", "f&limit=1", load("v2")); string(got) != "v2" {
+		t.Errorf("page after invalidation = %q, want the reload v2", got)
+	}
+	if n, _ := l.Count(ctx, "co", "f", countOf(4, &counts)); n != 4 {
+		t.Errorf("count after invalidation = %d, want the recount 4", n)
+	}
+	var nilList *ListCache
+	if got, _ := nilList.Page(ctx, "co", "f", load("direct")); string(got) != "direct" {
+		t.Errorf("nil ListCache Page = %q, want the direct load", got)
+	}
 }
