@@ -21,6 +21,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
+	"k8s.io/client-go/tools/clientcmd"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 )
@@ -28,7 +29,7 @@ import (
 // FieldOwner is the server-side apply field manager of everything tests apply.
 const FieldOwner = "ternant-tests"
 
-// Env is a running control plane.
+// Env is a running control plane (envtest), or a cluster reached through a kubeconfig.
 type Env struct {
 	env    *envtest.Environment
 	Config *rest.Config
@@ -65,7 +66,20 @@ func Start(o Options) (*Env, error) {
 	return e, nil
 }
 
-func (e *Env) init() error {
+// Connect returns an Env for an existing cluster (kind) named by a kubeconfig file.
+func Connect(kubeconfig string) (*Env, error) {
+	cfg, err := clientcmd.BuildConfigFromFlags("", kubeconfig)
+	if err != nil {
+		return nil, fmt.Errorf("kubeconfig %s: %w", kubeconfig, err)
+	}
+	e := &Env{Config: cfg, Kubeconfig: kubeconfig}
+	if err := e.newClient(); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+func (e *Env) newClient() error {
 	scheme := runtime.NewScheme()
 	if err := clientgoscheme.AddToScheme(scheme); err != nil {
 		return fmt.Errorf("scheme: %w", err)
@@ -78,6 +92,13 @@ func (e *Env) init() error {
 		return fmt.Errorf("client: %w", err)
 	}
 	e.Client = c
+	return nil
+}
+
+func (e *Env) init() error {
+	if err := e.newClient(); err != nil {
+		return err
+	}
 	admin, err := e.env.AddUser(envtest.User{Name: "test-admin", Groups: []string{"system:masters"}}, nil)
 	if err != nil {
 		return fmt.Errorf("add admin user: %w", err)
@@ -96,10 +117,14 @@ func (e *Env) init() error {
 	return nil
 }
 
-// Stop stops the control plane and removes the kubeconfig.
+// Stop stops the control plane and removes the kubeconfig it wrote; for a cluster from Connect
+// it does nothing.
 func (e *Env) Stop() error {
 	if e.dir != "" {
 		_ = os.RemoveAll(e.dir)
+	}
+	if e.env == nil {
+		return nil
 	}
 	return e.env.Stop()
 }
@@ -122,8 +147,9 @@ func (e *Env) EnsureNamespace(ctx context.Context, name string) error {
 	return nil
 }
 
-// Apply server-side applies obj as FieldOwner. With dryRun the API server runs every admission
-// and validation step (schema, CEL rules, defaulting) and persists nothing.
+// Apply server-side applies obj as FieldOwner and replaces obj with the API server's answer
+// (defaults filled in). With dryRun the API server runs every admission and validation step
+// (schema, CEL rules, defaulting) and persists nothing.
 func (e *Env) Apply(ctx context.Context, obj *unstructured.Unstructured, dryRun bool) error {
 	opts := []client.ApplyOption{client.FieldOwner(FieldOwner), client.ForceOwnership}
 	if dryRun {

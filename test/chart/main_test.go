@@ -29,8 +29,9 @@ var (
 // testRelease is what every render and install here is named.
 var testRelease = testk8s.Release{Name: "ternant-operator", Namespace: "ternant-system"}
 
-// cluster is a real API server with the prometheus-operator CRDs; the chart installs its own CRD.
-var cluster = testk8s.NewShared(testk8s.Options{CRDPaths: []string{monitoringCRDs}})
+// cluster is a real API server with the generated TernantInstance CRD and the prometheus-operator
+// CRDs, shared by the tests that only apply objects.
+var cluster = testk8s.NewShared(testk8s.Options{CRDPaths: []string{filepath.Join(configDir, "crd", "bases"), monitoringCRDs}})
 
 func TestMain(m *testing.M) {
 	flag.Parse()
