@@ -43,14 +43,17 @@ func ReadValuesFile(file string) (map[string]any, error) {
 	return v.AsMap(), nil
 }
 
-// Render renders the chart as `helm template` does for a first install: values laid over the
-// chart's defaults and validated against values.schema.json, then every template executed. It
-// returns the rendered manifests (hooks included, NOTES.txt and partials left out) in a stable
-// order, and the rendered NOTES.txt.
-func Render(ch *chart.Chart, values map[string]any, rel Release) (manifests []byte, notes string, err error) {
+// Render renders the chart as `helm template --api-versions ...` does for a first install: values
+// laid over the chart's defaults and validated against values.schema.json, then every template
+// executed, with apiVersions (such as "ternant.io/v1alpha1/TernantInstance") added to the ones
+// .Capabilities reports. It returns the rendered manifests (hooks included, NOTES.txt and partials
+// left out) in a stable order, and the rendered NOTES.txt.
+func Render(ch *chart.Chart, values map[string]any, rel Release, apiVersions ...string) (manifests []byte, notes string, err error) {
+	caps := chartutil.DefaultCapabilities.Copy()
+	caps.APIVersions = append(slices.Clone(caps.APIVersions), apiVersions...)
 	vals, err := chartutil.ToRenderValues(ch, values, chartutil.ReleaseOptions{
 		Name: rel.Name, Namespace: rel.Namespace, Revision: 1, IsInstall: true,
-	}, chartutil.DefaultCapabilities)
+	}, caps)
 	if err != nil {
 		return nil, "", fmt.Errorf("values: %w", err)
 	}
@@ -104,6 +107,27 @@ func Install(ctx context.Context, kubeconfig string, ch *chart.Chart, values map
 	r, err := inst.RunWithContext(ctx, ch, values)
 	if err != nil {
 		return nil, fmt.Errorf("helm install %s: %w", rel.Name, err)
+	}
+	return r, nil
+}
+
+// Upgrade runs `helm upgrade --reuse-values` of ch as rel.
+func Upgrade(ctx context.Context, kubeconfig string, ch *chart.Chart, values map[string]any, rel Release, o InstallOptions) (*release.Release, error) {
+	cfg, err := actionConfig(kubeconfig, rel.Namespace, o.Log)
+	if err != nil {
+		return nil, err
+	}
+	up := action.NewUpgrade(cfg)
+	up.Namespace = rel.Namespace
+	up.ReuseValues = true
+	up.Wait = o.Wait
+	up.Timeout = o.Timeout
+	if up.Timeout == 0 {
+		up.Timeout = 5 * time.Minute
+	}
+	r, err := up.RunWithContext(ctx, rel.Name, ch, values)
+	if err != nil {
+		return nil, fmt.Errorf("helm upgrade %s: %w", rel.Name, err)
 	}
 	return r, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -84,9 +85,10 @@ func waitEstablished(t *testing.T, env *testk8s.Env, name string) {
 }
 
 // TestHelmInstallOnFreshAPIServer runs `helm install` (Helm's action package) of the chart with
-// the sample instance and the ServiceMonitor on an API server that has never seen the
-// TernantInstance CRD, as a new cluster would be; then `helm uninstall`, which must leave the CRD
-// (resource-policy keep) and the instance (a hook, not owned by the release) in place.
+// the ServiceMonitor and the sample instance on an API server that has never seen the
+// TernantInstance CRD, as a new cluster would be. The install creates everything but the sample
+// (NOTES.txt says to upgrade), `helm upgrade --reuse-values` creates it, and `helm uninstall`
+// leaves the CRD and the instance (resource-policy keep) while removing the operator.
 func TestHelmInstallOnFreshAPIServer(t *testing.T) {
 	if testing.Short() {
 		t.Skip("needs envtest (a real kube-apiserver and etcd); runs without -short")
@@ -98,34 +100,40 @@ func TestHelmInstallOnFreshAPIServer(t *testing.T) {
 	}
 	t.Cleanup(func() { _ = env.Stop() })
 	ctx := context.Background()
+	ch := loadChart(t)
 	values := map[string]any{
 		"sample":  map[string]any{"create": true, "spec": map[string]any{"replicas": 1}},
 		"metrics": map[string]any{"serviceMonitor": map[string]any{"enabled": true}},
 	}
-	rel, err := testk8s.Install(ctx, env.Kubeconfig, loadChart(t), values, testRelease, testk8s.InstallOptions{Log: testWriter{t}})
+	rel, err := testk8s.Install(ctx, env.Kubeconfig, ch, values, testRelease, testk8s.InstallOptions{Log: testWriter{t}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rel.Info.Status != "deployed" {
-		t.Fatalf("release status %s", rel.Info.Status)
+	if rel.Info.Status != "deployed" || !strings.Contains(rel.Info.Notes, "--reuse-values") {
+		t.Fatalf("release status %s, notes:\n%s", rel.Info.Status, rel.Info.Notes)
 	}
 
 	ns := testRelease.Namespace
-	get := func(gvk schema.GroupVersionKind, namespace, name string) *unstructured.Unstructured {
-		t.Helper()
+	lookup := func(gvk schema.GroupVersionKind, namespace, name string) (*unstructured.Unstructured, error) {
 		u := &unstructured.Unstructured{}
 		u.SetGroupVersionKind(gvk)
-		if err := env.Client.Get(ctx, client.ObjectKey{Namespace: namespace, Name: name}, u); err != nil {
-			t.Fatalf("after helm install: %s %s/%s: %v", gvk.Kind, namespace, name, err)
+		return u, env.Client.Get(ctx, client.ObjectKey{Namespace: namespace, Name: name}, u)
+	}
+	get := func(gvk schema.GroupVersionKind, namespace, name string) *unstructured.Unstructured {
+		t.Helper()
+		u, err := lookup(gvk, namespace, name)
+		if err != nil {
+			t.Fatalf("%s %s/%s: %v", gvk.Kind, namespace, name, err)
 		}
 		return u
 	}
+	deploymentGVK := schema.GroupVersionKind{Group: "apps", Version: "v1", Kind: "Deployment"}
 	for _, o := range []struct {
 		gvk       schema.GroupVersionKind
 		namespace string
 		name      string
 	}{
-		{schema.GroupVersionKind{Group: "apps", Version: "v1", Kind: "Deployment"}, ns, "ternant-operator"},
+		{deploymentGVK, ns, "ternant-operator"},
 		{schema.GroupVersionKind{Version: "v1", Kind: "ServiceAccount"}, ns, "ternant-operator"},
 		{schema.GroupVersionKind{Version: "v1", Kind: "Service"}, ns, "ternant-operator-metrics"},
 		{schema.GroupVersionKind{Group: "monitoring.coreos.com", Version: "v1", Kind: "ServiceMonitor"}, ns, "ternant-operator"},
@@ -134,7 +142,15 @@ func TestHelmInstallOnFreshAPIServer(t *testing.T) {
 	} {
 		get(o.gvk, o.namespace, o.name)
 	}
+	waitEstablished(t, env, "ternantinstances.ternant.io")
 	tiGVK := schema.GroupVersionKind{Group: "ternant.io", Version: "v1alpha1", Kind: "TernantInstance"}
+	if _, err := lookup(tiGVK, ns, "ternant"); err == nil {
+		t.Fatal("the install created the sample; Helm cannot do that in the release that installs the CRD")
+	}
+
+	if _, err := testk8s.Upgrade(ctx, env.Kubeconfig, ch, nil, testRelease, testk8s.InstallOptions{Log: testWriter{t}}); err != nil {
+		t.Fatal(err)
+	}
 	ti := get(tiGVK, ns, "ternant")
 	if r, _, _ := unstructured.NestedInt64(ti.Object, "spec", "replicas"); r != 1 {
 		t.Errorf("sample spec.replicas %d, want the values' 1", r)
@@ -153,10 +169,7 @@ func TestHelmInstallOnFreshAPIServer(t *testing.T) {
 	if ti := get(tiGVK, ns, "ternant"); ti.GetDeletionTimestamp() != nil {
 		t.Error("helm uninstall deleted the sample instance, and with it the platform")
 	}
-	d := &unstructured.Unstructured{}
-	d.SetGroupVersionKind(schema.GroupVersionKind{Group: "apps", Version: "v1", Kind: "Deployment"})
-	err = env.Client.Get(ctx, client.ObjectKey{Namespace: ns, Name: "ternant-operator"}, d)
-	if err == nil && d.GetDeletionTimestamp() == nil {
+	if d, err := lookup(deploymentGVK, ns, "ternant-operator"); err == nil && d.GetDeletionTimestamp() == nil {
 		t.Error("helm uninstall left the operator Deployment")
 	}
 }

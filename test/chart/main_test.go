@@ -50,10 +50,14 @@ func loadChart(t *testing.T) *chart.Chart {
 	return ch
 }
 
-// render renders the chart with values over its defaults and decodes the objects.
+// tiAPIVersion is how .Capabilities names the TernantInstance API once its CRD is served.
+const tiAPIVersion = "ternant.io/v1alpha1/TernantInstance"
+
+// render renders the chart with values over its defaults, for a cluster that serves the
+// TernantInstance CRD (as on `helm upgrade`), and decodes the objects.
 func render(t *testing.T, values map[string]any) []*unstructured.Unstructured {
 	t.Helper()
-	out, _, err := testk8s.Render(loadChart(t), values, testRelease)
+	out, _, err := testk8s.Render(loadChart(t), values, testRelease, tiAPIVersion)
 	if err != nil {
 		t.Fatal(err)
 	}

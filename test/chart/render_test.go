@@ -181,8 +181,8 @@ func TestRenderEveryValuesFile(t *testing.T) {
 					t.Errorf("ServiceMonitor labels %v lack release: kube-prometheus-stack", sm.GetLabels())
 				}
 				ti := only(t, objs, "TernantInstance")
-				if ti.GetAnnotations()["helm.sh/hook"] != "post-install" {
-					t.Errorf("sample annotations %v: want a post-install hook only (an upgrade hook would delete and recreate the platform)", ti.GetAnnotations())
+				if ti.GetAnnotations()["helm.sh/resource-policy"] != "keep" {
+					t.Errorf("sample annotations %v: want resource-policy keep (an uninstall must not delete the platform)", ti.GetAnnotations())
 				}
 				if r, _, _ := unstructured.NestedInt64(ti.Object, "spec", "replicas"); r != 3 {
 					t.Errorf("sample spec.replicas %d, want the values file's 3", r)
@@ -335,11 +335,34 @@ func TestNotesNameTheNextCommand(t *testing.T) {
 		t.Errorf("NOTES.txt tells users to apply %s: %v", m, err)
 	}
 
-	_, notes, err = testk8s.Render(ch, map[string]any{"sample": map[string]any{"create": true, "namespace": "shop"}}, testRelease)
+	withSample := map[string]any{"sample": map[string]any{"create": true, "namespace": "shop"}}
+	_, notes, err = testk8s.Render(ch, withSample, testRelease, tiAPIVersion)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(notes, "kubectl get ti ternant -n shop -w") {
-		t.Errorf("with sample.create NOTES.txt should watch the created instance:\n%s", notes)
+	if !strings.Contains(notes, "kubectl get ti ternant -n shop -w") || strings.Contains(notes, "helm upgrade") {
+		t.Errorf("with sample.create on a cluster that serves the CRD, NOTES.txt should watch the instance:\n%s", notes)
+	}
+}
+
+// TestSampleWaitsForTheCRD: a release that installs the CRD cannot create an instance of it (Helm
+// maps every object before any is created), so on a cluster without the CRD the sample is left
+// out and NOTES.txt says how to create it; TestHelmInstallOnFreshAPIServer runs that path.
+func TestSampleWaitsForTheCRD(t *testing.T) {
+	ch := loadChart(t)
+	values := map[string]any{"sample": map[string]any{"create": true}}
+	out, notes, err := testk8s.Render(ch, values, testRelease) // no TernantInstance API yet
+	if err != nil {
+		t.Fatal(err)
+	}
+	objs, err := testk8s.Decode(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(testk8s.Select(objs, "TernantInstance")); n != 0 {
+		t.Errorf("rendered %d TernantInstances for a cluster without the CRD; helm install would fail", n)
+	}
+	if !strings.Contains(notes, "helm upgrade ternant-operator CHART -n ternant-system --reuse-values") {
+		t.Errorf("NOTES.txt does not say how to create the sample:\n%s", notes)
 	}
 }
