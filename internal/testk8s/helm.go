@@ -88,6 +88,13 @@ type InstallOptions struct {
 	Log io.Writer
 }
 
+func (o InstallOptions) timeout() time.Duration {
+	if o.Timeout == 0 {
+		return 5 * time.Minute
+	}
+	return o.Timeout
+}
+
 // Install runs `helm install` of ch as rel on the cluster the kubeconfig file names, creating the
 // namespace, through Helm's own action package (hooks, ordering and release records included).
 func Install(ctx context.Context, kubeconfig string, ch *chart.Chart, values map[string]any, rel Release, o InstallOptions) (*release.Release, error) {
@@ -99,11 +106,7 @@ func Install(ctx context.Context, kubeconfig string, ch *chart.Chart, values map
 	inst.ReleaseName = rel.Name
 	inst.Namespace = rel.Namespace
 	inst.CreateNamespace = true
-	inst.Wait = o.Wait
-	inst.Timeout = o.Timeout
-	if inst.Timeout == 0 {
-		inst.Timeout = 5 * time.Minute
-	}
+	inst.Wait, inst.Timeout = o.Wait, o.timeout()
 	r, err := inst.RunWithContext(ctx, ch, values)
 	if err != nil {
 		return nil, fmt.Errorf("helm install %s: %w", rel.Name, err)
@@ -120,11 +123,7 @@ func Upgrade(ctx context.Context, kubeconfig string, ch *chart.Chart, values map
 	up := action.NewUpgrade(cfg)
 	up.Namespace = rel.Namespace
 	up.ReuseValues = true
-	up.Wait = o.Wait
-	up.Timeout = o.Timeout
-	if up.Timeout == 0 {
-		up.Timeout = 5 * time.Minute
-	}
+	up.Wait, up.Timeout = o.Wait, o.timeout()
 	r, err := up.RunWithContext(ctx, rel.Name, ch, values)
 	if err != nil {
 		return nil, fmt.Errorf("helm upgrade %s: %w", rel.Name, err)

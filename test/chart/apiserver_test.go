@@ -3,7 +3,6 @@ package chart
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -23,14 +22,7 @@ import (
 func TestEveryRenderedObjectIsAccepted(t *testing.T) {
 	env := cluster.Require(t)
 	ctx := context.Background()
-	sets := map[string]map[string]any{"defaults": nil}
-	for _, file := range valuesFiles(t) {
-		v, err := testk8s.ReadValuesFile(file)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sets[filepath.Base(file)] = v
-	}
+	sets := valueSets(t)
 	if err := env.EnsureNamespace(ctx, testRelease.Namespace); err != nil {
 		t.Fatal(err)
 	}

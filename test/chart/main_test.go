@@ -78,6 +78,20 @@ func valuesFiles(t *testing.T) []string {
 	return files
 }
 
+// valueSets are the chart's defaults ("defaults": no values) and every values file, by name.
+func valueSets(t *testing.T) map[string]map[string]any {
+	t.Helper()
+	sets := map[string]map[string]any{"defaults": nil}
+	for _, file := range valuesFiles(t) {
+		v, err := testk8s.ReadValuesFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sets[filepath.Base(file)] = v
+	}
+	return sets
+}
+
 // only returns the single object of kind in objs, failing unless there is exactly one.
 func only(t *testing.T, objs []*unstructured.Unstructured, kind string) *unstructured.Unstructured {
 	t.Helper()

@@ -211,14 +211,7 @@ func TestRenderEveryValuesFile(t *testing.T) {
 }
 
 func TestLintPasses(t *testing.T) {
-	sets := map[string]map[string]any{"defaults": nil}
-	for _, file := range valuesFiles(t) {
-		v, err := testk8s.ReadValuesFile(file)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sets[filepath.Base(file)] = v
-	}
+	sets := valueSets(t)
 	for name, values := range sets {
 		t.Run(name, func(t *testing.T) {
 			l := lint.All(chartDir, values, testRelease.Namespace, false)
