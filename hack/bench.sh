@@ -16,7 +16,8 @@ seed=${BENCH_SEED:-1}
 out=bin/bench
 mkdir -p "$out"
 
-go build -o bin/ternant ./cmd/ternant
+# The production binary (as the image builds it): without the embedded dev database, stripped.
+go build -tags noembed -trimpath -ldflags '-s -w' -o bin/ternant ./cmd/ternant
 go build -o bin/loadgen ./test/load/cmd/loadgen
 
 # MariaDB's Debian default buffer pool (128 MB) cannot hold a 1M-invoice working set; the figures
@@ -45,16 +46,34 @@ export NODE_ENV=production PORT=$port REDIS_URL="redis://$redis/0" LOG_LEVEL=war
 for pattern in 'dashboard:*' 'totals:*' 'compound:*' 'cache:version:*'; do
   redis-cli -h "${redis%:*}" -p "${redis#*:}" --scan --pattern "$pattern" | xargs -r redis-cli -h "${redis%:*}" -p "${redis#*:}" del >/dev/null
 done
-./bin/ternant serve >"$out/server.log" 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null' EXIT
-for _ in $(seq 1 100); do
-  curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break
-  kill -0 $pid 2>/dev/null || { echo "bench: the server exited:" >&2; cat "$out/server.log" >&2; exit 1; }
-  sleep 0.2
-done
+# start_server [VAR=value ...]: a fresh `ternant serve` with extra environment, waited on until ready.
+pid=
+start_server() {
+  if [ -n "$pid" ]; then kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; fi
+  env "$@" ./bin/ternant serve >"$out/server.log" 2>&1 &
+  pid=$!
+  for _ in $(seq 1 100); do
+    curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && return 0
+    kill -0 $pid 2>/dev/null || { echo "bench: the server exited:" >&2; cat "$out/server.log" >&2; exit 1; }
+    sleep 0.2
+  done
+  echo "bench: the server did not become ready" >&2
+  exit 1
+}
+trap '[ -n "$pid" ] && kill $pid 2>/dev/null; wait 2>/dev/null' EXIT
+loadgen() {
+  ./bin/loadgen -base "http://127.0.0.1:$port" -email "owner@bulk-$seed-1.com" -pid "$pid" "$@"
+}
 
-./bin/loadgen -base "http://127.0.0.1:$port" -email "owner@bulk-$seed-1.com" -pid "$pid" \
-  -levels "${BENCH_LEVELS:-1,50,100,200,500}" -duration "${BENCH_DURATION:-15s}" \
+start_server
+loadgen -levels "${BENCH_LEVELS:-1,50,100,200,500}" -duration "${BENCH_DURATION:-15s}" \
   ${BENCH_MIXES:+-mixes "$BENCH_MIXES"} -json "$out/results.json" | tee "$out/results.md"
-echo "bench: results in $out/results.md and $out/results.json"
+
+# Uncached dashboard stats: a server with the stats cache off (DASHBOARD_CACHE_TTL=0), so every
+# call runs the stats SQL; concurrent calls for one company still share one computation.
+if [ "${BENCH_UNCACHED:-1}" = 1 ]; then
+  start_server DASHBOARD_CACHE_TTL=0
+  loadgen -levels "${BENCH_UNCACHED_LEVELS:-1,50}" -duration "${BENCH_DURATION:-15s}" \
+    -mixes stats-uncached -json "$out/uncached.json" | tee "$out/uncached.md"
+fi
+echo "bench: results in $out/results.md, $out/uncached.md and their .json"

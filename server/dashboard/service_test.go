@@ -322,3 +322,34 @@ func (f *fixture) insertInvoices(t *testing.T, d *db.DB, numberPrefix string) {
 		}
 	}
 }
+
+// TestStatsTTLZeroComputesEveryCall: DASHBOARD_CACHE_TTL=0 turns the cache off (the benchmarks'
+// uncached stats): each call runs the stats SQL and nothing is stored in Redis.
+func TestStatsTTLZeroComputesEveryCall(t *testing.T) {
+	var selects atomic.Int64
+	d := openDB(t, func(op string, _ time.Duration, _ error) {
+		if op == "select" {
+			selects.Add(1)
+		}
+	})
+	f := randomFixture(12, 20, fixedNow)
+	f.insert(t, d)
+	c, _ := realRedisCache(t)
+	// A value stored while the cache was on must not be served once it is off.
+	if _, err := newService(d, c).Stats(context.Background(), f.companyID); err != nil {
+		t.Fatal(err)
+	}
+	svc := NewService(d, c, 0)
+	svc.now = func() time.Time { return fixedNow }
+	selects.Store(0)
+	for range 3 {
+		got, err := svc.Stats(context.Background(), f.companyID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkStats(t, got, f.expected(fixedNow))
+	}
+	if n := selects.Load(); n != 3 {
+		t.Errorf("3 calls with TTL 0 ran %d stats queries, want 3", n)
+	}
+}

@@ -9,11 +9,13 @@ import (
 )
 
 // statsQuery computes every figure in one round trip: three single-row aggregates over the
-// company's apartments, active leases and invoices (each served by a (company_id, ...) index),
-// cross-joined into one row. Soft-deleted rows never count. Overdue means status sent or overdue
-// with a due date before now (TernantApp counted 'sent' only: nothing marked invoices overdue, while
-// Ternant's mark-overdue job does); as in TernantApp, which compares the DATE with the current time,
-// an invoice due today is overdue, hence `due_date <= today`.
+// company's apartments, active leases and invoice totals, cross-joined into one row. The apartments
+// and leases are counted through (company_id, ...) indexes; the invoices are read pre-summed per
+// status and due date from invoice_totals, which triggers keep exact (migration 4), so the cost does
+// not grow with the number of invoices. Soft-deleted rows never count. Overdue means status sent or
+// overdue with a due date before now (TernantApp counted 'sent' only: nothing marked invoices
+// overdue, while Ternant's mark-overdue job does); as in TernantApp, which compares the DATE with the
+// current time, an invoice due today is overdue, hence `due_date <= today`.
 const statsQuery = `
 SELECT a.total_units,
        o.occupied_units, o.rent_sum, o.rent_avg,
@@ -29,9 +31,9 @@ CROSS JOIN
      (SELECT CAST(COALESCE(SUM(amount_paid), 0) AS DECIMAL(20,2)) AS revenue,
              CAST(COALESCE(SUM(total_amount), 0) AS DECIMAL(20,2)) AS billed,
              CAST(COALESCE(SUM(CASE WHEN status <> 'paid' THEN total_amount - amount_paid END), 0) AS DECIMAL(20,2)) AS outstanding,
-             COUNT(CASE WHEN status IN ('sent', 'overdue') AND due_date <= ? THEN 1 END) AS overdue_invoices,
+             CAST(COALESCE(SUM(CASE WHEN status IN ('sent', 'overdue') AND due_date <= ? THEN invoices END), 0) AS SIGNED) AS overdue_invoices,
              CAST(COALESCE(SUM(CASE WHEN status IN ('sent', 'overdue') AND due_date <= ? THEN total_amount - amount_paid END), 0) AS DECIMAL(20,2)) AS overdue_amount
-      FROM invoices WHERE company_id = ? AND is_active = 1) i`
+      FROM invoice_totals WHERE company_id = ?) i`
 
 // statsRow is the query's one row; decimals arrive as strings and are parsed exactly. The CASTs
 // keep them DECIMAL text on every engine (the embedded dev engine otherwise returns sums as floats).

@@ -123,7 +123,9 @@ func (c *Cache) versionKey(key string) string { return c.prefix + "cache:version
 func Fetch[T any](ctx context.Context, c *Cache, name, key string, ttl time.Duration, load func(context.Context) (T, error)) (T, error) {
 	var zero T
 	e := entry{key: key}
-	if raw, ok := c.get(ctx, name, e); ok {
+	if ttl <= 0 {
+		// Caching is off for this value: never read what an earlier configuration stored.
+	} else if raw, ok := c.get(ctx, name, e); ok {
 		var v T
 		if err := json.Unmarshal(raw, &v); err == nil {
 			metrics.CacheHit(name)
@@ -200,6 +202,10 @@ func (c *Cache) get(ctx context.Context, name string, e entry) ([]byte, bool) {
 // flight may have filled it since this caller missed), then computes and stores the value unless a
 // writer invalidated the key while it was computed.
 func (c *Cache) fill(ctx context.Context, name string, e entry, ttl time.Duration, compute func(context.Context) ([]byte, error)) ([]byte, error) {
+	if ttl <= 0 {
+		metrics.CacheLoad(name)
+		return compute(ctx)
+	}
 	version, cached, useRedis := c.peek(ctx, name, e)
 	if cached != nil {
 		return cached, nil

@@ -76,6 +76,10 @@ var expectedColumns = map[string]map[string]string{
 		"sent_at": "timestamp", "error_message": "text", "retry_count": "int(11)", "metadata": "json",
 		"is_active": "tinyint(4)", "created_at": "timestamp(6)", "updated_at": "timestamp(6)",
 	},
+	"invoice_totals": {
+		"company_id": "varchar(36)", "status": "enum('draft','sent','paid','overdue','cancelled')", "due_date": "date",
+		"invoices": "int(11)", "total_amount": "decimal(20,2)", "amount_paid": "decimal(20,2)",
+	},
 	"idempotency_keys": {
 		"company_id": "varchar(36)", "idempotency_key": "varchar(255)", "scope": "varchar(100)", "request_hash": "char(64)",
 		"status_code": "int(11)", "response_body": "longtext", "created_at": "timestamp(6)",
@@ -246,6 +250,16 @@ func checkSchema(t *testing.T, dsn string) {
 				t.Errorf("index %s.%s = %q, want %q", table, name, gotIdx[table+"."+name], desc)
 			}
 		}
+	}
+
+	var triggers []string
+	if err := d.Select(ctx, &triggers, `SELECT CONCAT(TRIGGER_NAME, ' ', ACTION_TIMING, ' ', EVENT_MANIPULATION, ' ', EVENT_OBJECT_TABLE)
+		FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE() ORDER BY TRIGGER_NAME`); err != nil {
+		t.Fatal(err)
+	}
+	wantTriggers := []string{"invoices_totals_delete AFTER DELETE invoices", "invoices_totals_insert AFTER INSERT invoices", "invoices_totals_update AFTER UPDATE invoices"}
+	if strings.Join(triggers, "; ") != strings.Join(wantTriggers, "; ") {
+		t.Errorf("triggers = %q, want %q", triggers, wantTriggers)
 	}
 
 	var fks []struct {

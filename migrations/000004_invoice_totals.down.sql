@@ -1,0 +1,4 @@
+DROP TRIGGER IF EXISTS invoices_totals_delete;
+DROP TRIGGER IF EXISTS invoices_totals_update;
+DROP TRIGGER IF EXISTS invoices_totals_insert;
+DROP TABLE IF EXISTS invoice_totals;
