@@ -51,3 +51,6 @@ BEGIN
     WHERE company_id = OLD.company_id AND status = OLD.status AND due_date = OLD.due_date;
   END IF;
 END;
+
+-- The stats' lease figures (count, sum and average of the active leases' rent) from the index alone.
+CREATE INDEX idx_occupancies_company_active_status_rent ON occupancies (company_id, is_active, status, monthly_rent);
