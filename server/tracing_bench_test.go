@@ -9,15 +9,9 @@ import (
 
 	"github.com/ternant/ternant/server"
 	"github.com/ternant/ternant/server/identity"
+	"github.com/ternant/ternant/server/platform/tracing/tracingtest"
 	"github.com/ternant/ternant/server/servertest"
 )
-
-// discard is a span exporter that drops what the batcher hands it: the benchmark measures the cost
-// of recording spans in the request path, not a collector.
-type discard struct{}
-
-func (discard) ExportSpans(context.Context, []sdktrace.ReadOnlySpan) error { return nil }
-func (discard) Shutdown(context.Context) error                             { return nil }
 
 // BenchmarkRequestTracing compares authenticated requests with tracing off (the default: no hook
 // installed) and on (a recording SDK provider batching every span, as production does). "user" is
@@ -32,7 +26,7 @@ func BenchmarkRequestTracing(b *testing.B) {
 	}{
 		{"off", func() (server.Options, func()) { return server.Options{}, func() {} }},
 		{"on", func() (server.Options, func()) {
-			tp := sdktrace.NewTracerProvider(sdktrace.WithBatcher(discard{}))
+			tp := sdktrace.NewTracerProvider(sdktrace.WithBatcher(tracingtest.Discard{}))
 			return server.Options{TracerProvider: tp}, func() { _ = tp.Shutdown(context.Background()) }
 		}},
 	}

@@ -12,12 +12,8 @@ import (
 
 	"github.com/ternant/ternant/server/platform/db"
 	"github.com/ternant/ternant/server/platform/tracing"
+	"github.com/ternant/ternant/server/platform/tracing/tracingtest"
 )
-
-type discard struct{}
-
-func (discard) ExportSpans(context.Context, []sdktrace.ReadOnlySpan) error { return nil }
-func (discard) Shutdown(context.Context) error                             { return nil }
 
 // BenchmarkRequestSpans is the tracing work of one typical request in isolation, on a recording
 // provider that batches every span: the server span (continued from a traceparent), two SQL spans
@@ -25,7 +21,7 @@ func (discard) Shutdown(context.Context) error                             { ret
 //
 //	go test -run '^$' -bench BenchmarkRequestSpans -benchmem ./server/platform/tracing/
 func BenchmarkRequestSpans(b *testing.B) {
-	tp := sdktrace.NewTracerProvider(sdktrace.WithBatcher(discard{}))
+	tp := sdktrace.NewTracerProvider(sdktrace.WithBatcher(tracingtest.Discard{}))
 	defer func() { _ = tp.Shutdown(context.Background()) }()
 	tr := tracing.New(tp)
 	hook := tr.RedisHook().ProcessHook(func(context.Context, redis.Cmder) error { return nil })

@@ -15,12 +15,23 @@ import (
 	"sync"
 	"testing"
 
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	coltracepb "go.opentelemetry.io/proto/otlp/collector/trace/v1"
 	commonpb "go.opentelemetry.io/proto/otlp/common/v1"
 	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
 	"google.golang.org/grpc"
 	"google.golang.org/protobuf/proto"
 )
+
+// Discard is a span exporter that drops what it is handed: a recording provider for benchmarks
+// (sdktrace.WithBatcher(tracingtest.Discard{})) that measures the cost of spans, not of a collector.
+type Discard struct{}
+
+// ExportSpans drops spans.
+func (Discard) ExportSpans(context.Context, []sdktrace.ReadOnlySpan) error { return nil }
+
+// Shutdown does nothing.
+func (Discard) Shutdown(context.Context) error { return nil }
 
 // TracesPath is where OTLP/HTTP sends spans.
 const TracesPath = "/v1/traces"
