@@ -11,7 +11,7 @@ CONTROLLER_GEN ?= $(GO) run sigs.k8s.io/controller-tools/cmd/controller-gen@v0.2
 IMG ?= ternant:$(VERSION)
 TEST_FLAGS ?= -count=1 -timeout 30m
 
-.PHONY: all build build-prod run test test-short fuzz fmt vet lint envtest tidy clean docker-build docker-push bench docs-ui manifests generate verify-generated install uninstall deploy
+.PHONY: all build build-prod run test test-short fuzz fmt vet lint envtest tidy clean docker-build docker-push bench docs-ui manifests generate verify-generated install uninstall deploy chart chart-package helm-lint kind-e2e
 
 all: build
 
@@ -34,10 +34,29 @@ docs-ui:
 run: docs-ui
 	$(GO) run -ldflags '$(LDFLAGS)' ./cmd/ternant serve
 
-## manifests: the CRD (config/crd/bases) and the operator's ClusterRole (config/rbac/role.yaml) from markers
+## manifests: the CRD (config/crd/bases) and the operator's ClusterRole (config/rbac/role.yaml) from markers, copied into the chart
 manifests:
 	$(CONTROLLER_GEN) rbac:roleName=manager-role crd paths="./api/...;./controllers/..." \
 		output:crd:artifacts:config=config/crd/bases output:rbac:artifacts:config=config/rbac
+	@$(MAKE) --no-print-directory chart
+
+## chart: copy the CRDs and RBAC rules from config/ into the Helm chart (test/chart fails when they differ)
+CHART_DIR := charts/ternant-operator
+CHART_RBAC := role leader_election_role ternantinstance_editor_role ternantinstance_viewer_role
+chart:
+	@rm -f $(CHART_DIR)/files/crds/*.yaml
+	@mkdir -p $(CHART_DIR)/files/crds $(CHART_DIR)/files/rbac
+	cp config/crd/bases/*.yaml $(CHART_DIR)/files/crds/
+	cp $(foreach f,$(CHART_RBAC),config/rbac/$(f).yaml) $(CHART_DIR)/files/rbac/
+
+## chart-package: the release chart dist/ternant-operator-X.Y.Z.tgz for VERSION=vX.Y.Z (version X.Y.Z, appVersion and image tag vX.Y.Z)
+chart-package: chart
+	hack/chart-version.sh $(VERSION) dist
+
+## helm-lint: helm lint with the default and every ci/ values file (needs the helm CLI; test/chart runs the same linter)
+helm-lint:
+	helm lint $(CHART_DIR)
+	@for f in $(CHART_DIR)/ci/*.yaml; do helm lint $(CHART_DIR) -f $$f || exit 1; done
 
 ## generate: DeepCopy methods for the API types (api/v1alpha1/zz_generated.deepcopy.go)
 generate:
@@ -45,7 +64,7 @@ generate:
 
 ## verify-generated: fail when the committed CRD, RBAC or DeepCopy files are stale
 verify-generated: manifests generate
-	@git diff --exit-code -- config/crd/bases config/rbac/role.yaml api/v1alpha1/zz_generated.deepcopy.go \
+	@git diff --exit-code -- config/crd/bases config/rbac/role.yaml api/v1alpha1/zz_generated.deepcopy.go $(CHART_DIR)/files \
 		|| { echo "generated files are stale: run make manifests generate and commit" >&2; exit 1; }
 
 ## install / uninstall: the TernantInstance CRD on the cluster kubectl points at
@@ -54,7 +73,7 @@ install: manifests
 uninstall:
 	kubectl delete --ignore-not-found -f config/crd/bases
 
-## deploy: CRD, RBAC and the operator Deployment (kustomize); then `kubectl apply -f config/samples/`
+## deploy: CRD, RBAC and the operator Deployment (kustomize); then `kubectl apply -f config/samples/ternant_v1alpha1_ternantinstance_minimal.yaml`
 deploy: manifests
 	kubectl apply --server-side -k config/default
 
@@ -98,6 +117,13 @@ docker-build:
 	docker build --build-arg VERSION=$(VERSION) --build-arg COMMIT=$(COMMIT) -t $(IMG) .
 docker-push:
 	docker push $(IMG)
+
+## kind-e2e: the full end-to-end test on a kind cluster (needs Docker): image, chart, instance, API smoke, k6 (SHORT=1)
+## E2E_MONITORING=1 installs the prometheus-operator CRDs first; E2E_KEEP_CLUSTER=1 keeps the cluster.
+KIND_IMG ?= ternant:e2e
+kind-e2e:
+	$(MAKE) docker-build IMG=$(KIND_IMG)
+	E2E_IMAGE=$(KIND_IMG) $(GO) test -tags kind -count=1 -timeout 60m -v -run '^TestKindE2E$$' ./test/kind/
 
 tidy:
 	$(GO) mod tidy

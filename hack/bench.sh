@@ -41,7 +41,10 @@ export NODE_ENV=production PORT=$port REDIS_URL="redis://$redis/0" LOG_LEVEL=war
   JWT_SECRET=bench-access-secret-0123456789abcdef0123 JWT_REFRESH_SECRET=bench-refresh-secret-0123456789abcdef012 \
   SESSION_SECRET=bench-session-secret-0123456789abcdef012 THROTTLE_LIMIT=1000000 THROTTLE_LOGIN_LIMIT=1000 \
   DB_POOL_SIZE=${BENCH_POOL:-40}
-redis-cli -h "${redis%:*}" -p "${redis#*:}" --scan --pattern 'dashboard:*' | xargs -r redis-cli -h "${redis%:*}" -p "${redis#*:}" del >/dev/null
+# Cached figures of an earlier run (or an earlier seed) would skew the cold measurements.
+for pattern in 'dashboard:*' 'totals:*' 'compound:*' 'cache:version:*'; do
+  redis-cli -h "${redis%:*}" -p "${redis#*:}" --scan --pattern "$pattern" | xargs -r redis-cli -h "${redis%:*}" -p "${redis#*:}" del >/dev/null
+done
 ./bin/ternant serve >"$out/server.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null' EXIT

@@ -27,13 +27,19 @@ func (s *Server) propertyModules() []httpx.Module {
 	cs.Cache, cs.TTL = s.Cache, s.Config.CacheTTL
 	as := apartments.NewService(s.DB, cs)
 	ts := tenants.NewService(s.DB)
+	// List pages and counts are cached per company; every write drops its list, and a compound
+	// write also drops the apartments list, whose rows include their compound.
+	cs.ListCache = cache.NewListCache(s.Cache, "compounds", 0)
+	as.ListCache = cache.NewListCache(s.Cache, "apartments", 0)
+	ts.ListCache = cache.NewListCache(s.Cache, "tenants", 0)
+	cs.Invalidate = as.ListCache.Invalidate
 	os := occupancies.NewService(s.DB, ts, as)
 	as.Invalidate, os.Invalidate = s.invalidateDashboard, s.invalidateDashboard
 	s.property = propertyServices{Compounds: cs, Apartments: as, Tenants: ts, Occupancies: os}
 	return []httpx.Module{
-		&compounds.Handler{Service: cs},
-		&apartments.Handler{Service: as},
-		&tenants.Handler{Service: ts},
+		&compounds.Handler{Service: cs, Pages: cs.ListCache},
+		&apartments.Handler{Service: as, Pages: as.ListCache},
+		&tenants.Handler{Service: ts, Pages: ts.ListCache},
 		&occupancies.Handler{Service: os},
 	}
 }

@@ -1,6 +1,8 @@
 package apartments
 
 import (
+	"context"
+
 	"net/http"
 
 	"github.com/ternant/ternant/server/httpx"
@@ -10,6 +12,8 @@ import (
 // Handler serves /apartments, and GET /compounds/:id/stats (a compound with its apartments).
 type Handler struct {
 	Service *Service
+	// Pages, when set, serves list pages from the cache (the service's ListCache).
+	Pages httpx.PageCache
 }
 
 // Routes lists the apartment routes (any authenticated user, DOMAIN.md §5) and the compound stats
@@ -53,12 +57,9 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request) (any, error) {
 		return nil, err
 	}
 	f := ListFilter{CompoundID: r.URL.Query().Get("compoundId"), Status: status, Limit: page.Limit, Offset: page.Offset}
-	rows, total, err := h.Service.List(r.Context(), httpx.CallerCompany(r), f)
-	if err != nil {
-		return nil, err
-	}
-	httpx.SetTotal(w, total)
-	return rows, nil
+	return httpx.ListPage(w, r, h.Pages, f.Key(), page, func(ctx context.Context) (any, int, error) {
+		return h.Service.List(ctx, httpx.CallerCompany(r), f)
+	})
 }
 
 func (h *Handler) search(_ http.ResponseWriter, r *http.Request) (any, error) {

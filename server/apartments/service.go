@@ -9,6 +9,7 @@ import (
 
 	"github.com/ternant/ternant/server/compounds"
 	"github.com/ternant/ternant/server/httpx"
+	"github.com/ternant/ternant/server/platform/cache"
 	"github.com/ternant/ternant/server/platform/db"
 	"github.com/ternant/ternant/server/platform/dbtypes"
 )
@@ -30,6 +31,8 @@ type Service struct {
 	// Invalidate is called after every committed write (they change the dashboard's unit counts);
 	// nil is a no-op.
 	Invalidate func(ctx context.Context, companyID string)
+	// ListCache, when set, caches the list's counts and pages per company; every write drops them.
+	ListCache *cache.ListCache
 }
 
 // NewService returns a service over database that checks compounds through cs.
@@ -58,6 +61,7 @@ func conflict(unit string, err error) error {
 }
 
 func (s *Service) invalidate(ctx context.Context, companyID string) {
+	s.ListCache.Invalidate(ctx, companyID)
 	if s.Invalidate != nil {
 		s.Invalidate(ctx, companyID)
 	}
@@ -114,7 +118,12 @@ func (s *Service) Get(ctx context.Context, companyID, id string) (Apartment, err
 
 // List returns a page of active apartments with their compounds, and the total.
 func (s *Service) List(ctx context.Context, companyID string, f ListFilter) ([]Apartment, int, error) {
-	rows, total, err := s.Store.List(ctx, companyID, f)
+	rows, err := s.Store.Page(ctx, companyID, f)
+	if err != nil {
+		return nil, 0, err
+	}
+	total, err := s.ListCache.PageTotal(ctx, companyID, f.Key(), len(rows), f.Limit, f.Offset,
+		func(ctx context.Context) (int, error) { return s.Store.Total(ctx, companyID, f) })
 	if err != nil {
 		return nil, 0, err
 	}

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/ternant/ternant/server/platform/db"
 )
 
@@ -60,7 +58,7 @@ func (s *Store) ByIDs(ctx context.Context, companyID string, ids []string) ([]Ap
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	q, args, err := sqlx.In(`SELECT `+columns+` FROM apartments WHERE company_id = ? AND id IN (?)`, companyID, ids)
+	q, args, err := db.InCompany(`SELECT `+columns+` FROM apartments WHERE company_id = ? AND id IN (?)`, companyID, ids)
 	if err != nil {
 		return nil, fmt.Errorf("expand apartment ids: %w", err)
 	}
@@ -71,8 +69,8 @@ func (s *Store) ByIDs(ctx context.Context, companyID string, ids []string) ([]Ap
 	return out, nil
 }
 
-// List returns one page of active apartments ordered by unit number, and the total before paging.
-func (s *Store) List(ctx context.Context, companyID string, f ListFilter) ([]Apartment, int, error) {
+// where is the filter's condition and arguments.
+func (f ListFilter) where(companyID string) (string, []any) {
 	where := `company_id = ? AND is_active = 1`
 	args := []any{companyID}
 	if f.CompoundID != "" {
@@ -83,17 +81,32 @@ func (s *Store) List(ctx context.Context, companyID string, f ListFilter) ([]Apa
 		where += ` AND status = ?`
 		args = append(args, f.Status)
 	}
-	var total int
-	if err := s.DB.Get(ctx, &total, `SELECT COUNT(*) FROM apartments WHERE `+where, args...); err != nil {
-		return nil, 0, fmt.Errorf("count apartments: %w", err)
-	}
+	return where, args
+}
+
+// Key is the filter as a cache field: the same for every page of one list.
+func (f ListFilter) Key() string { return "compound=" + f.CompoundID + "&status=" + f.Status }
+
+// Page returns one page of active apartments ordered by unit number.
+func (s *Store) Page(ctx context.Context, companyID string, f ListFilter) ([]Apartment, error) {
+	where, args := f.where(companyID)
 	out := []Apartment{}
 	err := s.DB.Select(ctx, &out, `SELECT `+columns+` FROM apartments WHERE `+where+`
 		ORDER BY unit_number, id LIMIT ? OFFSET ?`, append(args, f.Limit, f.Offset)...)
 	if err != nil {
-		return nil, 0, fmt.Errorf("list apartments: %w", err)
+		return nil, fmt.Errorf("list apartments: %w", err)
 	}
-	return out, total, nil
+	return out, nil
+}
+
+// Total counts the active apartments the filter selects, before paging.
+func (s *Store) Total(ctx context.Context, companyID string, f ListFilter) (int, error) {
+	where, args := f.where(companyID)
+	var total int
+	if err := s.DB.Get(ctx, &total, `SELECT COUNT(*) FROM apartments WHERE `+where, args...); err != nil {
+		return 0, fmt.Errorf("count apartments: %w", err)
+	}
+	return total, nil
 }
 
 // Search returns up to limit active apartments whose unit number or notes contain term.

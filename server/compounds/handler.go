@@ -1,6 +1,8 @@
 package compounds
 
 import (
+	"context"
+
 	"net/http"
 
 	"github.com/ternant/ternant/server/httpx"
@@ -11,6 +13,8 @@ import (
 // apartments module.
 type Handler struct {
 	Service *Service
+	// Pages, when set, serves list pages from the cache (the service's ListCache).
+	Pages httpx.PageCache
 }
 
 // Routes lists the compound routes: reads for R4, writes for OWNER/ADMIN (DOMAIN.md §5).
@@ -45,12 +49,10 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	rows, total, err := h.Service.List(r.Context(), httpx.CallerCompany(r), ListFilter{IncludeInactive: inactive, Limit: page.Limit, Offset: page.Offset})
-	if err != nil {
-		return nil, err
-	}
-	httpx.SetTotal(w, total)
-	return rows, nil
+	f := ListFilter{IncludeInactive: inactive, Limit: page.Limit, Offset: page.Offset}
+	return httpx.ListPage(w, r, h.Pages, f.Key(), page, func(ctx context.Context) (any, int, error) {
+		return h.Service.List(ctx, httpx.CallerCompany(r), f)
+	})
 }
 
 func (h *Handler) search(_ http.ResponseWriter, r *http.Request) (any, error) {

@@ -28,6 +28,11 @@ type Service struct {
 	// drops the entry after it commits.
 	Cache *cache.Cache
 	TTL   time.Duration
+	// ListCache, when set, caches the list's counts and pages per company; every write drops them.
+	ListCache *cache.ListCache
+	// Invalidate, when set, is called after every committed write, for the caches that embed
+	// compounds (the apartments list includes each apartment's compound).
+	Invalidate func(ctx context.Context, companyID string)
 }
 
 // NewService returns a service over database without a cache.
@@ -70,6 +75,7 @@ func (s *Service) Create(ctx context.Context, companyID string, in CreateInput) 
 	if err := s.Store.Insert(ctx, &c); err != nil {
 		return Compound{}, err
 	}
+	s.invalidate(ctx, companyID)
 	return s.Get(ctx, companyID, c.ID)
 }
 
@@ -93,7 +99,13 @@ func (s *Service) Get(ctx context.Context, companyID, id string) (Compound, erro
 
 // List returns a page of compounds and the total.
 func (s *Service) List(ctx context.Context, companyID string, f ListFilter) ([]Compound, int, error) {
-	return s.Store.List(ctx, companyID, f)
+	rows, err := s.Store.Page(ctx, companyID, f)
+	if err != nil {
+		return nil, 0, err
+	}
+	total, err := s.ListCache.PageTotal(ctx, companyID, f.Key(), len(rows), f.Limit, f.Offset,
+		func(ctx context.Context) (int, error) { return s.Store.Total(ctx, companyID, f) })
+	return rows, total, err
 }
 
 // Search finds active compounds by name, city or address.
@@ -125,6 +137,14 @@ func (s *Service) Activate(ctx context.Context, companyID, id string) (Compound,
 	return s.modify(ctx, companyID, id, func(c *Compound) { c.IsActive = true })
 }
 
+// invalidate drops the compound lists and whatever embeds compounds after a committed write.
+func (s *Service) invalidate(ctx context.Context, companyID string) {
+	s.ListCache.Invalidate(ctx, companyID)
+	if s.Invalidate != nil {
+		s.Invalidate(ctx, companyID)
+	}
+}
+
 // modify locks the row, applies change and writes it back in one transaction.
 func (s *Service) modify(ctx context.Context, companyID, id string, change func(*Compound)) (Compound, error) {
 	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
@@ -142,6 +162,7 @@ func (s *Service) modify(ctx context.Context, companyID, id string, change func(
 	if s.Cache != nil {
 		s.Cache.Invalidate(ctx, cacheKey(companyID, id))
 	}
+	s.invalidate(ctx, companyID)
 	c, err := s.Store.Get(ctx, s.DB, companyID, id)
 	return c, notFound(id, err)
 }

@@ -3,8 +3,7 @@ package compounds
 import (
 	"context"
 	"fmt"
-
-	"github.com/jmoiron/sqlx"
+	"strconv"
 
 	"github.com/ternant/ternant/server/platform/db"
 )
@@ -61,7 +60,7 @@ func (s *Store) ByIDs(ctx context.Context, companyID string, ids []string) ([]Co
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	q, args, err := sqlx.In(`SELECT `+columns+` FROM compounds WHERE company_id = ? AND id IN (?)`, companyID, ids)
+	q, args, err := db.InCompany(`SELECT `+columns+` FROM compounds WHERE company_id = ? AND id IN (?)`, companyID, ids)
 	if err != nil {
 		return nil, fmt.Errorf("expand compound ids: %w", err)
 	}
@@ -72,23 +71,37 @@ func (s *Store) ByIDs(ctx context.Context, companyID string, ids []string) ([]Co
 	return out, nil
 }
 
-// List returns one page of the company's compounds ordered by name, and the total before paging.
-func (s *Store) List(ctx context.Context, companyID string, f ListFilter) ([]Compound, int, error) {
-	where := `company_id = ?`
-	if !f.IncludeInactive {
-		where += ` AND is_active = 1`
+// where is the filter's condition and arguments.
+func (f ListFilter) where(companyID string) (string, []any) {
+	if f.IncludeInactive {
+		return `company_id = ?`, []any{companyID}
 	}
-	var total int
-	if err := s.DB.Get(ctx, &total, `SELECT COUNT(*) FROM compounds WHERE `+where, companyID); err != nil {
-		return nil, 0, fmt.Errorf("count compounds: %w", err)
-	}
+	return `company_id = ? AND is_active = 1`, []any{companyID}
+}
+
+// Key is the filter as a cache field: the same for every page of one list.
+func (f ListFilter) Key() string { return "inactive=" + strconv.FormatBool(f.IncludeInactive) }
+
+// Page returns one page of the company's compounds ordered by name.
+func (s *Store) Page(ctx context.Context, companyID string, f ListFilter) ([]Compound, error) {
+	where, args := f.where(companyID)
 	out := []Compound{}
 	err := s.DB.Select(ctx, &out, `SELECT `+columns+` FROM compounds WHERE `+where+`
-		ORDER BY name, id LIMIT ? OFFSET ?`, companyID, f.Limit, f.Offset)
+		ORDER BY name, id LIMIT ? OFFSET ?`, append(args, f.Limit, f.Offset)...)
 	if err != nil {
-		return nil, 0, fmt.Errorf("list compounds: %w", err)
+		return nil, fmt.Errorf("list compounds: %w", err)
 	}
-	return out, total, nil
+	return out, nil
+}
+
+// Total counts the compounds the filter selects, before paging.
+func (s *Store) Total(ctx context.Context, companyID string, f ListFilter) (int, error) {
+	where, args := f.where(companyID)
+	var total int
+	if err := s.DB.Get(ctx, &total, `SELECT COUNT(*) FROM compounds WHERE `+where, args...); err != nil {
+		return 0, fmt.Errorf("count compounds: %w", err)
+	}
+	return total, nil
 }
 
 // Search returns up to limit active compounds whose name, city or address contains term.

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/ternant/ternant/server/httpx"
 	"github.com/ternant/ternant/server/platform/db"
 	"github.com/ternant/ternant/server/platform/dbtypes"
@@ -185,7 +183,7 @@ func TenantsByID(ctx context.Context, q db.Queryer, companyID string, ids []stri
 	if len(ids) == 0 {
 		return out, nil
 	}
-	query, args, err := sqlx.In(`SELECT `+tenantColumns+` FROM tenants t WHERE t.company_id = ? AND t.id IN (?)`, companyID, ids)
+	query, args, err := db.InCompany(`SELECT `+tenantColumns+` FROM tenants t WHERE t.company_id = ? AND t.id IN (?)`, companyID, ids)
 	if err != nil {
 		return nil, fmt.Errorf("build tenant query: %w", err)
 	}
@@ -206,7 +204,7 @@ func OccupanciesByID(ctx context.Context, q db.Queryer, companyID string, ids []
 	if len(ids) == 0 {
 		return out, nil
 	}
-	query, args, err := sqlx.In(`SELECT `+occupancyColumns+` FROM occupancies o WHERE o.company_id = ? AND o.id IN (?)`, companyID, ids)
+	query, args, err := db.InCompany(`SELECT `+occupancyColumns+` FROM occupancies o WHERE o.company_id = ? AND o.id IN (?)`, companyID, ids)
 	if err != nil {
 		return nil, fmt.Errorf("build occupancy query: %w", err)
 	}
@@ -222,7 +220,7 @@ func OccupanciesByID(ctx context.Context, q db.Queryer, companyID string, ids []
 	if !withApartment || len(aptIDs) == 0 {
 		return out, nil
 	}
-	query, args, err = sqlx.In(`SELECT `+apartmentColumns+` FROM apartments a WHERE a.company_id = ? AND a.id IN (?)`, companyID, aptIDs)
+	query, args, err = db.InCompany(`SELECT `+apartmentColumns+` FROM apartments a WHERE a.company_id = ? AND a.id IN (?)`, companyID, aptIDs)
 	if err != nil {
 		return nil, fmt.Errorf("build apartment query: %w", err)
 	}
@@ -336,7 +334,7 @@ func (Store) ByIDs(ctx context.Context, q db.Queryer, companyID string, ids []st
 	if len(ids) == 0 {
 		return out, nil
 	}
-	query, args, err := sqlx.In(`SELECT `+invoiceColumns+` FROM invoices WHERE company_id = ? AND id IN (?)`, companyID, ids)
+	query, args, err := db.InCompany(`SELECT `+invoiceColumns+` FROM invoices WHERE company_id = ? AND id IN (?)`, companyID, ids)
 	if err != nil {
 		return nil, fmt.Errorf("build invoice query: %w", err)
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/ternant/ternant/server/httpx"
+	"github.com/ternant/ternant/server/platform/cache"
 	"github.com/ternant/ternant/server/platform/db"
 	"github.com/ternant/ternant/server/platform/dbtypes"
 )
@@ -25,6 +26,8 @@ const StatusBlacklisted = "blacklisted"
 type Service struct {
 	Store *Store
 	DB    *db.DB
+	// ListCache, when set, caches the list's counts and pages per company; every write drops them.
+	ListCache *cache.ListCache
 }
 
 // NewService returns a service over database.
@@ -72,6 +75,7 @@ func (s *Service) Create(ctx context.Context, companyID string, in Input) (Tenan
 	if err := s.Store.Insert(ctx, &t); err != nil {
 		return Tenant{}, conflict(t.Email, err)
 	}
+	s.ListCache.Invalidate(ctx, companyID)
 	return s.Get(ctx, companyID, t.ID)
 }
 
@@ -108,7 +112,13 @@ func (s *Service) ByIDs(ctx context.Context, companyID string, ids []string) (ma
 
 // List returns a page of tenants and the total.
 func (s *Service) List(ctx context.Context, companyID string, f ListFilter) ([]Tenant, int, error) {
-	return s.Store.List(ctx, companyID, f)
+	rows, err := s.Store.Page(ctx, companyID, f)
+	if err != nil {
+		return nil, 0, err
+	}
+	total, err := s.ListCache.PageTotal(ctx, companyID, f.Key(), len(rows), f.Limit, f.Offset,
+		func(ctx context.Context) (int, error) { return s.Store.Total(ctx, companyID, f) })
+	return rows, total, err
 }
 
 // Search finds active tenants by name, email or phone.
@@ -199,5 +209,6 @@ func (s *Service) modify(ctx context.Context, companyID, id string, change func(
 	if err != nil {
 		return Tenant{}, conflict(email, err)
 	}
+	s.ListCache.Invalidate(ctx, companyID)
 	return s.Get(ctx, companyID, id)
 }

@@ -3,8 +3,7 @@ package tenants
 import (
 	"context"
 	"fmt"
-
-	"github.com/jmoiron/sqlx"
+	"strconv"
 
 	"github.com/ternant/ternant/server/platform/db"
 )
@@ -62,7 +61,7 @@ func (s *Store) ByIDs(ctx context.Context, companyID string, ids []string) ([]Te
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	q, args, err := sqlx.In("SELECT "+columns+" FROM tenants WHERE company_id = ? AND id IN (?)", companyID, ids)
+	q, args, err := db.InCompany("SELECT "+columns+" FROM tenants WHERE company_id = ? AND id IN (?)", companyID, ids)
 	if err != nil {
 		return nil, fmt.Errorf("expand tenant ids: %w", err)
 	}
@@ -73,8 +72,8 @@ func (s *Store) ByIDs(ctx context.Context, companyID string, ids []string) ([]Te
 	return out, nil
 }
 
-// List returns one page of tenants ordered by last then first name, and the total before paging.
-func (s *Store) List(ctx context.Context, companyID string, f ListFilter) ([]Tenant, int, error) {
+// where is the filter's condition and arguments.
+func (f ListFilter) where(companyID string) (string, []any) {
 	where := "company_id = ?"
 	args := []any{companyID}
 	if !f.IncludeInactive {
@@ -84,17 +83,34 @@ func (s *Store) List(ctx context.Context, companyID string, f ListFilter) ([]Ten
 		where += " AND status = ?"
 		args = append(args, f.Status)
 	}
-	var total int
-	if err := s.DB.Get(ctx, &total, "SELECT COUNT(*) FROM tenants WHERE "+where, args...); err != nil {
-		return nil, 0, fmt.Errorf("count tenants: %w", err)
-	}
+	return where, args
+}
+
+// Key is the filter as a cache field: the same for every page of one list.
+func (f ListFilter) Key() string {
+	return "inactive=" + strconv.FormatBool(f.IncludeInactive) + "&status=" + f.Status
+}
+
+// Page returns one page of tenants ordered by last then first name.
+func (s *Store) Page(ctx context.Context, companyID string, f ListFilter) ([]Tenant, error) {
+	where, args := f.where(companyID)
 	out := []Tenant{}
 	err := s.DB.Select(ctx, &out, "SELECT "+columns+" FROM tenants WHERE "+where+
 		" ORDER BY last_name, first_name, id LIMIT ? OFFSET ?", append(args, f.Limit, f.Offset)...)
 	if err != nil {
-		return nil, 0, fmt.Errorf("list tenants: %w", err)
+		return nil, fmt.Errorf("list tenants: %w", err)
 	}
-	return out, total, nil
+	return out, nil
+}
+
+// Total counts the tenants the filter selects, before paging.
+func (s *Store) Total(ctx context.Context, companyID string, f ListFilter) (int, error) {
+	where, args := f.where(companyID)
+	var total int
+	if err := s.DB.Get(ctx, &total, "SELECT COUNT(*) FROM tenants WHERE "+where, args...); err != nil {
+		return 0, fmt.Errorf("count tenants: %w", err)
+	}
+	return total, nil
 }
 
 // Search returns up to limit active tenants whose first or last name, email or phone contains term.

@@ -33,6 +33,9 @@ type Request struct {
 type Mix struct {
 	Name     string
 	Requests []Request
+	// Think is the pause after each iteration (the k6 script's sleep(1)); zero runs the workers
+	// flat out, so a level's throughput is the server's saturation point.
+	Think time.Duration
 }
 
 // Client holds the target and credentials.
@@ -132,6 +135,12 @@ func (c *Client) Run(ctx context.Context, mix Mix, concurrency int, d, ramp time
 						return // cut off by the deadline: not a server error
 					}
 					per[w][k] = append(per[w][k], s)
+				}
+				if mix.Think > 0 {
+					select {
+					case <-time.After(mix.Think):
+					case <-ctx.Done():
+					}
 				}
 			}
 		}(w)

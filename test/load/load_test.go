@@ -50,3 +50,17 @@ func TestRunCountsAndPercentiles(t *testing.T) {
 		t.Errorf("markdown:\n%s", md)
 	}
 }
+
+// TestThinkPacesIterations: with a think time each worker runs one iteration per pause, so the
+// k6 mix offers the script's load instead of running flat out.
+func TestThinkPacesIterations(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(200) }))
+	defer srv.Close()
+	c := NewClient(srv.URL, 4)
+	mix := Mix{Name: "paced", Think: 100 * time.Millisecond, Requests: []Request{{Name: "a", Method: "GET", Path: "/"}}}
+	res := c.Run(context.Background(), mix, 2, 450*time.Millisecond, 0)
+	// 2 workers x at most 5 iterations in 450 ms; flat out they would run thousands.
+	if n := res.Total.Requests; n < 2 || n > 10 {
+		t.Errorf("paced run sent %d requests, want 2..10", n)
+	}
+}

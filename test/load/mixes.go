@@ -19,6 +19,19 @@ func ReadMix() Mix {
 	}}
 }
 
+// K6Mix is the k6 script's iteration as k6 runs it: the same five GETs with the lists at their
+// default page size, then sleep(1). At n clients it offers at most n*5 requests per second, so it
+// measures latency under the script's load rather than the server's saturation point.
+func K6Mix() Mix {
+	return Mix{Name: "k6", Think: time.Second, Requests: []Request{
+		{Name: "GET /health", Method: http.MethodGet, Path: "/api/v1/health"},
+		{Name: "GET /dashboard/stats", Method: http.MethodGet, Path: "/api/v1/dashboard/stats"},
+		{Name: "GET /compounds", Method: http.MethodGet, Path: "/api/v1/compounds"},
+		{Name: "GET /apartments", Method: http.MethodGet, Path: "/api/v1/apartments"},
+		{Name: "GET /tenants", Method: http.MethodGet, Path: "/api/v1/tenants"},
+	}}
+}
+
 // Single is a mix of one GET (for per-endpoint figures such as cached stats).
 func Single(name, path string) Mix {
 	return Mix{Name: name, Requests: []Request{{Name: "GET " + path, Method: http.MethodGet, Path: path}}}

@@ -15,6 +15,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -43,6 +46,8 @@ type Cache struct {
 	avail       availability
 	loadTimeout time.Duration
 	now         func() time.Time
+	// hashGens holds a *atomic.Uint64 per hash key read through Total (see flight).
+	hashGens sync.Map
 }
 
 // New returns a cache over rdb with every key under prefix (the server's KeyPrefix). A nil rdb
@@ -63,14 +68,51 @@ func New(rdb redis.UniversalClient, prefix string, log *slog.Logger) *Cache {
 }
 
 // setIfVersion stores a loaded value only while the key's version is the one the load started
-// from. KEYS[1] value key, KEYS[2] version key; ARGV[1] version, ARGV[2] value, ARGV[3] TTL in ms.
+// from. KEYS[1] value key, KEYS[2] version key; ARGV[1] version, ARGV[2] value, ARGV[3] TTL in ms,
+// ARGV[4] a hash field or "". With a field the value goes into the hash KEYS[1], which expires
+// ARGV[3] after its first field was stored (so no field outlives the TTL by being refilled).
 var setIfVersion = redis.NewScript(`
 local v = redis.call('GET', KEYS[2])
-if (v or '0') == ARGV[1] then
-  redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
-  return 1
+if (v or '0') ~= ARGV[1] then
+  return 0
 end
-return 0`)
+if ARGV[4] == '' then
+  redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+else
+  redis.call('HSET', KEYS[1], ARGV[4], ARGV[2])
+  if redis.call('PTTL', KEYS[1]) < 0 then
+    redis.call('PEXPIRE', KEYS[1], ARGV[3])
+  end
+end
+return 1`)
+
+// entry names where one cached value lives: a string key, or a field of a hash key.
+type entry struct {
+	key, field string
+}
+
+// flight names the entry's single flight. A hash field's flight also carries the hash's local
+// generation, which Invalidate bumps: the fields of a hash cannot be listed to be forgotten one by
+// one, so a read after an invalidation starts a new flight instead of joining an older one.
+func (c *Cache) flight(e entry) string {
+	if e.field == "" {
+		return c.valueKey(e.key)
+	}
+	gen := uint64(0)
+	if g, ok := c.hashGens.Load(e.key); ok {
+		gen = g.(*atomic.Uint64).Load()
+	}
+	return c.valueKey(e.key) + "\x00" + strconv.FormatUint(gen, 10) + "\x00" + e.field
+}
+
+// forgetFields bumps the local generation of every key that has hash-field flights.
+func (c *Cache) forgetFields(keys []string) {
+	for _, k := range keys {
+		if g, ok := c.hashGens.Load(k); ok {
+			g.(*atomic.Uint64).Add(1)
+		}
+	}
+}
 
 func (c *Cache) valueKey(key string) string   { return c.prefix + key }
 func (c *Cache) versionKey(key string) string { return c.prefix + "cache:version:" + key }
@@ -84,7 +126,8 @@ func Fetch[T any](ctx context.Context, c *Cache, name, key string, ttl time.Dura
 	if c == nil {
 		return load(ctx)
 	}
-	if raw, ok := c.get(ctx, name, key); ok {
+	e := entry{key: key}
+	if raw, ok := c.get(ctx, name, e); ok {
 		var v T
 		if err := json.Unmarshal(raw, &v); err == nil {
 			metrics.CacheHit(name)
@@ -94,42 +137,59 @@ func Fetch[T any](ctx context.Context, c *Cache, name, key string, ttl time.Dura
 	}
 	metrics.CacheMiss(name)
 
-	ch := c.group.DoChan(c.valueKey(key), func() (any, error) {
+	raw, err := c.load(ctx, name, e, ttl, func(ctx context.Context) ([]byte, error) {
+		v, err := load(ctx)
+		if err != nil {
+			return nil, err
+		}
+		raw, err := json.Marshal(v)
+		if err != nil {
+			return nil, fmt.Errorf("cache %s: encode value: %w", name, err)
+		}
+		return raw, nil
+	})
+	if err != nil {
+		return zero, err
+	}
+	var v T
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return zero, fmt.Errorf("cache %s: decode value: %w", name, err)
+	}
+	return v, nil
+}
+
+// load computes the entry once however many callers miss it together (the computation runs
+// detached from the caller that started it, bounded by loadTimeout) and stores it through fill.
+// The returned bytes are shared between the callers: they must not be modified.
+func (c *Cache) load(ctx context.Context, name string, e entry, ttl time.Duration, compute func(context.Context) ([]byte, error)) ([]byte, error) {
+	ch := c.group.DoChan(c.flight(e), func() (any, error) {
 		lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.loadTimeout)
 		defer cancel()
-		return c.fill(lctx, name, key, ttl, func(ctx context.Context) ([]byte, error) {
-			v, err := load(ctx)
-			if err != nil {
-				return nil, err
-			}
-			raw, err := json.Marshal(v)
-			if err != nil {
-				return nil, fmt.Errorf("cache %s: encode value: %w", name, err)
-			}
-			return raw, nil
-		})
+		return c.fill(lctx, name, e, ttl, compute)
 	})
 	select {
 	case <-ctx.Done():
-		return zero, ctx.Err()
+		return nil, ctx.Err()
 	case res := <-ch:
 		if res.Err != nil {
-			return zero, res.Err
+			return nil, res.Err
 		}
-		var v T
-		if err := json.Unmarshal(res.Val.([]byte), &v); err != nil {
-			return zero, fmt.Errorf("cache %s: decode value: %w", name, err)
-		}
-		return v, nil
+		return res.Val.([]byte), nil
 	}
 }
 
-// get reads key; ok is false on a miss or when Redis is unavailable.
-func (c *Cache) get(ctx context.Context, name, key string) ([]byte, bool) {
+// get reads the entry; ok is false on a miss or when Redis is unavailable.
+func (c *Cache) get(ctx context.Context, name string, e entry) ([]byte, bool) {
 	if c.rdb == nil || !c.avail.up(c.now()) {
 		return nil, false
 	}
-	raw, err := c.rdb.Get(ctx, c.valueKey(key)).Bytes()
+	var cmd *redis.StringCmd
+	if e.field == "" {
+		cmd = c.rdb.Get(ctx, c.valueKey(e.key))
+	} else {
+		cmd = c.rdb.HGet(ctx, c.valueKey(e.key), e.field)
+	}
+	raw, err := cmd.Bytes()
 	switch {
 	case errors.Is(err, redis.Nil):
 		return nil, false
@@ -143,8 +203,8 @@ func (c *Cache) get(ctx context.Context, name, key string) ([]byte, bool) {
 // fill runs inside the single flight of key: it looks once more (another replica or an earlier
 // flight may have filled it since this caller missed), then computes and stores the value unless a
 // writer invalidated the key while it was computed.
-func (c *Cache) fill(ctx context.Context, name, key string, ttl time.Duration, compute func(context.Context) ([]byte, error)) ([]byte, error) {
-	version, cached, useRedis := c.peek(ctx, name, key)
+func (c *Cache) fill(ctx context.Context, name string, e entry, ttl time.Duration, compute func(context.Context) ([]byte, error)) ([]byte, error) {
+	version, cached, useRedis := c.peek(ctx, name, e)
 	if cached != nil {
 		return cached, nil
 	}
@@ -153,8 +213,8 @@ func (c *Cache) fill(ctx context.Context, name, key string, ttl time.Duration, c
 	if err != nil || !useRedis || ttl <= 0 {
 		return raw, err
 	}
-	keys := []string{c.valueKey(key), c.versionKey(key)}
-	if err := setIfVersion.Run(ctx, c.rdb, keys, version, raw, ttl.Milliseconds()).Err(); err != nil {
+	keys := []string{c.valueKey(e.key), c.versionKey(e.key)}
+	if err := setIfVersion.Run(ctx, c.rdb, keys, version, raw, ttl.Milliseconds(), e.field).Err(); err != nil {
 		c.failed(ctx, name, "set", err)
 	}
 	return raw, nil
@@ -162,21 +222,31 @@ func (c *Cache) fill(ctx context.Context, name, key string, ttl time.Duration, c
 
 // peek reads the value and its version in one round trip. useRedis is false when Redis is not
 // configured or unavailable, and then the value must not be stored.
-func (c *Cache) peek(ctx context.Context, name, key string) (version string, cached []byte, useRedis bool) {
+func (c *Cache) peek(ctx context.Context, name string, e entry) (version string, cached []byte, useRedis bool) {
 	if c.rdb == nil || !c.avail.up(c.now()) {
 		return "", nil, false
 	}
-	vals, err := c.rdb.MGet(ctx, c.valueKey(key), c.versionKey(key)).Result()
-	if err != nil {
+	var value *redis.StringCmd
+	var ver *redis.StringCmd
+	_, err := c.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		if e.field == "" {
+			value = p.Get(ctx, c.valueKey(e.key))
+		} else {
+			value = p.HGet(ctx, c.valueKey(e.key), e.field)
+		}
+		ver = p.Get(ctx, c.versionKey(e.key))
+		return nil
+	})
+	if err != nil && !errors.Is(err, redis.Nil) {
 		c.failed(ctx, name, "get", err)
 		return "", nil, false
 	}
 	version = "0"
-	if s, ok := vals[1].(string); ok {
+	if s, err := ver.Result(); err == nil {
 		version = s
 	}
-	if s, ok := vals[0].(string); ok {
-		return version, []byte(s), true
+	if raw, err := value.Bytes(); err == nil {
+		return version, raw, true
 	}
 	return version, nil, true
 }
@@ -191,6 +261,7 @@ func (c *Cache) Invalidate(ctx context.Context, keys ...string) {
 	for _, k := range keys {
 		c.group.Forget(c.valueKey(k))
 	}
+	c.forgetFields(keys)
 	if c.rdb == nil {
 		return
 	}

@@ -24,7 +24,7 @@ func main() {
 	password := flag.String("password", "Password123!", "login password")
 	levels := flag.String("levels", "1,50,100,200,500", "comma-separated concurrency levels")
 	duration := flag.Duration("duration", 15*time.Second, "time per mix and level")
-	mixes := flag.String("mixes", "read,stats,compounds,apartments,tenants,write,spike", "mixes to run: read (the k6 iteration), stats, compounds, apartments, tenants, write, spike")
+	mixes := flag.String("mixes", "read,k6,stats,compounds,apartments,tenants,write,spike", "mixes to run: read (the k6 iteration flat out), k6 (the same with the script's sleep(1) and default pages), stats, compounds, apartments, tenants, write, spike")
 	pid := flag.Int("pid", 0, "server process id, to report its RSS and CPU")
 	jsonOut := flag.String("json", "", "also write the results as JSON to this file")
 	flag.Parse()
@@ -71,6 +71,8 @@ func main() {
 		switch strings.TrimSpace(name) {
 		case "read":
 			m = load.ReadMix()
+		case "k6":
+			m = load.K6Mix()
 		case "stats":
 			m = load.Single("stats", "/api/v1/dashboard/stats")
 		case "compounds":

@@ -1,0 +1,57 @@
+package httpx
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+)
+
+// PageCache keeps encoded list pages per company (cache.ListCache implements it). A nil
+// implementation must call load.
+type PageCache interface {
+	Page(ctx context.Context, companyID, field string, load func(context.Context) ([]byte, error)) ([]byte, error)
+}
+
+// ListPage answers one page of the caller's company's list: rows as the body and the count before
+// paging as X-Total-Count. Both come from pages when it holds the page under filter and p, else from
+// load, whose result pages keeps until a write to the list drops it. The body is returned encoded,
+// so a cached page is written without being decoded and encoded again.
+func ListPage(w http.ResponseWriter, r *http.Request, pages PageCache, filter string, p Page, load func(context.Context) (rows any, total int, err error)) (any, error) {
+	if pages == nil {
+		pages = noPageCache{}
+	}
+	field := filter + "&limit=" + strconv.Itoa(p.Limit) + "&offset=" + strconv.Itoa(p.Offset)
+	raw, err := pages.Page(r.Context(), CallerCompany(r), field, func(ctx context.Context) ([]byte, error) {
+		rows, total, err := load(ctx)
+		if err != nil {
+			return nil, err
+		}
+		var buf bytes.Buffer
+		buf.WriteString(strconv.Itoa(total))
+		buf.WriteByte('\n')
+		if err := encode(&buf, rows); err != nil {
+			return nil, fmt.Errorf("encode page: %w", err)
+		}
+		return buf.Bytes(), nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	head, body, ok := bytes.Cut(raw, []byte{'\n'})
+	total, err := strconv.Atoi(string(head))
+	if !ok || err != nil {
+		return nil, fmt.Errorf("cached page of %s: malformed", r.URL.Path)
+	}
+	SetTotal(w, total)
+	return json.RawMessage(body), nil
+}
+
+// noPageCache always loads.
+type noPageCache struct{}
+
+func (noPageCache) Page(ctx context.Context, _, _ string, load func(context.Context) ([]byte, error)) ([]byte, error) {
+	return load(ctx)
+}

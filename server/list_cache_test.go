@@ -1,0 +1,97 @@
+package server_test
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/ternant/ternant/internal/propertytest"
+	"github.com/ternant/ternant/server/platform/metrics/metricstest"
+)
+
+// TestListCacheFollowsWrites proves the wiring of the cached list pages and totals
+// (X-Total-Count): a repeated list is answered from the cache, and every kind of write through the
+// API changes the very next list's rows and total, for each filter, long before the cache's TTL
+// would expire. Pages of one row force a count (a short last page carries its own total).
+func TestListCacheFollowsWrites(t *testing.T) {
+	e := propertytest.Start(t)
+	total := func(path string) string {
+		t.Helper()
+		_, n := e.List(t, e.A, path)
+		return n
+	}
+	expect := func(path, want string) {
+		t.Helper()
+		if got := total(path); got != want {
+			t.Errorf("%s: X-Total-Count = %s, want %s", path, got, want)
+		}
+	}
+	hits := func(list string) float64 {
+		return metricstest.Value(t, "cache_hits_total", map[string]string{"cache": "list:" + list})
+	}
+
+	t.Run("compounds", func(t *testing.T) {
+		a := propertytest.ID(t, e.Compound(t, e.A, "Alpha Court"))
+		e.Compound(t, e.A, "Bravo Court")
+		expect("/compounds?limit=1", "2")
+		h := hits("compounds")
+		expect("/compounds?limit=1", "2")
+		if hits("compounds") <= h {
+			t.Error("a repeated page was not answered from the cache")
+		}
+		e.Must(t, http.StatusOK, e.A, http.MethodPatch, "/compounds/"+a, map[string]any{"name": "Aardvark Court"})
+		if rows, _ := e.List(t, e.A, "/compounds?limit=1"); rows[0]["name"] != "Aardvark Court" {
+			t.Errorf("first row after a rename = %v, want Aardvark Court", rows[0]["name"])
+		}
+		e.Compound(t, e.A, "Charlie Court")
+		expect("/compounds?limit=1", "3")
+		e.Must(t, http.StatusNoContent, e.A, http.MethodDelete, "/compounds/"+a, nil)
+		expect("/compounds?limit=1", "2")
+		expect("/compounds?includeInactive=true&limit=1", "3")
+		e.Must(t, http.StatusCreated, e.A, http.MethodPost, "/compounds/"+a+"/activate", nil)
+		expect("/compounds?limit=1", "3")
+		// Company B's count is its own.
+		if _, n := e.List(t, e.B, "/compounds?limit=1"); n != "0" {
+			t.Errorf("company B's compounds total = %s, want 0", n)
+		}
+	})
+
+	t.Run("apartments", func(t *testing.T) {
+		c := propertytest.ID(t, e.Compound(t, e.A, "Delta Court"))
+		a1 := propertytest.ID(t, e.Apartment(t, e.A, c, "D-1"))
+		e.Apartment(t, e.A, c, "D-2")
+		expect("/apartments?compoundId="+c+"&limit=1", "2")
+		expect("/apartments?compoundId="+c+"&status=maintenance&limit=1", "0")
+		// The rows include their compound: renaming it changes the cached apartments page.
+		e.Must(t, http.StatusOK, e.A, http.MethodPatch, "/compounds/"+c, map[string]any{"name": "Delta Heights"})
+		rows, _ := e.List(t, e.A, "/apartments?compoundId="+c+"&limit=1")
+		if got := rows[0]["compound"].(map[string]any)["name"]; got != "Delta Heights" {
+			t.Errorf("apartment's compound after the rename = %v, want Delta Heights", got)
+		}
+		e.Must(t, http.StatusOK, e.A, http.MethodPatch, "/apartments/"+a1, map[string]any{"bedrooms": 4})
+		if rows, _ := e.List(t, e.A, "/apartments?compoundId="+c+"&limit=1"); rows[0]["bedrooms"] != 4.0 {
+			t.Errorf("first apartment after an update = %v bedrooms, want 4", rows[0]["bedrooms"])
+		}
+		e.Must(t, http.StatusOK, e.A, http.MethodPatch, "/apartments/"+a1+"/status", map[string]any{"status": "maintenance"})
+		expect("/apartments?compoundId="+c+"&status=maintenance&limit=1", "1")
+		e.Apartment(t, e.A, c, "D-3")
+		expect("/apartments?compoundId="+c+"&limit=1", "3")
+		e.Must(t, http.StatusNoContent, e.A, http.MethodDelete, "/apartments/"+a1, nil)
+		expect("/apartments?compoundId="+c+"&limit=1", "2")
+		expect("/apartments?compoundId="+c+"&status=maintenance&limit=1", "0")
+	})
+
+	t.Run("tenants", func(t *testing.T) {
+		t1 := propertytest.ID(t, e.Tenant(t, e.A, "Otieno"))
+		e.Tenant(t, e.A, "Wanjiru")
+		expect("/tenants?limit=1", "2")
+		e.Must(t, http.StatusOK, e.A, http.MethodPatch, "/tenants/"+t1, map[string]any{"firstName": "Zawadi"})
+		if rows, _ := e.List(t, e.A, "/tenants?limit=1"); rows[0]["firstName"] != "Zawadi" {
+			t.Errorf("first tenant after an update = %v, want Zawadi", rows[0]["firstName"])
+		}
+		e.Must(t, http.StatusOK, e.A, http.MethodPatch, "/tenants/"+t1+"/status", map[string]any{"status": "inactive"})
+		expect("/tenants?status=inactive&limit=1", "1")
+		e.Must(t, http.StatusNoContent, e.A, http.MethodDelete, "/tenants/"+t1, nil)
+		expect("/tenants?limit=1", "1")
+		expect("/tenants?includeInactive=true&limit=1", "2")
+	})
+}

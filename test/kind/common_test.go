@@ -1,0 +1,89 @@
+// Package kind is the full end-to-end test on a kind cluster (build tag kind, make kind-e2e): the
+// chart installs the operator from the image docker-build made, a TernantInstance comes up Ready,
+// the API answers through a port-forward, and k6 runs test/load/k6.js in the cluster. Without the
+// tag, the tests here check the manifests it uses and that it still compiles.
+package kind
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"sigs.k8s.io/kind/pkg/apis/config/v1alpha4"
+
+	"github.com/ternant/ternant/internal/testk8s"
+)
+
+// Files the end-to-end test uses, relative to this package.
+const (
+	clusterConfigFile = "kind-config.yaml"
+	k6JobFile         = "k6-job.yaml"
+	k6Script          = "../load/k6.js"
+	sampleFile        = "../../config/samples/ternant_v1alpha1_ternantinstance_minimal.yaml"
+	chartDir          = "../../charts/ternant-operator"
+	monitoringCRDs    = "../../controllers/testdata/crds"
+)
+
+// k6ConfigMapName and k6ScriptKey are where the k6 Job finds its script.
+const (
+	k6ConfigMapName = "k6-script"
+	k6ScriptKey     = "k6.js"
+)
+
+// clusterConfig reads the kind cluster configuration strictly into kind's own v1alpha4 type.
+func clusterConfig() (*v1alpha4.Cluster, error) {
+	raw, err := os.ReadFile(clusterConfigFile)
+	if err != nil {
+		return nil, err
+	}
+	c := &v1alpha4.Cluster{}
+	if err := testk8s.StrictInto(raw, c); err != nil {
+		return nil, fmt.Errorf("%s: %w", clusterConfigFile, err)
+	}
+	return c, nil
+}
+
+// k6Job reads the k6 Job strictly into batch/v1 Job, in namespace.
+func k6Job(namespace string) (*batchv1.Job, error) {
+	raw, err := os.ReadFile(k6JobFile)
+	if err != nil {
+		return nil, err
+	}
+	j := &batchv1.Job{}
+	if err := testk8s.StrictInto(raw, j); err != nil {
+		return nil, fmt.Errorf("%s: %w", k6JobFile, err)
+	}
+	j.Namespace = namespace
+	return j, nil
+}
+
+// k6ConfigMap holds test/load/k6.js for the k6 Job, as
+// `kubectl create configmap k6-script --from-file=k6.js=test/load/k6.js` makes it.
+func k6ConfigMap(namespace string) (*corev1.ConfigMap, error) {
+	script, err := os.ReadFile(k6Script)
+	if err != nil {
+		return nil, err
+	}
+	return &corev1.ConfigMap{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMap"},
+		ObjectMeta: metav1.ObjectMeta{Name: k6ConfigMapName, Namespace: namespace},
+		Data:       map[string]string{k6ScriptKey: string(script)},
+	}, nil
+}
+
+// sampleInstance is the TernantInstance the end-to-end test creates: the minimal sample.
+func sampleInstance(namespace string) (*unstructured.Unstructured, error) {
+	objs, err := testk8s.DecodeFile(sampleFile)
+	if err != nil {
+		return nil, err
+	}
+	if len(objs) != 1 || objs[0].GetKind() != "TernantInstance" {
+		return nil, fmt.Errorf("%s: want one TernantInstance", filepath.Base(sampleFile))
+	}
+	objs[0].SetNamespace(namespace)
+	return objs[0], nil
+}
