@@ -24,7 +24,7 @@ type propertyServices struct {
 // cached dashboard.
 func (s *Server) propertyModules() []httpx.Module {
 	cs := compounds.NewService(s.DB)
-	cs.Cache = s.Cache
+	cs.Cache, cs.TTL = s.Cache, s.Config.CacheTTL
 	as := apartments.NewService(s.DB, cs)
 	ts := tenants.NewService(s.DB)
 	// List pages and counts are cached per company; every write drops its list, and a compound

@@ -31,9 +31,11 @@ func (s *Server) wireSecurity() ([]httpx.Module, error) {
 		return nil, fmt.Errorf("auth: %w", err)
 	}
 	a.Company = func(ctx context.Context, id string) (any, error) { return companies.Get(ctx, s.DB, id) }
+	a.Cache = s.Cache
 	s.Auth = a
-	us := &users.Service{DB: s.DB, Sessions: a, Hash: a.HashPassword}
-	cs := &companies.Service{DB: s.DB, Users: us, Auth: a}
+	// Company and user reads are cached for REDIS_TTL; every write drops what it changed.
+	us := &users.Service{DB: s.DB, Sessions: a, Hash: a.HashPassword, Cache: s.Cache, TTL: cfg.CacheTTL}
+	cs := &companies.Service{DB: s.DB, Users: us, Auth: a, Cache: s.Cache, TTL: cfg.CacheTTL}
 	sa := &superadmin.Service{DB: s.DB, Users: us, Companies: cs, Sessions: a}
 	return []httpx.Module{a, cs, us, sa}, nil
 }

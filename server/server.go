@@ -15,6 +15,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/cors"
 	"github.com/redis/go-redis/v9"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/ternant/ternant/migrations"
 	"github.com/ternant/ternant/server/apidoc"
@@ -27,6 +28,7 @@ import (
 	"github.com/ternant/ternant/server/platform/db"
 	"github.com/ternant/ternant/server/platform/metrics"
 	"github.com/ternant/ternant/server/platform/ratelimit"
+	"github.com/ternant/ternant/server/platform/tracing"
 	"github.com/ternant/ternant/server/seed"
 	"github.com/ternant/ternant/version"
 )
@@ -37,6 +39,9 @@ type Options struct {
 	Migrate bool
 	// RedisKeyPrefix namespaces every Redis key (tests sharing one Redis use it).
 	RedisKeyPrefix string
+	// TracerProvider, when set, receives the server's spans in place of the one the OTEL_*
+	// settings describe (tests record spans with it).
+	TracerProvider trace.TracerProvider
 	// StartEmbedded starts the in-process development stores when no database is configured. The
 	// command passes embedded.Start; leaving it nil keeps the engine out of binaries (and test
 	// binaries) that never need it.
@@ -66,6 +71,10 @@ type Server struct {
 	Auth *auth.Service
 	// Limiter is the request and login rate limiter.
 	Limiter *ratelimit.Limiter
+	// TracerProvider is where spans go: noop.TracerProvider unless tracing is configured.
+	TracerProvider trace.TracerProvider
+	// tracer is nil when tracing is off, and then no tracing hook is installed.
+	tracer *tracing.Tracer
 
 	routes   []httpx.Route
 	apiDoc   []byte
@@ -112,8 +121,15 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 		}
 	}
 
+	if err := s.setupTracing(ctx, opts.TracerProvider); err != nil {
+		return nil, err
+	}
+	onQuery := metrics.ObserveQuery
+	if s.tracer != nil {
+		onQuery = func(ctx context.Context, q db.Query) { metrics.ObserveQuery(ctx, q); s.tracer.Query(ctx, q) }
+	}
 	database, err := db.Open(ctx, dsn, db.Options{
-		PoolSize: cfg.DB.PoolSize, AcquireTimeout: cfg.DB.AcquireTimeout, OnQuery: metrics.ObserveQuery,
+		PoolSize: cfg.DB.PoolSize, AcquireTimeout: cfg.DB.AcquireTimeout, OnQuery: onQuery,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("connect database: %w", err)
@@ -135,6 +151,9 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 			DialTimeout: 2 * time.Second, ReadTimeout: time.Second, WriteTimeout: time.Second,
 			PoolSize: cfg.DB.PoolSize * 2,
 		})
+		if s.tracer != nil {
+			s.Redis.AddHook(s.tracer.RedisHook())
+		}
 		s.closers = append(s.closers, s.Redis)
 	}
 	s.Cache = cache.New(s.Redis, s.KeyPrefix, log)
@@ -148,6 +167,29 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	s.Handler = s.router(append(security, s.wireBilling()...))
 	ok = true
 	return s, nil
+}
+
+// setupTracing chooses the tracer provider (the given one, else the configured OTLP exporter, else
+// none) and, when spans are recorded, the tracer the hooks use. The provider is closed last, so
+// spans still buffered at shutdown are flushed.
+func (s *Server) setupTracing(ctx context.Context, tp trace.TracerProvider) error {
+	if tp == nil {
+		var closer io.Closer
+		var err error
+		tc := s.Config.Tracing
+		tp, closer, err = tracing.Setup(ctx, tracing.Options{Endpoint: tc.Endpoint, GRPC: tc.Protocol == config.ProtocolGRPC,
+			ServiceName: tc.ServiceName, ServiceVersion: version.Version})
+		if err != nil {
+			return err
+		}
+		s.closers = append(s.closers, closer)
+	}
+	s.TracerProvider = tp
+	if tracing.Enabled(tp) {
+		s.tracer = tracing.New(tp)
+		s.Log.Info("tracing on", "endpoint", s.Config.Tracing.Endpoint, "protocol", s.Config.Tracing.Protocol, "service", s.Config.Tracing.ServiceName)
+	}
+	return nil
 }
 
 func migrateUp(dsn string) error {
@@ -183,8 +225,13 @@ func (s *Server) router(security []httpx.Module) http.Handler {
 	}
 
 	r := chi.NewRouter()
-	// Metrics sit outside everything that can answer a request, so every response is counted.
-	r.Use(httpx.Recover, metrics.HTTP(r), httpx.RequestIDs, httpx.RealIP(cfg.TrustedProxies), httpx.SecurityHeaders)
+	// Metrics (and the trace span, through the metrics hook) sit outside everything that can answer
+	// a request, so every response is counted.
+	var traced metrics.RequestHook
+	if s.tracer != nil {
+		traced = s.tracer.Request
+	}
+	r.Use(httpx.Recover, metrics.HTTP(r, traced), httpx.RequestIDs, httpx.RealIP(cfg.TrustedProxies), httpx.SecurityHeaders)
 	r.Use(cors.Handler(cors.Options{
 		AllowedOrigins:   cfg.CORSOrigins,
 		AllowedMethods:   []string{"GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"},

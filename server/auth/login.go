@@ -10,6 +10,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/ternant/ternant/server/httpx"
+	"github.com/ternant/ternant/server/platform/cache"
 	"github.com/ternant/ternant/server/platform/db"
 	"github.com/ternant/ternant/server/platform/ratelimit"
 )
@@ -67,7 +68,9 @@ func (s *Service) Login(ctx context.Context, email, password string, c Client) (
 	if err != nil {
 		return nil, Tokens{}, err
 	}
-	if err := recordLogin(ctx, s.db, acct.ID, c.IP); err != nil {
+	err = recordLogin(ctx, s.db, acct.ID, c.IP)
+	s.Cache.Invalidate(ctx, cache.UserKey(acct.ID)) // GET /users/:id shows lastLoginAt and lastLoginIp
+	if err != nil {
 		return nil, Tokens{}, err
 	}
 	successTotal.Inc()

@@ -17,6 +17,7 @@ import (
 
 	"github.com/ternant/ternant/server/httpx"
 	"github.com/ternant/ternant/server/identity"
+	"github.com/ternant/ternant/server/platform/cache"
 	"github.com/ternant/ternant/server/platform/db"
 	"github.com/ternant/ternant/server/platform/ratelimit"
 )
@@ -78,6 +79,8 @@ type Service struct {
 
 	// Company loads the company a login returns (set by the server; nil answers null).
 	Company func(ctx context.Context, id string) (any, error)
+	// Cache drops a user's cached read after a login stamps lastLoginAt (set by the server).
+	Cache cache.Invalidator
 }
 
 // NewService builds the service. Sessions need Redis.
@@ -96,6 +99,7 @@ func NewService(cfg Config, database *db.DB, rdb redis.UniversalClient, limiter 
 	return &Service{
 		cfg: cfg, db: database, sessions: NewStore(rdb, cfg.KeyPrefix), signer: NewSigner(cfg.AccessSecret, cfg.RefreshSecret),
 		lock: &lockout{rdb: rdb, prefix: cfg.KeyPrefix}, limiter: limiter, log: log, dummyHash: dummy, now: time.Now,
+		Cache: cache.Nop{},
 	}, nil
 }
 

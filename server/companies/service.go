@@ -6,12 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/ternant/ternant/server/auth"
 	"github.com/ternant/ternant/server/httpx"
 	"github.com/ternant/ternant/server/identity"
+	"github.com/ternant/ternant/server/platform/cache"
 	"github.com/ternant/ternant/server/platform/db"
 	"github.com/ternant/ternant/server/users"
 )
@@ -27,6 +29,12 @@ type Service struct {
 	DB    *db.DB
 	Users *users.Service
 	Auth  *auth.Service
+	// Cache, when set, serves GET /companies/:id and /companies/slug/:slug for TTL (nothing is
+	// stored when TTL is zero). Every change goes through Modify, which drops the company's entries
+	// after it commits. Only companies are cached, never a 404: a company registered later is
+	// found at once.
+	Cache *cache.Cache
+	TTL   time.Duration
 }
 
 // NotFound is the 404 for a company id.
@@ -153,7 +161,8 @@ func (s *Service) Create(ctx context.Context, req CreateRequest) (*Company, erro
 	return Insert(ctx, s.DB, n)
 }
 
-// visible returns the caller's own company; any other id is 404 (TernantApp did not check).
+// visible returns the caller's own company; any other id is 404 (TernantApp did not check). It
+// runs on every read, cached or not, so a cached company never answers another company's caller.
 func (s *Service) visible(p *identity.Principal, c *Company, err error, key string) (*Company, error) {
 	if errors.Is(err, db.ErrNotFound) || (err == nil && c.ID != p.Company()) {
 		return nil, NotFound(key)
@@ -161,16 +170,35 @@ func (s *Service) visible(p *identity.Principal, c *Company, err error, key stri
 	return c, err
 }
 
-// Get is GET /companies/:id.
+// Get is GET /companies/:id. Only the caller's own id can be answered, so no other id is looked up
+// in the cache; an id that the database matches only through its collation (another letter case)
+// is read uncached.
 func (s *Service) Get(ctx context.Context, p *identity.Principal, id string) (*Company, error) {
-	c, err := Get(ctx, s.DB, id)
+	load := func(ctx context.Context) (*Company, error) { return Get(ctx, s.DB, id) }
+	if id != p.Company() || !cache.Canonical(id) {
+		c, err := load(ctx)
+		return s.visible(p, c, err, id)
+	}
+	c, err := cache.Fetch(ctx, s.Cache, cache.Company, cache.CompanyKey(id), s.TTL, load)
 	return s.visible(p, c, err, id)
 }
 
-// GetBySlug is GET /companies/slug/:slug.
+// GetBySlug is GET /companies/slug/:slug. Any company may be loaded and cached under its slug;
+// visible then answers 404 unless it is the caller's.
 func (s *Service) GetBySlug(ctx context.Context, p *identity.Principal, slug string) (*Company, error) {
-	c, err := getBySlug(ctx, s.DB, slug)
+	load := func(ctx context.Context) (*Company, error) { return getBySlug(ctx, s.DB, slug) }
+	if !cache.Canonical(slug) {
+		c, err := load(ctx)
+		return s.visible(p, c, err, slug)
+	}
+	c, err := cache.Fetch(ctx, s.Cache, cache.Company, cache.CompanySlugKey(slug), s.TTL, load)
 	return s.visible(p, c, err, slug)
+}
+
+// own loads the caller's company for a write, bypassing the cache.
+func (s *Service) own(ctx context.Context, p *identity.Principal, id string) (*Company, error) {
+	c, err := Get(ctx, s.DB, id)
+	return s.visible(p, c, err, id)
 }
 
 // Changes turns an update request into column values (shared with the super admin).
@@ -210,29 +238,57 @@ func Changes(req UpdateRequest) (map[string]any, error) {
 
 // Update is PATCH /companies/:id.
 func (s *Service) Update(ctx context.Context, p *identity.Principal, id string, req UpdateRequest) (*Company, error) {
-	if _, err := s.Get(ctx, p, id); err != nil {
+	if _, err := s.own(ctx, p, id); err != nil {
 		return nil, err
 	}
-	set, err := Changes(req)
+	err := s.Modify(ctx, id, func(*Company) (map[string]any, error) { return Changes(req) })
 	if err != nil {
 		return nil, err
 	}
-	err = Update(ctx, s.DB, id, set)
-	if errors.Is(err, db.ErrConflict) {
-		return nil, httpx.Conflict(MsgSlugTaken)
-	}
-	if err != nil {
-		return nil, err
-	}
-	return s.Get(ctx, p, id)
+	return s.own(ctx, p, id)
 }
 
 // Deactivate is DELETE /companies/:id: isActive=false.
 func (s *Service) Deactivate(ctx context.Context, p *identity.Principal, id string) error {
-	if _, err := s.Get(ctx, p, id); err != nil {
+	if _, err := s.own(ctx, p, id); err != nil {
 		return err
 	}
-	return Update(ctx, s.DB, id, map[string]any{"is_active": false})
+	return s.Modify(ctx, id, func(*Company) (map[string]any, error) { return map[string]any{"is_active": false}, nil })
+}
+
+// Modify is the one way a company changes (its own routes and the super admin's). It locks the
+// row, lets change decide the columns to set from the row as it is (an error aborts), writes
+// them, and once committed drops the company's cached reads: by id, by the slug it had and by the
+// slug it has now. The lock makes the old slug the one actually replaced, even when renames race.
+// An unknown id is 404; a taken slug is 409.
+func (s *Service) Modify(ctx context.Context, id string, change func(*Company) (map[string]any, error)) error {
+	var stale []string
+	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
+		c, err := getForUpdate(ctx, tx, id)
+		if errors.Is(err, db.ErrNotFound) {
+			return NotFound(id)
+		}
+		if err != nil {
+			return err
+		}
+		set, err := change(c)
+		if err != nil {
+			return err
+		}
+		err = update(ctx, tx, c.ID, set)
+		if errors.Is(err, db.ErrConflict) {
+			return httpx.Conflict(MsgSlugTaken)
+		}
+		stale = []string{cache.CompanyKey(c.ID), cache.CompanySlugKey(c.Slug)}
+		if slug, ok := set["slug"].(string); ok && slug != c.Slug {
+			stale = append(stale, cache.CompanySlugKey(slug))
+		}
+		return err
+	})
+	if err == nil {
+		s.Cache.Invalidate(ctx, stale...)
+	}
+	return err
 }
 
 // jsonOf encodes an optional nested object (nil pointer: nil).

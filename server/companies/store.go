@@ -40,8 +40,18 @@ func getBySlug(ctx context.Context, q db.Queryer, slug string) (*Company, error)
 	return &c, nil
 }
 
-// Update applies changed columns to a company.
-func Update(ctx context.Context, q db.Queryer, id string, set map[string]any) error {
+// getForUpdate loads a company by id and locks its row until the transaction ends.
+func getForUpdate(ctx context.Context, q db.Queryer, id string) (*Company, error) {
+	var c Company
+	if err := q.Get(ctx, &c, `SELECT `+Columns+` FROM companies WHERE id = ? FOR UPDATE`, id); err != nil {
+		return nil, fmt.Errorf("lock company %s: %w", id, err)
+	}
+	return &c, nil
+}
+
+// update applies changed columns to a company; Service.Modify is its only caller, so every change
+// drops the company's cached reads.
+func update(ctx context.Context, q db.Queryer, id string, set map[string]any) error {
 	if len(set) == 0 {
 		return nil
 	}

@@ -85,7 +85,9 @@ func (s *Service) Get(ctx context.Context, companyID, id string) (Compound, erro
 		c, err := s.Store.Get(ctx, s.DB, companyID, id)
 		return c, notFound(id, err)
 	}
-	if s.Cache == nil {
+	if s.Cache == nil || !cache.Canonical(companyID) || !cache.Canonical(id) {
+		// An id matched only through the collation (another letter case) would be cached under a
+		// key that writers never drop.
 		return load(ctx)
 	}
 	ttl := s.TTL

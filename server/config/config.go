@@ -60,6 +60,8 @@ type Config struct {
 	MaxBodyBytes    int64
 
 	Mail Mail
+
+	Tracing Tracing
 }
 
 // Database holds the MySQL connection settings. DSN is empty when no database is configured,
@@ -135,6 +137,11 @@ var Vars = []Var{
 	{"SHUTDOWN_TIMEOUT", "15", "seconds to finish in-flight requests after SIGTERM"},
 	{"MAX_BODY_BYTES", "1048576", "largest accepted request body"},
 	{"MAIL_HOST, MAIL_PORT, MAIL_USER, MAIL_PASSWORD, MAIL_FROM", "", "SMTP for reminders; MAIL_HOST unset disables delivery"},
+	{"OTEL_EXPORTER_OTLP_ENDPOINT", "", "OTLP collector base URL (e.g. http://otel-collector:4318); set = OpenTelemetry tracing on"},
+	{"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "", "full OTLP traces URL; overrides OTEL_EXPORTER_OTLP_ENDPOINT"},
+	{"OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf", "OTLP transport: http/protobuf (port 4318) or grpc (port 4317)"},
+	{"OTEL_SERVICE_NAME", "ternant", "service.name of the exported spans"},
+	{"OTEL_SDK_DISABLED", "false", "true turns tracing off even with an endpoint set"},
 }
 
 // Load reads the configuration from the process environment.
@@ -202,6 +209,8 @@ func LoadFrom(lookup func(string) (string, bool)) (*Config, error) {
 		Password: r.str("MAIL_PASSWORD", ""),
 		From:     r.str("MAIL_FROM", "Ternant <no-reply@ternant.local>"),
 	}
+
+	c.Tracing = r.tracing()
 
 	if r.err != nil {
 		return nil, r.err

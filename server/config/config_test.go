@@ -74,6 +74,8 @@ func TestInvalidValuesNameTheVariable(t *testing.T) {
 		{"CORS_ORIGINS", "example.com", "CORS_ORIGINS=\"example.com\": \"example.com\" is not an origin"},
 		{"LOG_LEVEL", "loud", "LOG_LEVEL=\"loud\": unknown level"},
 		{"API_PREFIX", "a b", "API_PREFIX=\"a b\": not a path segment"},
+		{"OTEL_EXPORTER_OTLP_ENDPOINT", "collector:4318", "OTEL_EXPORTER_OTLP_ENDPOINT=\"collector:4318/v1/traces\": not an http(s) URL"},
+		{"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "ftp://c/v1/traces", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT=\"ftp://c/v1/traces\": not an http(s) URL"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name+"="+tc.value, func(t *testing.T) {
@@ -128,6 +130,56 @@ func TestProductionRefusesWeakSecrets(t *testing.T) {
 			}
 			if strings.Contains(err.Error(), strong) {
 				t.Error("error leaks the secret")
+			}
+		})
+	}
+}
+
+func TestTracingSettings(t *testing.T) {
+	cases := []struct {
+		name         string
+		env          map[string]string
+		endpoint     string
+		service, err string
+	}{
+		{"off by default", nil, "", "ternant", ""},
+		{"base endpoint", map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "http://otel:4318/"}, "http://otel:4318/v1/traces", "ternant", ""},
+		{"traces endpoint as given", map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "http://otel:4318",
+			"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": "https://traces.example/api/otlp"}, "https://traces.example/api/otlp", "ternant", ""},
+		{"service name", map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "http://otel:4318", "OTEL_SERVICE_NAME": "ternant-eu"},
+			"http://otel:4318/v1/traces", "ternant-eu", ""},
+		{"explicit http/protobuf", map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "http://otel:4318", "OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf"},
+			"http://otel:4318/v1/traces", "ternant", ""},
+		{"SDK disabled", map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "http://otel:4318", "OTEL_SDK_DISABLED": "true"}, "", "ternant", ""},
+		{"grpc", map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "http://otel:4317", "OTEL_EXPORTER_OTLP_PROTOCOL": "grpc"},
+			"http://otel:4317", "ternant", ""},
+		{"http/json refused", map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "http://otel:4318", "OTEL_EXPORTER_OTLP_PROTOCOL": "http/json"},
+			"", "", `OTEL_EXPORTER_OTLP_PROTOCOL="http/json": unsupported OTLP protocol; expected http/protobuf or grpc`},
+		{"traces protocol wins", map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "http://otel:4318", "OTEL_EXPORTER_OTLP_PROTOCOL": "grpc",
+			"OTEL_EXPORTER_OTLP_TRACES_PROTOCOL": "http/protobuf"}, "http://otel:4318/v1/traces", "ternant", ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := LoadFrom(env(tc.env))
+			if tc.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.err) {
+					t.Fatalf("err = %v, want it to contain %q", err, tc.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantProto := ""
+			if tc.endpoint != "" {
+				wantProto = ProtocolHTTP
+				if tc.env["OTEL_EXPORTER_OTLP_PROTOCOL"] == ProtocolGRPC && tc.env["OTEL_EXPORTER_OTLP_TRACES_PROTOCOL"] == "" {
+					wantProto = ProtocolGRPC
+				}
+			}
+			if c.Tracing.Endpoint != tc.endpoint || c.Tracing.Enabled() != (tc.endpoint != "") ||
+				c.Tracing.ServiceName != tc.service || c.Tracing.Protocol != wantProto {
+				t.Errorf("tracing = %+v (enabled %v), want endpoint %q service %q", c.Tracing, c.Tracing.Enabled(), tc.endpoint, tc.service)
 			}
 		})
 	}

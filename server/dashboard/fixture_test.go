@@ -17,7 +17,11 @@ import (
 // openDB migrates a fresh test database and opens it; onQuery, if set, sees every statement.
 func openDB(t *testing.T, onQuery func(op string, d time.Duration, err error)) *db.DB {
 	t.Helper()
-	return testdb.Open(t, db.Options{PoolSize: 10, OnQuery: onQuery})
+	opts := db.Options{PoolSize: 10}
+	if onQuery != nil {
+		opts.OnQuery = func(_ context.Context, q db.Query) { onQuery(q.Operation, q.Duration, q.Err) }
+	}
+	return testdb.Open(t, opts)
 }
 
 // The rows a fixture company holds, as plain values the test computes its expectations from.

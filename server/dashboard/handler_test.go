@@ -139,7 +139,7 @@ func TestStatsEndpointRedisStoppedFake(t *testing.T) {
 	t.Cleanup(func() { rdb.Close() })
 	h := dashboard.NewHandler(dashboard.NewService(inst.DB, cache.New(rdb, "t:", nil), time.Minute))
 	r := chi.NewRouter()
-	r.Use(metrics.HTTP(r))
+	r.Use(metrics.HTTP(r, nil))
 	principal := &identity.Principal{UserID: "u", CompanyID: &companyID, Role: identity.Owner}
 	for _, rt := range h.Routes() {
 		r.Method(rt.Method, "/fake-redis"+rt.Pattern, http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {

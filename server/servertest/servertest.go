@@ -53,8 +53,22 @@ func Start(t testing.TB, mutate func(*config.Config)) *Instance {
 	return StartWith(t, dsn, addr, testenv.RedisPrefix(t, addr), true, mutate)
 }
 
+// StartOptions runs a server on a fresh database with the given server options (a tracer
+// provider, say); the database and Redis prefix options are set here.
+func StartOptions(t testing.TB, opts server.Options, mutate func(*config.Config)) *Instance {
+	t.Helper()
+	addr := testenv.RedisAddr(t)
+	opts.Migrate, opts.RedisKeyPrefix = true, testenv.RedisPrefix(t, addr)
+	return start(t, testenv.MySQL(t), addr, opts, mutate)
+}
+
 // StartWith runs a server on the given stores (two instances may share them).
 func StartWith(t testing.TB, dsn, redisAddr, prefix string, migrate bool, mutate func(*config.Config)) *Instance {
+	t.Helper()
+	return start(t, dsn, redisAddr, server.Options{Migrate: migrate, RedisKeyPrefix: prefix}, mutate)
+}
+
+func start(t testing.TB, dsn, redisAddr string, opts server.Options, mutate func(*config.Config)) *Instance {
 	t.Helper()
 	cfg := Config(t, dsn, redisAddr)
 	if mutate != nil {
@@ -65,7 +79,7 @@ func StartWith(t testing.TB, dsn, redisAddr, prefix string, migrate bool, mutate
 		level = slog.LevelDebug
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
-	srv, err := server.New(context.Background(), cfg, log, server.Options{Migrate: migrate, RedisKeyPrefix: prefix})
+	srv, err := server.New(context.Background(), cfg, log, opts)
 	if err != nil {
 		t.Fatalf("start server: %v", err)
 	}

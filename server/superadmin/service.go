@@ -75,17 +75,7 @@ func (s *Service) CreateCompany(ctx context.Context, req CreateCompanyRequest) (
 
 // UpdateCompany is PATCH /super-admin/companies/:id.
 func (s *Service) UpdateCompany(ctx context.Context, id string, req companies.UpdateRequest) (*companies.Company, error) {
-	if _, err := s.Company(ctx, id); err != nil {
-		return nil, err
-	}
-	set, err := companies.Changes(req)
-	if err != nil {
-		return nil, err
-	}
-	err = companies.Update(ctx, s.DB, id, set)
-	if errors.Is(err, db.ErrConflict) {
-		return nil, httpx.Conflict(companies.MsgSlugTaken)
-	}
+	err := s.Companies.Modify(ctx, id, func(*companies.Company) (map[string]any, error) { return companies.Changes(req) })
 	if err != nil {
 		return nil, err
 	}
@@ -100,10 +90,10 @@ func (s *Service) UpdateCompany(ctx context.Context, id string, req companies.Up
 // SetCompanyActive suspends or reactivates a company. Suspending ends its users' sessions, and
 // they cannot log in until it is reactivated.
 func (s *Service) SetCompanyActive(ctx context.Context, id string, active bool) (*companies.Company, error) {
-	if _, err := s.Company(ctx, id); err != nil {
-		return nil, err
-	}
-	if err := companies.Update(ctx, s.DB, id, map[string]any{"is_active": active}); err != nil {
+	err := s.Companies.Modify(ctx, id, func(*companies.Company) (map[string]any, error) {
+		return map[string]any{"is_active": active}, nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	if !active {
@@ -186,7 +176,7 @@ func (s *Service) UpdateUser(ctx context.Context, id string, req UpdateUserReque
 			return nil, err
 		}
 	}
-	err = users.Update(ctx, s.DB, id, set)
+	err = s.Users.UpdateAny(ctx, u.ID, set)
 	if errors.Is(err, db.ErrConflict) {
 		return nil, httpx.Conflict(MsgEmailExists)
 	}
@@ -195,7 +185,7 @@ func (s *Service) UpdateUser(ctx context.Context, id string, req UpdateUserReque
 	}
 	if (req.Role != nil && *req.Role != u.Role) || (req.Status != nil && *req.Status != users.StatusActive) ||
 		(req.Email != nil && *req.Email != u.Email) {
-		if err := s.Sessions.RevokeUser(ctx, id); err != nil {
+		if err := s.Sessions.RevokeUser(ctx, u.ID); err != nil {
 			return nil, err
 		}
 	}
@@ -204,10 +194,11 @@ func (s *Service) UpdateUser(ctx context.Context, id string, req UpdateUserReque
 
 // SetUserStatus is DELETE (INACTIVE), /activate (ACTIVE) and /suspend (SUSPENDED).
 func (s *Service) SetUserStatus(ctx context.Context, id, status string) (*users.User, error) {
-	if _, err := s.User(ctx, id); err != nil {
+	u, err := s.User(ctx, id)
+	if err != nil {
 		return nil, err
 	}
-	if err := s.Users.SetStatusAny(ctx, id, status); err != nil {
+	if err := s.Users.SetStatusAny(ctx, u.ID, status); err != nil {
 		return nil, err
 	}
 	return s.User(ctx, id)
@@ -215,15 +206,17 @@ func (s *Service) SetUserStatus(ctx context.Context, id, status string) (*users.
 
 // ResetPassword sets a new password and ends the user's sessions.
 func (s *Service) ResetPassword(ctx context.Context, id, pw string) error {
-	if _, err := s.User(ctx, id); err != nil {
+	u, err := s.User(ctx, id)
+	if err != nil {
 		return err
 	}
 	hash, err := s.Users.Hash(pw)
 	if err != nil {
 		return err
 	}
-	if err := users.Update(ctx, s.DB, id, map[string]any{"password_hash": hash}); err != nil {
+	// The hash is not in the cached read, but updated_at is.
+	if err := s.Users.UpdateAny(ctx, u.ID, map[string]any{"password_hash": hash}); err != nil {
 		return err
 	}
-	return s.Sessions.RevokeUser(ctx, id)
+	return s.Sessions.RevokeUser(ctx, u.ID)
 }

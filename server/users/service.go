@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/ternant/ternant/server/httpx"
 	"github.com/ternant/ternant/server/identity"
+	"github.com/ternant/ternant/server/platform/cache"
 	"github.com/ternant/ternant/server/platform/db"
 )
 
@@ -23,6 +25,11 @@ type Service struct {
 	Sessions Sessions
 	// Hash hashes a password at the configured bcrypt cost.
 	Hash func(pw string) (string, error)
+	// Cache, when set, serves GET /users/:id for TTL (nothing is stored when TTL is zero): the
+	// response model, which has no password hash or one-time token. Every write to a user drops
+	// its entry after it commits; a 404 is never cached.
+	Cache *cache.Cache
+	TTL   time.Duration
 }
 
 // MsgDuplicateInCompany is the 409 for an email already used in the company.
@@ -73,14 +80,32 @@ func (s *Service) Create(ctx context.Context, p *identity.Principal, req CreateR
 	return u, err
 }
 
-// Get returns one user of the caller's company (another company's id is 404).
+// Get is GET /users/:id: one user of the caller's company (another company's id is 404). The cache
+// holds users by id whatever their company, so the company is checked on every read, cached or
+// not. An id that the database matches only through its collation is read uncached.
 func (s *Service) Get(ctx context.Context, p *identity.Principal, id string) (*User, error) {
+	if !cache.Canonical(id) {
+		return s.find(ctx, p, id)
+	}
+	u, err := cache.Fetch(ctx, s.Cache, cache.User, cache.UserKey(id), s.TTL,
+		func(ctx context.Context) (*User, error) { return GetAny(ctx, s.DB, id) })
+	if errors.Is(err, db.ErrNotFound) || (err == nil && (u.CompanyID == nil || *u.CompanyID != p.Company())) {
+		return nil, NotFound(id)
+	}
+	return u, err
+}
+
+// find loads a user of the caller's company from the database (writes and their answers).
+func (s *Service) find(ctx context.Context, p *identity.Principal, id string) (*User, error) {
 	u, err := get(ctx, s.DB, p.Company(), id)
 	if errors.Is(err, db.ErrNotFound) {
 		return nil, NotFound(id)
 	}
 	return u, err
 }
+
+// forget drops a user's cached read; every write calls it with the id as stored, once written.
+func (s *Service) forget(ctx context.Context, id string) { s.Cache.Invalidate(ctx, cache.UserKey(id)) }
 
 // List returns a page of the caller's company's users.
 func (s *Service) List(ctx context.Context, p *identity.Principal, includeInactive bool, page httpx.Page) ([]User, int, error) {
@@ -89,7 +114,7 @@ func (s *Service) List(ctx context.Context, p *identity.Principal, includeInacti
 
 // Update is PATCH /users/:id. Only an owner may grant or change the owner role.
 func (s *Service) Update(ctx context.Context, p *identity.Principal, id string, req UpdateRequest) (*User, error) {
-	u, err := s.Get(ctx, p, id)
+	u, err := s.find(ctx, p, id)
 	if err != nil {
 		return nil, err
 	}
@@ -112,32 +137,48 @@ func (s *Service) Update(ctx context.Context, p *identity.Principal, id string, 
 			return nil, err
 		}
 	}
-	if err := update(ctx, s.DB, p.Company(), id, set); err != nil {
+	err = update(ctx, s.DB, p.Company(), u.ID, set)
+	s.forget(ctx, u.ID)
+	if err != nil {
 		return nil, err
 	}
 	if req.Role != nil && *req.Role != u.Role {
 		// The role is carried by the sessions; end them so the new role applies at once.
-		if err := s.Sessions.RevokeUser(ctx, id); err != nil {
+		if err := s.Sessions.RevokeUser(ctx, u.ID); err != nil {
 			return nil, err
 		}
 	}
-	return s.Get(ctx, p, id)
+	return s.find(ctx, p, id)
 }
 
-// SetStatus changes the status of a company's user; leaving ACTIVE ends their sessions.
-func (s *Service) SetStatus(ctx context.Context, companyID, id, status string) error {
-	if err := update(ctx, s.DB, companyID, id, map[string]any{"status": status}); err != nil {
+// setStatus changes the status of the caller's company's user; leaving ACTIVE ends their sessions.
+func (s *Service) setStatus(ctx context.Context, p *identity.Principal, id, status string) error {
+	u, err := s.find(ctx, p, id)
+	if err != nil {
 		return err
 	}
-	return s.afterStatus(ctx, id, status)
+	err = update(ctx, s.DB, p.Company(), u.ID, map[string]any{"status": status})
+	s.forget(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	return s.afterStatus(ctx, u.ID, status)
 }
 
-// SetStatusAny changes any user's status (super admin only).
+// SetStatusAny changes any user's status (super admin only); id is the user's id as stored.
 func (s *Service) SetStatusAny(ctx context.Context, id, status string) error {
-	if err := Update(ctx, s.DB, id, map[string]any{"status": status}); err != nil {
+	if err := s.UpdateAny(ctx, id, map[string]any{"status": status}); err != nil {
 		return err
 	}
 	return s.afterStatus(ctx, id, status)
+}
+
+// UpdateAny applies changed columns to any user (super admin only) and drops the user's cached
+// read; id is the user's id as stored. A duplicate email is db.ErrConflict.
+func (s *Service) UpdateAny(ctx context.Context, id string, set map[string]any) error {
+	err := updateAny(ctx, s.DB, id, set)
+	s.forget(ctx, id)
+	return err
 }
 
 func (s *Service) afterStatus(ctx context.Context, id, status string) error {
@@ -149,21 +190,15 @@ func (s *Service) afterStatus(ctx context.Context, id, status string) error {
 
 // Deactivate is DELETE /users/:id: status INACTIVE, sessions ended.
 func (s *Service) Deactivate(ctx context.Context, p *identity.Principal, id string) error {
-	if _, err := s.Get(ctx, p, id); err != nil {
-		return err
-	}
-	return s.SetStatus(ctx, p.Company(), id, StatusInactive)
+	return s.setStatus(ctx, p, id, StatusInactive)
 }
 
 // Activate is POST /users/:id/activate.
 func (s *Service) Activate(ctx context.Context, p *identity.Principal, id string) (*User, error) {
-	if _, err := s.Get(ctx, p, id); err != nil {
+	if err := s.setStatus(ctx, p, id, StatusActive); err != nil {
 		return nil, err
 	}
-	if err := s.SetStatus(ctx, p.Company(), id, StatusActive); err != nil {
-		return nil, err
-	}
-	return s.Get(ctx, p, id)
+	return s.find(ctx, p, id)
 }
 
 // SetPhone returns profile with phone set (exported for the superadmin package).

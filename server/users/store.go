@@ -79,8 +79,8 @@ func update(ctx context.Context, q db.Queryer, companyID, id string, set map[str
 	return updateWhere(ctx, q, set, `id = ? AND company_id = ?`, id, companyID)
 }
 
-// Update applies changed columns to any user (super admin only).
-func Update(ctx context.Context, q db.Queryer, id string, set map[string]any) error {
+// updateAny applies changed columns to any user (super admin only, through Service.UpdateAny).
+func updateAny(ctx context.Context, q db.Queryer, id string, set map[string]any) error {
 	return updateWhere(ctx, q, set, `id = ?`, id)
 }
 

@@ -36,7 +36,8 @@ const (
 	invalidateTimeout = 2 * time.Second
 )
 
-// Cache is a Redis cache-aside store. The zero value is not usable; call New.
+// Cache is a Redis cache-aside store. The zero value is not usable; call New. A nil *Cache is a
+// service built without a cache: Fetch always computes and Invalidate does nothing.
 type Cache struct {
 	rdb         redis.UniversalClient
 	prefix      string
@@ -119,9 +120,12 @@ func (c *Cache) versionKey(key string) string { return c.prefix + "cache:version
 // Fetch returns the value cached under key, or computes it with load and caches it for ttl. name
 // is the cache's metric label (Dashboard, Company, ...). Concurrent misses of one key share one
 // call of load; each caller gets its own copy of the value. Only load's error is ever returned
-// (or ctx's, when the caller gives up waiting).
+// (or ctx's, when the caller gives up waiting). A nil c calls load directly.
 func Fetch[T any](ctx context.Context, c *Cache, name, key string, ttl time.Duration, load func(context.Context) (T, error)) (T, error) {
 	var zero T
+	if c == nil {
+		return load(ctx)
+	}
 	e := entry{key: key}
 	if ttl <= 0 {
 		// Caching is off for this value: never read what an earlier configuration stored.
@@ -257,7 +261,7 @@ func (c *Cache) peek(ctx context.Context, name string, e entry) (version string,
 // store what it read. Local loads in flight for the keys are forgotten: the next read computes
 // afresh instead of joining them. It implements Invalidator.
 func (c *Cache) Invalidate(ctx context.Context, keys ...string) {
-	if len(keys) == 0 {
+	if c == nil || len(keys) == 0 {
 		return
 	}
 	for _, k := range keys {

@@ -31,6 +31,24 @@ func CompanyKey(id string) string { return "company:" + id }
 // CompanySlugKey is where a company read by slug is cached.
 func CompanySlugKey(slug string) string { return "company:slug:" + slug }
 
+// Canonical reports whether s may name a cache key of a row looked up by s: only the characters
+// [a-z0-9-], for which MySQL's case- and accent-insensitive, space-padding collations compare byte
+// for byte. A lookup by "ABC" or "abc " finds the row "abc" too, but a value cached under such a key
+// would never be dropped by a writer, who invalidates the row's own id or slug; callers read those
+// straight from the database instead.
+func Canonical(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
 // UserKey is where a user read by id is cached.
 func UserKey(id string) string { return "user:" + id }
 

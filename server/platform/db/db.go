@@ -21,8 +21,22 @@ type Options struct {
 	PoolSize int
 	// AcquireTimeout bounds the wait for a free connection; past it a call fails with ErrPoolTimeout.
 	AcquireTimeout time.Duration
-	// OnQuery, when set, is called after every statement with its operation (select, insert, ...).
-	OnQuery func(operation string, d time.Duration, err error)
+	// OnQuery, when set, is called after every statement with the statement's context (so a trace
+	// span can be a child of the request's) and what happened.
+	OnQuery func(ctx context.Context, q Query)
+}
+
+// Query describes a finished statement for instrumentation. It never carries the bound values.
+type Query struct {
+	// Operation is the statement's first keyword: select, insert, update, delete, or other.
+	Operation string
+	// SQL is the statement text as written in the store, placeholders included.
+	SQL string
+	// Start is when the statement was sent; Duration excludes the wait for a pooled connection.
+	Start    time.Time
+	Duration time.Duration
+	// Err is the driver's error, before mapping to a domain error.
+	Err error
 }
 
 // DB is the pooled database handle every store uses.
@@ -136,7 +150,7 @@ func (d *DB) Get(ctx context.Context, dest any, query string, args ...any) error
 		return err
 	}
 	defer conn.Close()
-	return d.observe(query, func() error { return conn.GetContext(ctx, dest, query, args...) })
+	return d.observe(ctx, query, func() error { return conn.GetContext(ctx, dest, query, args...) })
 }
 
 // Select runs a query into the slice dest.
@@ -146,7 +160,7 @@ func (d *DB) Select(ctx context.Context, dest any, query string, args ...any) er
 		return err
 	}
 	defer conn.Close()
-	return d.observe(query, func() error { return conn.SelectContext(ctx, dest, query, args...) })
+	return d.observe(ctx, query, func() error { return conn.SelectContext(ctx, dest, query, args...) })
 }
 
 // Exec runs a statement.
@@ -157,16 +171,16 @@ func (d *DB) Exec(ctx context.Context, query string, args ...any) (sql.Result, e
 	}
 	defer conn.Close()
 	var res sql.Result
-	err = d.observe(query, func() (e error) { res, e = conn.ExecContext(ctx, query, args...); return e })
+	err = d.observe(ctx, query, func() (e error) { res, e = conn.ExecContext(ctx, query, args...); return e })
 	return res, err
 }
 
 // observe times fn, reports it, and maps its error.
-func (d *DB) observe(query string, fn func() error) error {
+func (d *DB) observe(ctx context.Context, query string, fn func() error) error {
 	start := time.Now()
 	err := fn()
 	if d.opts.OnQuery != nil {
-		d.opts.OnQuery(Operation(query), time.Since(start), err)
+		d.opts.OnQuery(ctx, Query{Operation: Operation(query), SQL: query, Start: start, Duration: time.Since(start), Err: err})
 	}
 	return MapError(err)
 }

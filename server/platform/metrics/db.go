@@ -1,14 +1,16 @@
 package metrics
 
 import (
+	"context"
 	"database/sql"
 	"errors"
 	"io"
 	"sync"
-	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promauto"
+
+	"github.com/ternant/ternant/server/platform/db"
 )
 
 // Database metrics: statements through db.Options.OnQuery, pool figures through a collector that
@@ -48,11 +50,11 @@ func init() {
 
 // ObserveQuery records one statement. Its signature is db.Options.OnQuery's, so the server wires
 // it as `db.Options{OnQuery: metrics.ObserveQuery}`.
-func ObserveQuery(operation string, d time.Duration, err error) {
-	dbQueries.WithLabelValues(operation).Inc()
-	dbQueryDuration.WithLabelValues(operation).Observe(d.Seconds())
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		dbQueryErrors.WithLabelValues(operation).Inc()
+func ObserveQuery(_ context.Context, q db.Query) {
+	dbQueries.WithLabelValues(q.Operation).Inc()
+	dbQueryDuration.WithLabelValues(q.Operation).Observe(q.Duration.Seconds())
+	if q.Err != nil && !errors.Is(q.Err, sql.ErrNoRows) {
+		dbQueryErrors.WithLabelValues(q.Operation).Inc()
 	}
 }
 

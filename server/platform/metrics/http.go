@@ -60,16 +60,25 @@ func Unmatched(next http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
+// RequestHook observes each request the middleware measures, with the same route label: it runs
+// before the request is served and may return it with a new context (a trace span); done runs
+// once the response is known, panics included (status 500).
+type RequestHook func(r *http.Request) (_ *http.Request, done func(route string, status int))
+
 // HTTP returns the middleware that records http_requests_total and http_request_duration_seconds.
 // routes is the root router: when a request is answered before routing (a rate limiter or CORS
 // rejection in a root middleware), its pattern is looked up there, so the label is still the
-// route pattern and never the raw path.
-func HTTP(routes chi.Routes) func(http.Handler) http.Handler {
+// route pattern and never the raw path. hook, when not nil, sees every request too (tracing).
+func HTTP(routes chi.Routes, hook RequestHook) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			start := time.Now()
 			rec := &record{}
 			r = r.WithContext(context.WithValue(r.Context(), recordKey{}, rec))
+			var done func(string, int)
+			if hook != nil {
+				r, done = hook(r)
+			}
 			ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
 			httpInFlight.Inc()
 			defer func() {
@@ -86,6 +95,9 @@ func HTTP(routes chi.Routes) func(http.Handler) http.Handler {
 				route := routeLabel(routes, r, rec)
 				httpRequests.WithLabelValues(method, route, strconv.Itoa(status)).Inc()
 				httpDuration.WithLabelValues(method, route).Observe(time.Since(start).Seconds())
+				if done != nil {
+					done(route, status)
+				}
 				if p != nil {
 					panic(p)
 				}

@@ -21,7 +21,7 @@ import (
 // wrapped not-found handlers.
 func testRouter() http.Handler {
 	r := chi.NewRouter()
-	r.Use(httpx.Recover, metrics.HTTP(r), func(next http.Handler) http.Handler {
+	r.Use(httpx.Recover, metrics.HTTP(r, nil), func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 			if req.Header.Get("X-Test-Limit") != "" {
 				httpx.WriteError(w, req, httpx.NewError(http.StatusTooManyRequests, "ThrottlerException: Too Many Requests"))
