@@ -2,6 +2,7 @@ package controllers
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -105,7 +106,7 @@ func TestValidationRejectsInvalidSpecs(t *testing.T) {
 		if err != nil || len(files) == 0 {
 			t.Fatalf("no samples found (err %v)", err)
 		}
-		for _, f := range files {
+		for i, f := range files {
 			b, err := os.ReadFile(f)
 			if err != nil {
 				t.Fatal(err)
@@ -115,7 +116,8 @@ func TestValidationRejectsInvalidSpecs(t *testing.T) {
 				t.Fatalf("%s: %v", f, err)
 			}
 			u.SetNamespace(ns)
-			u.SetName("sample-" + u.GetName())
+			// Each file under its own name: the samples may share metadata.name.
+			u.SetName(fmt.Sprintf("sample-%d-%s", i, u.GetName()))
 			if err := h.k8s.Create(context.Background(), u); err != nil {
 				t.Errorf("%s is rejected: %v", f, err)
 			}

@@ -2,9 +2,13 @@ package main
 
 import (
 	"bytes"
-	"github.com/ternant/ternant/internal/testenv"
+	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/ternant/ternant/internal/testenv"
+	"github.com/ternant/ternant/migrations"
+	"github.com/ternant/ternant/server/platform/db"
 )
 
 func TestCommandLine(t *testing.T) {
@@ -65,15 +69,19 @@ func TestMigrateCommandRequiresADatabase(t *testing.T) {
 func TestMigrateCommandAgainstMariaDB(t *testing.T) {
 	dsn := testenv.MySQL(t)
 	t.Setenv("DB_DSN", dsn)
+	latest, err := db.Latest(migrations.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, step := range []struct {
 		args []string
 		want string
 	}{
-		{[]string{"migrate", "version"}, "schema version 0 (latest 3)"},
-		{[]string{"migrate", "up"}, "schema version 3 (latest 3)"},
-		{[]string{"migrate", "down", "1"}, "schema version 2 (latest 3)"},
-		{[]string{"migrate", "up"}, "schema version 3 (latest 3)"},
-		{[]string{"migrate", "force", "1"}, "schema version 1 (latest 3)"},
+		{[]string{"migrate", "version"}, fmt.Sprintf("schema version 0 (latest %d)", latest)},
+		{[]string{"migrate", "up"}, fmt.Sprintf("schema version %d (latest %d)", latest, latest)},
+		{[]string{"migrate", "down", "1"}, fmt.Sprintf("schema version %d (latest %d)", latest-1, latest)},
+		{[]string{"migrate", "up"}, fmt.Sprintf("schema version %d (latest %d)", latest, latest)},
+		{[]string{"migrate", "force", "1"}, fmt.Sprintf("schema version 1 (latest %d)", latest)},
 	} {
 		var out, errb bytes.Buffer
 		if code := run(step.args, &out, &errb); code != 0 || !strings.Contains(out.String(), step.want) {

@@ -15,7 +15,7 @@ import (
 )
 
 // openDB migrates a fresh test database and opens it; onQuery, if set, sees every statement.
-func openDB(t *testing.T, onQuery func(op string, d time.Duration, err error)) *db.DB {
+func openDB(t testing.TB, onQuery func(op string, d time.Duration, err error)) *db.DB {
 	t.Helper()
 	opts := db.Options{PoolSize: 10}
 	if onQuery != nil {
@@ -94,7 +94,7 @@ func randomFixture(seed uint64, n int, today time.Time) *fixture {
 }
 
 // insert writes the fixture with plain SQL (the domain services are not needed to read them).
-func (f *fixture) insert(t *testing.T, d *db.DB) {
+func (f *fixture) insert(t testing.TB, d *db.DB) {
 	t.Helper()
 	slug := "c-" + f.companyID[:8]
 	if _, err := d.Exec(context.Background(), `INSERT INTO companies (id, name, slug) VALUES (?, ?, ?)`,
@@ -105,7 +105,7 @@ func (f *fixture) insert(t *testing.T, d *db.DB) {
 }
 
 // insertRows writes everything but the company row (which registration may have made).
-func (f *fixture) insertRows(t *testing.T, d *db.DB) {
+func (f *fixture) insertRows(t testing.TB, d *db.DB) {
 	t.Helper()
 	ctx := context.Background()
 	exec := func(q string, args ...any) {

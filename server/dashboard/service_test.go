@@ -29,7 +29,7 @@ var fieldOrder = []string{"totalUnits", "occupiedUnits", "vacantUnits", "occupan
 	"overdueInvoices", "overdueAmount"}
 
 // realRedisCache is a cache on the shared test Redis under a key prefix unique to the test.
-func realRedisCache(t *testing.T) (*cache.Cache, *redis.Client) {
+func realRedisCache(t testing.TB) (*cache.Cache, *redis.Client) {
 	t.Helper()
 	addr := testenv.RedisAddr(t)
 	rdb := redis.NewClient(&redis.Options{Addr: addr})
@@ -309,7 +309,7 @@ func TestStatsServedWhenRedisClientClosed(t *testing.T) {
 }
 
 // insertInvoices writes only the fixture's invoices (their leases exist already).
-func (f *fixture) insertInvoices(t *testing.T, d *db.DB, numberPrefix string) {
+func (f *fixture) insertInvoices(t testing.TB, d *db.DB, numberPrefix string) {
 	t.Helper()
 	for i, inv := range f.invoices {
 		if _, err := d.Exec(context.Background(), `INSERT INTO invoices (id, company_id, invoice_number, occupancy_id, tenant_id,
