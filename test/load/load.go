@@ -100,6 +100,9 @@ type Result struct {
 	Total       EndpointResult   `json:"total"`
 	ServerRSSMB float64          `json:"serverRssMB,omitempty"`
 	ServerCPU   float64          `json:"serverCpuCores,omitempty"`
+	// CacheHitRatio is the share of the server's cache reads answered from Redis during the run
+	// (0..1; -1 when the run read no cache).
+	CacheHitRatio float64 `json:"cacheHitRatio"`
 }
 
 type sample struct {
@@ -121,9 +124,11 @@ func (c *Client) Run(ctx context.Context, mix Mix, concurrency int, d, ramp time
 		wg.Add(1)
 		go func(w int) {
 			defer wg.Done()
-			if ramp > 0 {
+			// Workers start evenly over the ramp; with a think time they also start evenly over one
+			// pause, as k6's ramping spreads its VUs, instead of all iterating in lockstep.
+			if delay := (ramp + mix.Think) * time.Duration(w) / time.Duration(concurrency); delay > 0 {
 				select {
-				case <-time.After(ramp * time.Duration(w) / time.Duration(concurrency)):
+				case <-time.After(delay):
 				case <-ctx.Done():
 					return
 				}

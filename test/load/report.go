@@ -11,16 +11,19 @@ import (
 // Markdown renders results as one table: a row per endpoint per level.
 func Markdown(results []Result) string {
 	var b strings.Builder
-	b.WriteString("| mix | clients | endpoint | req/s | p50 ms | p95 ms | p99 ms | max ms | errors | server RSS MB | server CPU |\n")
-	b.WriteString("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	b.WriteString("| mix | clients | endpoint | req/s | p50 ms | p95 ms | p99 ms | max ms | errors | server RSS MB | server CPU | cache hits |\n")
+	b.WriteString("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	ms := func(d time.Duration) string { return strconv.FormatFloat(float64(d.Microseconds())/1000, 'f', 2, 64) }
 	for _, r := range results {
 		rows := append(append([]EndpointResult{}, r.Endpoints...), r.Total)
 		for _, e := range rows {
-			rss, cpu := "", ""
+			rss, cpu, hits := "", "", ""
 			if e.Name == "total" && r.ServerRSSMB > 0 {
 				rss = fmt.Sprintf("%.0f", r.ServerRSSMB)
 				cpu = fmt.Sprintf("%.2f", r.ServerCPU)
+			}
+			if e.Name == "total" && r.CacheHitRatio >= 0 {
+				hits = fmt.Sprintf("%.1f%%", 100*r.CacheHitRatio)
 			}
 			errs := strconv.Itoa(e.Errors)
 			if e.Requests > 0 && e.Errors > 0 {
@@ -30,8 +33,8 @@ func Markdown(results []Result) string {
 			if name == "total" {
 				name = "**all**"
 			}
-			fmt.Fprintf(&b, "| %s | %d | %s | %.0f | %s | %s | %s | %s | %s | %s | %s |\n",
-				r.Mix, r.Concurrency, name, e.Throughput, ms(e.P50), ms(e.P95), ms(e.P99), ms(e.Max), errs, rss, cpu)
+			fmt.Fprintf(&b, "| %s | %d | %s | %.0f | %s | %s | %s | %s | %s | %s | %s | %s |\n",
+				r.Mix, r.Concurrency, name, e.Throughput, ms(e.P50), ms(e.P95), ms(e.P99), ms(e.Max), errs, rss, cpu, hits)
 		}
 	}
 	return b.String()

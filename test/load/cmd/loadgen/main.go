@@ -55,7 +55,12 @@ func main() {
 		if *pid > 0 {
 			before, _ = load.SampleProcess(*pid)
 		}
+		cacheBefore, cacheErr := c.ReadCacheCounters(ctx)
 		r := c.Run(ctx, m, n, *duration, ramp)
+		r.CacheHitRatio = -1
+		if cacheAfter, err := c.ReadCacheCounters(ctx); err == nil && cacheErr == nil {
+			r.CacheHitRatio = load.HitRatio(cacheBefore, cacheAfter)
+		}
 		if *pid > 0 {
 			after, err := load.SampleProcess(*pid)
 			if err == nil {
