@@ -165,9 +165,8 @@ func (Store) List(ctx context.Context, q db.Queryer, companyID string, f Filter,
 	if err != nil {
 		return nil, 0, fmt.Errorf("list invoices: %w", err)
 	}
-	// A short page that is not past the end is the last one: it counts itself.
-	if n := len(out); page.Limit > 0 && n < page.Limit && (n > 0 || page.Offset == 0) {
-		return out, page.Offset + n, nil
+	if total, ok := db.LastPageTotal(len(out), page.Limit, page.Offset); ok {
+		return out, total, nil
 	}
 	total, err := f.count(ctx, q, companyID)
 	if err != nil {

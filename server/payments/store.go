@@ -81,15 +81,18 @@ func (f Filter) where(companyID string) (string, []any) {
 // List returns one page of payments, newest paidAt first, and the number matching.
 func (Store) List(ctx context.Context, q db.Queryer, companyID string, f Filter, page httpx.Page) ([]*Payment, int, error) {
 	where, args := f.where(companyID)
-	var total int
-	if err := q.Get(ctx, &total, `SELECT COUNT(*) FROM payments WHERE `+where, args...); err != nil {
-		return nil, 0, fmt.Errorf("count payments: %w", err)
-	}
 	out := []*Payment{}
 	err := q.Select(ctx, &out, `SELECT `+paymentColumns+` FROM payments WHERE `+where+
 		` ORDER BY paid_at DESC, created_at DESC, id DESC LIMIT ? OFFSET ?`, append(args, page.Limit, page.Offset)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list payments: %w", err)
+	}
+	if total, ok := db.LastPageTotal(len(out), page.Limit, page.Offset); ok {
+		return out, total, nil
+	}
+	var total int
+	if err := q.Get(ctx, &total, `SELECT COUNT(*) FROM payments WHERE `+where, args...); err != nil {
+		return nil, 0, fmt.Errorf("count payments: %w", err)
 	}
 	return out, total, nil
 }

@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/ternant/ternant/server/platform/db"
 	"github.com/ternant/ternant/server/platform/metrics"
 )
 
@@ -111,8 +112,8 @@ func (t *ListCache) Invalidate(ctx context.Context, companyID string) {
 // that is the list's last one says it by itself (offset + n, when n < limit and the page is not
 // past the end), which spares the count; any other page asks Count.
 func (t *ListCache) PageTotal(ctx context.Context, companyID, filter string, n, limit, offset int, count func(context.Context) (int, error)) (int, error) {
-	if limit > 0 && n < limit && (n > 0 || offset == 0) {
-		return offset + n, nil
+	if total, ok := db.LastPageTotal(n, limit, offset); ok {
+		return total, nil
 	}
 	return t.Count(ctx, companyID, filter, count)
 }

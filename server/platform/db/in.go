@@ -28,3 +28,13 @@ func Unique(ids []string) []string {
 	}
 	return out
 }
+
+// LastPageTotal returns the number of rows before paging when a page of n rows read with LIMIT
+// limit OFFSET offset says it by itself: a page shorter than its limit that is not past the end
+// is the last one, so the total is offset + n. ok is false when only a COUNT(*) can tell.
+func LastPageTotal(n, limit, offset int) (total int, ok bool) {
+	if limit > 0 && n < limit && (n > 0 || offset == 0) {
+		return offset + n, true
+	}
+	return 0, false
+}
