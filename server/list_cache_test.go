@@ -4,8 +4,12 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/ternant/ternant/internal/billingtest"
 	"github.com/ternant/ternant/internal/propertytest"
+	"github.com/ternant/ternant/server/platform/dbtypes"
 	"github.com/ternant/ternant/server/platform/metrics/metricstest"
+	"github.com/ternant/ternant/server/platform/money"
+	"github.com/ternant/ternant/server/servertest"
 )
 
 // TestListCacheFollowsWrites proves the wiring of the cached list pages and totals
@@ -94,4 +98,56 @@ func TestListCacheFollowsWrites(t *testing.T) {
 		expect("/tenants?limit=1", "1")
 		expect("/tenants?includeInactive=true&limit=1", "2")
 	})
+}
+
+// TestPaymentListCountFollowsWrites: the payments list's cached X-Total-Count follows a payment's
+// create, delete and reactivation through the API.
+func TestPaymentListCountFollowsWrites(t *testing.T) {
+	inst := servertest.Start(t, nil)
+	token, company := inst.RegisterCompany(t, "pay-"+billingtest.ID()[24:])
+	l := billingtest.NewLease(t, inst.DB, company, money.MustParse("45000"), dbtypes.NewDate(2026, 1, 1), dbtypes.NewDate(2026, 12, 31))
+	do := func(method, path string, body any) *servertest.Response {
+		return inst.Do(t, servertest.Request{Method: method, Path: "/api/v1" + path, Token: token, Body: body})
+	}
+	gen := do(http.MethodPost, "/invoices/generate-rent", map[string]any{"occupancyId": l.OccupancyID, "month": "2026-03"})
+	if gen.Status != http.StatusCreated {
+		t.Fatalf("generate-rent: %d %s", gen.Status, gen.Body)
+	}
+	invoiceID := gen.Map(t)["id"].(string)
+	pay := func() string {
+		r := do(http.MethodPost, "/payments", map[string]any{"invoiceId": invoiceID, "amount": "100.00", "paidAt": "2026-03-04T10:00:00Z", "method": "CASH"})
+		if r.Status != http.StatusCreated {
+			t.Fatalf("payment: %d %s", r.Status, r.Body)
+		}
+		return r.Map(t)["id"].(string)
+	}
+	total := func() string {
+		r := do(http.MethodGet, "/payments?limit=1", nil)
+		if r.Status != http.StatusOK {
+			t.Fatalf("list: %d %s", r.Status, r.Body)
+		}
+		return r.Header.Get("X-Total-Count")
+	}
+	first := pay()
+	pay()
+	if got := total(); got != "2" {
+		t.Fatalf("total = %s, want 2", got)
+	}
+	total() // cached now
+	pay()
+	if got := total(); got != "3" {
+		t.Errorf("total after a third payment = %s, want 3", got)
+	}
+	if r := do(http.MethodDelete, "/payments/"+first, nil); r.Status/100 != 2 {
+		t.Fatalf("delete: %d %s", r.Status, r.Body)
+	}
+	if got := total(); got != "2" {
+		t.Errorf("total after a delete = %s, want 2", got)
+	}
+	if r := do(http.MethodPost, "/payments/"+first+"/activate", nil); r.Status != http.StatusCreated {
+		t.Fatalf("activate: %d %s", r.Status, r.Body)
+	}
+	if got := total(); got != "3" {
+		t.Errorf("total after a reactivation = %s, want 3", got)
+	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/ternant/ternant/server/httpx"
 	"github.com/ternant/ternant/server/invoices"
+	"github.com/ternant/ternant/server/platform/cache"
 	"github.com/ternant/ternant/server/platform/db"
 	"github.com/ternant/ternant/server/platform/dbtypes"
 	"github.com/ternant/ternant/server/platform/money"
@@ -22,6 +23,8 @@ type Service struct {
 	// Invalidate, when set, is called after every committed write that changes a dashboard
 	// figure, with the company whose figures changed.
 	Invalidate func(ctx context.Context, companyID string)
+	// ListCache, when set, caches the list's counts per company; every committed write drops them.
+	ListCache *cache.ListCache
 }
 
 // NewService returns the service over database, adjusting invoices through inv.
@@ -31,6 +34,7 @@ func NewService(database *db.DB, inv *invoices.Service) *Service {
 
 // Committed tells the service a transaction that changed the company's payments has committed.
 func (s *Service) Committed(ctx context.Context, companyID string) {
+	s.ListCache.Invalidate(ctx, companyID)
 	if s.Invalidate != nil {
 		s.Invalidate(ctx, companyID)
 	}
@@ -202,7 +206,12 @@ func (s *Service) Get(ctx context.Context, companyID, id string) (*Payment, erro
 
 // List returns a page of payments; withInvoice loads invoice.tenant.
 func (s *Service) List(ctx context.Context, companyID string, f Filter, withInvoice bool, page httpx.Page) ([]*Payment, int, error) {
-	list, total, err := s.Store.List(ctx, s.DB, companyID, f, page)
+	list, err := s.Store.Page(ctx, s.DB, companyID, f, page)
+	if err != nil {
+		return nil, 0, err
+	}
+	total, err := s.ListCache.PageTotal(ctx, companyID, f.Key(), len(list), page.Limit, page.Offset,
+		func(ctx context.Context) (int, error) { return s.Store.Count(ctx, s.DB, companyID, f) })
 	if err != nil {
 		return nil, 0, err
 	}

@@ -3,6 +3,7 @@ package payments
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -78,23 +79,38 @@ func (f Filter) where(companyID string) (string, []any) {
 	return strings.Join(conds, " AND "), args
 }
 
-// List returns one page of payments, newest paidAt first, and the number matching.
-func (Store) List(ctx context.Context, q db.Queryer, companyID string, f Filter, page httpx.Page) ([]*Payment, int, error) {
+// Key is the filter as a cache field: the same for every page of one list.
+func (f Filter) Key() string {
+	stamp := func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.UTC().Format(time.RFC3339Nano)
+	}
+	return "invoice=" + f.InvoiceID + "&inactive=" + strconv.FormatBool(f.IncludeInactive) +
+		"&from=" + stamp(f.From) + "&to=" + stamp(f.To)
+}
+
+// Page returns one page of payments, newest paidAt first.
+func (Store) Page(ctx context.Context, q db.Queryer, companyID string, f Filter, page httpx.Page) ([]*Payment, error) {
 	where, args := f.where(companyID)
 	out := []*Payment{}
 	err := q.Select(ctx, &out, `SELECT `+paymentColumns+` FROM payments WHERE `+where+
 		` ORDER BY paid_at DESC, created_at DESC, id DESC LIMIT ? OFFSET ?`, append(args, page.Limit, page.Offset)...)
 	if err != nil {
-		return nil, 0, fmt.Errorf("list payments: %w", err)
+		return nil, fmt.Errorf("list payments: %w", err)
 	}
-	if total, ok := db.LastPageTotal(len(out), page.Limit, page.Offset); ok {
-		return out, total, nil
-	}
+	return out, nil
+}
+
+// Count counts the payments the filter selects, before paging.
+func (Store) Count(ctx context.Context, q db.Queryer, companyID string, f Filter) (int, error) {
+	where, args := f.where(companyID)
 	var total int
 	if err := q.Get(ctx, &total, `SELECT COUNT(*) FROM payments WHERE `+where, args...); err != nil {
-		return nil, 0, fmt.Errorf("count payments: %w", err)
+		return 0, fmt.Errorf("count payments: %w", err)
 	}
-	return out, total, nil
+	return total, nil
 }
 
 // Stats sums active payments per method, exactly, within the filter's dates.
