@@ -51,8 +51,10 @@ func operator(args []string, stdout, stderr io.Writer) error {
 	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
 		return usageError{fmt.Sprintf("--log-level: %q is not debug, info, warn or error", *logLevel)}
 	}
-	logger := logr.FromSlogHandler(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level}))
+	handler := slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level})
+	logger := logr.FromSlogHandler(handler)
 	ctrl.SetLogger(logger)
+	applyMemoryLimit(slog.New(handler))
 
 	cfg, err := ctrl.GetConfig()
 	if err != nil {

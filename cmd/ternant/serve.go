@@ -19,6 +19,7 @@ import (
 	"github.com/ternant/ternant/server/jobs"
 	"github.com/ternant/ternant/server/platform/embedded"
 	"github.com/ternant/ternant/server/platform/logging"
+	"github.com/ternant/ternant/server/platform/memlimit"
 )
 
 func init() {
@@ -49,6 +50,7 @@ func serve(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer closer.Close()
+	applyMemoryLimit(log)
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -72,6 +74,18 @@ func serve(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("listen %s: %w", cfg.Addr(), err)
 	}
 	return srv.Run(ctx, l)
+}
+
+// applyMemoryLimit keeps the heap under the container's memory limit (memlimit.Share of it) unless
+// GOMEMLIMIT says otherwise.
+func applyMemoryLimit(log *slog.Logger) {
+	limit, err := memlimit.FromCgroup("/sys/fs/cgroup")
+	switch {
+	case err != nil:
+		log.Warn("container memory limit not applied to the Go runtime", "err", err)
+	case limit > 0:
+		log.Info("Go memory limit set from the container's", "bytes", limit)
+	}
 }
 
 // startEmbedded adapts the embedded stores to the server's option.
