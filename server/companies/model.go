@@ -4,26 +4,25 @@ package companies
 
 import (
 	"github.com/ternant/ternant/server/auth"
-	"github.com/ternant/ternant/server/platform/db"
 	"github.com/ternant/ternant/server/platform/dbtypes"
 	"github.com/ternant/ternant/server/users"
 )
 
 // Company is a companies row.
 type Company struct {
-	ID                  string       `db:"id" json:"id"`
-	Name                string       `db:"name" json:"name"`
-	Slug                string       `db:"slug" json:"slug"`
-	Email               *string      `db:"email" json:"email"`
-	Phone               *string      `db:"phone" json:"phone"`
-	Currency            string       `db:"currency" json:"currency"`
-	Timezone            string       `db:"timezone" json:"timezone"`
-	EmailSettings       db.JSON      `db:"email_settings" json:"emailSettings"`
-	ReminderPreferences db.JSON      `db:"reminder_preferences" json:"reminderPreferences"`
-	Branding            db.JSON      `db:"branding" json:"branding"`
-	IsActive            bool         `db:"is_active" json:"isActive"`
-	CreatedAt           dbtypes.Time `db:"created_at" json:"createdAt"`
-	UpdatedAt           dbtypes.Time `db:"updated_at" json:"updatedAt"`
+	ID                  string          `db:"id" json:"id"`
+	Name                string          `db:"name" json:"name"`
+	Slug                string          `db:"slug" json:"slug"`
+	Email               *string         `db:"email" json:"email"`
+	Phone               *string         `db:"phone" json:"phone"`
+	Currency            string          `db:"currency" json:"currency"`
+	Timezone            string          `db:"timezone" json:"timezone"`
+	EmailSettings       dbtypes.RawJSON `db:"email_settings" json:"emailSettings"`
+	ReminderPreferences dbtypes.RawJSON `db:"reminder_preferences" json:"reminderPreferences"`
+	Branding            dbtypes.RawJSON `db:"branding" json:"branding"`
+	IsActive            bool            `db:"is_active" json:"isActive"`
+	CreatedAt           dbtypes.Time    `db:"created_at" json:"createdAt"`
+	UpdatedAt           dbtypes.Time    `db:"updated_at" json:"updatedAt"`
 }
 
 // DefaultReminderPreferences is what a new company starts with.

@@ -15,6 +15,7 @@ import (
 	"github.com/ternant/ternant/server/identity"
 	"github.com/ternant/ternant/server/platform/cache"
 	"github.com/ternant/ternant/server/platform/db"
+	"github.com/ternant/ternant/server/platform/dbtypes"
 	"github.com/ternant/ternant/server/users"
 )
 
@@ -63,8 +64,8 @@ type NewCompany struct {
 	Name, Slug              string
 	Email, Phone            *string
 	Currency, Timezone      *string
-	EmailSettings, Branding db.JSON
-	ReminderPreferences     db.JSON
+	EmailSettings, Branding dbtypes.RawJSON
+	ReminderPreferences     dbtypes.RawJSON
 }
 
 // Insert creates a company inside q. A taken slug is a 409 with TernantApp's message.
@@ -82,7 +83,7 @@ func Insert(ctx context.Context, q db.Queryer, n NewCompany) (*Company, error) {
 		c.Timezone = *n.Timezone
 	}
 	if len(c.ReminderPreferences) == 0 {
-		c.ReminderPreferences = db.JSON(DefaultReminderPreferences)
+		c.ReminderPreferences = dbtypes.RawJSON(DefaultReminderPreferences)
 	}
 	err := insert(ctx, q, c)
 	if errors.Is(err, db.ErrConflict) {
@@ -292,7 +293,7 @@ func (s *Service) Modify(ctx context.Context, id string, change func(*Company) (
 }
 
 // jsonOf encodes an optional nested object (nil pointer: nil).
-func jsonOf(v any) (db.JSON, error) {
+func jsonOf(v any) (dbtypes.RawJSON, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -314,5 +315,5 @@ func jsonOf(v any) (db.JSON, error) {
 	if err != nil {
 		return nil, fmt.Errorf("encode settings: %w", err)
 	}
-	return db.JSON(b), nil
+	return dbtypes.RawJSON(b), nil
 }

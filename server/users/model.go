@@ -3,7 +3,6 @@
 package users
 
 import (
-	"github.com/ternant/ternant/server/platform/db"
 	"github.com/ternant/ternant/server/platform/dbtypes"
 )
 
@@ -17,21 +16,21 @@ const (
 
 // User is a users row as the API returns it: never the password hash or the one-time tokens.
 type User struct {
-	ID              string        `db:"id" json:"id"`
-	CompanyID       *string       `db:"company_id" json:"companyId"`
-	FirstName       string        `db:"first_name" json:"firstName"`
-	LastName        string        `db:"last_name" json:"lastName"`
-	Email           string        `db:"email" json:"email"`
-	PasswordHash    string        `db:"password_hash" json:"-"`
-	Role            string        `db:"role" json:"role"`
-	IsSuperAdmin    bool          `db:"is_super_admin" json:"isSuperAdmin"`
-	Status          string        `db:"status" json:"status"`
-	Profile         db.JSON       `db:"profile" json:"profile"`
-	LastLoginAt     *dbtypes.Time `db:"last_login_at" json:"lastLoginAt"`
-	LastLoginIP     *string       `db:"last_login_ip" json:"lastLoginIp"`
-	EmailVerifiedAt *dbtypes.Time `db:"email_verified_at" json:"emailVerifiedAt"`
-	CreatedAt       dbtypes.Time  `db:"created_at" json:"createdAt"`
-	UpdatedAt       dbtypes.Time  `db:"updated_at" json:"updatedAt"`
+	ID              string          `db:"id" json:"id"`
+	CompanyID       *string         `db:"company_id" json:"companyId"`
+	FirstName       string          `db:"first_name" json:"firstName"`
+	LastName        string          `db:"last_name" json:"lastName"`
+	Email           string          `db:"email" json:"email"`
+	PasswordHash    string          `db:"password_hash" json:"-"`
+	Role            string          `db:"role" json:"role"`
+	IsSuperAdmin    bool            `db:"is_super_admin" json:"isSuperAdmin"`
+	Status          string          `db:"status" json:"status"`
+	Profile         dbtypes.RawJSON `db:"profile" json:"profile"`
+	LastLoginAt     *dbtypes.Time   `db:"last_login_at" json:"lastLoginAt"`
+	LastLoginIP     *string         `db:"last_login_ip" json:"lastLoginIp"`
+	EmailVerifiedAt *dbtypes.Time   `db:"email_verified_at" json:"emailVerifiedAt"`
+	CreatedAt       dbtypes.Time    `db:"created_at" json:"createdAt"`
+	UpdatedAt       dbtypes.Time    `db:"updated_at" json:"updatedAt"`
 }
 
 // CreateRequest is POST /users' body.

@@ -12,6 +12,7 @@ import (
 	"github.com/ternant/ternant/server/identity"
 	"github.com/ternant/ternant/server/platform/cache"
 	"github.com/ternant/ternant/server/platform/db"
+	"github.com/ternant/ternant/server/platform/dbtypes"
 )
 
 // Sessions ends a user's sessions (the auth service); a deactivated user is logged out at once.
@@ -202,4 +203,6 @@ func (s *Service) Activate(ctx context.Context, p *identity.Principal, id string
 }
 
 // SetPhone returns profile with phone set (exported for the superadmin package).
-func SetPhone(profile db.JSON, phone string) (db.JSON, error) { return setPhone(profile, phone) }
+func SetPhone(profile dbtypes.RawJSON, phone string) (dbtypes.RawJSON, error) {
+	return setPhone(profile, phone)
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/ternant/ternant/server/platform/db"
+	"github.com/ternant/ternant/server/platform/dbtypes"
 )
 
 // Columns selects a users row into User (shared with the super-admin queries).
@@ -97,7 +98,7 @@ func updateWhere(ctx context.Context, q db.Queryer, set map[string]any, where st
 }
 
 // setPhone returns profile with phone set, keeping the other keys.
-func setPhone(profile db.JSON, phone string) (db.JSON, error) {
+func setPhone(profile dbtypes.RawJSON, phone string) (dbtypes.RawJSON, error) {
 	m := map[string]any{}
 	if len(profile) > 0 {
 		if err := json.Unmarshal(profile, &m); err != nil || m == nil {
@@ -109,5 +110,5 @@ func setPhone(profile db.JSON, phone string) (db.JSON, error) {
 	if err != nil {
 		return nil, fmt.Errorf("encode profile: %w", err)
 	}
-	return db.JSON(b), nil
+	return dbtypes.RawJSON(b), nil
 }

@@ -1,4 +1,4 @@
-package db
+package dbtypes
 
 import (
 	"bytes"
@@ -7,12 +7,12 @@ import (
 	"fmt"
 )
 
-// JSON is a nullable JSON column holding any document; it marshals as the document itself (null
-// when the column is NULL).
-type JSON json.RawMessage
+// RawJSON is a nullable JSON column holding any document as its text; it marshals as the document
+// itself (null when the column is NULL). JSON[T] is the typed alternative.
+type RawJSON json.RawMessage
 
 // MarshalJSON writes the document, or null.
-func (j JSON) MarshalJSON() ([]byte, error) {
+func (j RawJSON) MarshalJSON() ([]byte, error) {
 	if len(j) == 0 {
 		return []byte("null"), nil
 	}
@@ -20,7 +20,7 @@ func (j JSON) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON keeps the document as sent (null becomes NULL).
-func (j *JSON) UnmarshalJSON(b []byte) error {
+func (j *RawJSON) UnmarshalJSON(b []byte) error {
 	if bytes.Equal(bytes.TrimSpace(b), []byte("null")) {
 		*j = nil
 		return nil
@@ -29,15 +29,15 @@ func (j *JSON) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// Scan reads the column (MariaDB returns JSON as text).
-func (j *JSON) Scan(src any) error {
+// Scan reads the column (MariaDB returns RawJSON as text).
+func (j *RawJSON) Scan(src any) error {
 	switch v := src.(type) {
 	case nil:
 		*j = nil
 	case []byte:
 		*j = append((*j)[:0], v...)
 	case string:
-		*j = JSON(v)
+		*j = RawJSON(v)
 	default:
 		return fmt.Errorf("json column: cannot scan %T", src)
 	}
@@ -45,7 +45,7 @@ func (j *JSON) Scan(src any) error {
 }
 
 // Value writes the column (NULL when empty).
-func (j JSON) Value() (driver.Value, error) {
+func (j RawJSON) Value() (driver.Value, error) {
 	if len(j) == 0 {
 		return nil, nil
 	}
