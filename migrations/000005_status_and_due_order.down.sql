@@ -1,0 +1,2 @@
+DROP INDEX idx_invoices_company_active_due ON invoices;
+DROP INDEX idx_apartments_company_active_status_unit ON apartments;
