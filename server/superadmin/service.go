@@ -144,12 +144,17 @@ func (s *Service) CreateUser(ctx context.Context, req CreateUserRequest) (*users
 	if req.CompanyID == nil && !super {
 		return nil, httpx.Invalid("companyId should not be empty")
 	}
+	companyID := req.CompanyID
 	if req.CompanyID != nil {
-		if _, err := s.Company(ctx, *req.CompanyID); err != nil {
+		c, err := s.Company(ctx, *req.CompanyID)
+		if err != nil {
 			return nil, err
 		}
+		// The stored spelling, not the request's: MySQL matched the id case-insensitively, and the
+		// user's tokens, cache keys and scoping all compare company ids as strings.
+		companyID = &c.ID
 	}
-	u, err := s.Users.Insert(ctx, s.DB, users.NewUser{CompanyID: req.CompanyID, FirstName: req.FirstName,
+	u, err := s.Users.Insert(ctx, s.DB, users.NewUser{CompanyID: companyID, FirstName: req.FirstName,
 		LastName: req.LastName, Email: req.Email, Password: req.Password, Role: req.Role, IsSuperAdmin: super,
 		Phone: req.Phone})
 	if errors.Is(err, db.ErrConflict) {

@@ -2,6 +2,7 @@ package superadmin_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -81,6 +82,13 @@ func TestSuperAdminUsers(t *testing.T) {
 	require.Equal(t, http.StatusCreated, create.Status, "%s", create.Body)
 	id := create.Map(t)["id"].(string)
 
+	// A company id in another letter case finds the company, and the user gets its stored id.
+	upper := inst.Do(t, servertest.Request{Method: http.MethodPost, Path: "/api/v1/super-admin/users", Token: sa,
+		Body: map[string]any{"firstName": "Upper", "lastName": "Case", "email": "upper@delta.test",
+			"password": servertest.Password, "role": "STAFF", "companyId": strings.ToUpper(company)}})
+	require.Equal(t, http.StatusCreated, upper.Status, "%s", upper.Body)
+	assert.Equal(t, company, upper.Map(t)["companyId"], "the user must carry the company's stored id")
+
 	noCompany := inst.Do(t, servertest.Request{Method: http.MethodPost, Path: "/api/v1/super-admin/users", Token: sa,
 		Body: map[string]any{"firstName": "No", "lastName": "Company", "email": "nc@x.test",
 			"password": servertest.Password, "role": "STAFF"}})
@@ -91,7 +99,7 @@ func TestSuperAdminUsers(t *testing.T) {
 		Meta struct{ Total int }
 	}
 	inst.Get(t, "/api/v1/super-admin/users?companyId="+company, sa).JSON(t, &page)
-	assert.Equal(t, 2, page.Meta.Total)
+	assert.Equal(t, 3, page.Meta.Total)
 	inst.Get(t, "/api/v1/super-admin/users?search=ada&role=ADMIN", sa).JSON(t, &page)
 	require.Len(t, page.Data, 1)
 	assert.Equal(t, "ada@delta.test", page.Data[0].Email)

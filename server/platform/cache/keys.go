@@ -2,6 +2,7 @@ package cache
 
 import (
 	"context"
+	"strings"
 
 	"github.com/ternant/ternant/server/platform/metrics"
 )
@@ -22,8 +23,11 @@ func init() {
 	metrics.InitCacheErrors(invalidation, "delete")
 }
 
-// DashboardStatsKey is where a company's dashboard figures are cached (TernantApp's key).
-func DashboardStatsKey(companyID string) string { return "dashboard:stats:" + companyID }
+// DashboardStatsKey is where a company's dashboard figures are cached (TernantApp's key), under
+// the lower-cased id (MySQL matches ids case-insensitively).
+func DashboardStatsKey(companyID string) string {
+	return "dashboard:stats:" + strings.ToLower(companyID)
+}
 
 // CompanyKey is where a company read by id is cached.
 func CompanyKey(id string) string { return "company:" + id }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -37,8 +38,9 @@ func NewListCache(c *Cache, list string, ttl time.Duration) *ListCache {
 
 func (t *ListCache) name() string { return "list:" + t.List }
 
-// ListKey is the Redis hash holding a company's cached reads of one list.
-func ListKey(list, companyID string) string { return "list:" + list + ":" + companyID }
+// ListKey is the Redis hash holding a company's cached reads of one list. The id is lower-cased:
+// MySQL matches ids case-insensitively, so two spellings of one company must share one hash.
+func ListKey(list, companyID string) string { return "list:" + list + ":" + strings.ToLower(companyID) }
 
 func (t *ListCache) ttl() time.Duration {
 	if t.TTL <= 0 {
