@@ -65,9 +65,9 @@ func (h *Handler) create(w http.ResponseWriter, r *http.Request) {
 		httpx.WriteError(w, r, err)
 		return
 	}
-	if !res.Replayed {
-		h.Svc.Committed(r.Context(), c)
-	}
+	// A replay invalidates too: the first request may not have got that far yet (or its process
+	// died after the commit), and dropping a cache entry twice is harmless.
+	h.Svc.Committed(r.Context(), c)
 	res.Write(w)
 }
 

@@ -15,9 +15,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strconv"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -46,8 +43,6 @@ type Cache struct {
 	avail       availability
 	loadTimeout time.Duration
 	now         func() time.Time
-	// hashGens holds a *atomic.Uint64 per hash key read through Total (see flight).
-	hashGens sync.Map
 }
 
 // New returns a cache over rdb with every key under prefix (the server's KeyPrefix). A nil rdb
@@ -91,27 +86,18 @@ type entry struct {
 	key, field string
 }
 
-// flight names the entry's single flight. A hash field's flight also carries the hash's local
-// generation, which Invalidate bumps: the fields of a hash cannot be listed to be forgotten one by
-// one, so a read after an invalidation starts a new flight instead of joining an older one.
-func (c *Cache) flight(e entry) string {
-	if e.field == "" {
-		return c.valueKey(e.key)
+// flight names the entry's single flight for a load that started from version (the Redis
+// counter Invalidate bumps): a read after a write, on this replica or another, reads the new
+// version and starts a new flight instead of joining a load that may have read the old state.
+func (c *Cache) flight(e entry, version string) string {
+	name := c.valueKey(e.key)
+	if e.field != "" {
+		name += "\x00" + e.field
 	}
-	gen := uint64(0)
-	if g, ok := c.hashGens.Load(e.key); ok {
-		gen = g.(*atomic.Uint64).Load()
+	if version != "" {
+		name += "\x00v" + version
 	}
-	return c.valueKey(e.key) + "\x00" + strconv.FormatUint(gen, 10) + "\x00" + e.field
-}
-
-// forgetFields bumps the local generation of every key that has hash-field flights.
-func (c *Cache) forgetFields(keys []string) {
-	for _, k := range keys {
-		if g, ok := c.hashGens.Load(k); ok {
-			g.(*atomic.Uint64).Add(1)
-		}
-	}
+	return name
 }
 
 func (c *Cache) valueKey(key string) string   { return c.prefix + key }
@@ -161,13 +147,40 @@ func Fetch[T any](ctx context.Context, c *Cache, name, key string, ttl time.Dura
 }
 
 // load computes the entry once however many callers miss it together (the computation runs
-// detached from the caller that started it, bounded by loadTimeout) and stores it through fill.
-// The returned bytes are shared between the callers: they must not be modified.
+// detached from the caller that started it, bounded by loadTimeout) and stores it unless a writer
+// invalidated the entry meanwhile. Each caller first looks once more, reading the entry's version
+// in the same round trip (another replica or an earlier flight may have filled it), and joins the
+// flight of that version. The returned bytes are shared between the callers: they must not be
+// modified.
 func (c *Cache) load(ctx context.Context, name string, e entry, ttl time.Duration, compute func(context.Context) ([]byte, error)) ([]byte, error) {
-	ch := c.group.DoChan(c.flight(e), func() (any, error) {
+	version, useRedis := "", false
+	if ttl > 0 {
+		var cached []byte
+		version, cached, useRedis = c.peek(ctx, name, e)
+		if cached != nil {
+			return cached, nil
+		}
+	}
+	ch := c.group.DoChan(c.flight(e, version), func() (any, error) {
 		lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.loadTimeout)
 		defer cancel()
-		return c.fill(lctx, name, e, ttl, compute)
+		if useRedis {
+			// A flight of this version that finished between this caller's look and now has
+			// stored the value: use it rather than computing again.
+			if _, cached, _ := c.peek(lctx, name, e); cached != nil {
+				return cached, nil
+			}
+		}
+		metrics.CacheLoad(name)
+		raw, err := compute(lctx)
+		if err != nil || !useRedis {
+			return raw, err
+		}
+		keys := []string{c.valueKey(e.key), c.versionKey(e.key)}
+		if err := setIfVersion.Run(lctx, c.rdb, keys, version, raw, ttl.Milliseconds(), e.field).Err(); err != nil {
+			c.failed(lctx, name, "set", err)
+		}
+		return raw, nil
 	})
 	select {
 	case <-ctx.Done():
@@ -200,30 +213,6 @@ func (c *Cache) get(ctx context.Context, name string, e entry) ([]byte, bool) {
 		return nil, false
 	}
 	return raw, true
-}
-
-// fill runs inside the single flight of key: it looks once more (another replica or an earlier
-// flight may have filled it since this caller missed), then computes and stores the value unless a
-// writer invalidated the key while it was computed.
-func (c *Cache) fill(ctx context.Context, name string, e entry, ttl time.Duration, compute func(context.Context) ([]byte, error)) ([]byte, error) {
-	if ttl <= 0 {
-		metrics.CacheLoad(name)
-		return compute(ctx)
-	}
-	version, cached, useRedis := c.peek(ctx, name, e)
-	if cached != nil {
-		return cached, nil
-	}
-	metrics.CacheLoad(name)
-	raw, err := compute(ctx)
-	if err != nil || !useRedis || ttl <= 0 {
-		return raw, err
-	}
-	keys := []string{c.valueKey(e.key), c.versionKey(e.key)}
-	if err := setIfVersion.Run(ctx, c.rdb, keys, version, raw, ttl.Milliseconds(), e.field).Err(); err != nil {
-		c.failed(ctx, name, "set", err)
-	}
-	return raw, nil
 }
 
 // peek reads the value and its version in one round trip. useRedis is false when Redis is not
@@ -267,7 +256,6 @@ func (c *Cache) Invalidate(ctx context.Context, keys ...string) {
 	for _, k := range keys {
 		c.group.Forget(c.valueKey(k))
 	}
-	c.forgetFields(keys)
 	if c.rdb == nil {
 		return
 	}

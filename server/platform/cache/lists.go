@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/ternant/ternant/server/platform/db"
@@ -49,11 +48,9 @@ func (t *ListCache) ttl() time.Duration {
 	return t.TTL
 }
 
-// entry is where field of the company's hash lives; it registers the hash for local flights.
+// entry is where field of the company's hash lives.
 func (t *ListCache) entry(companyID, field string) entry {
-	key := ListKey(t.List, companyID)
-	t.Cache.hashGens.LoadOrStore(key, new(atomic.Uint64))
-	return entry{key: key, field: field}
+	return entry{key: ListKey(t.List, companyID), field: field}
 }
 
 // Page returns the encoded page cached under field (the filter and the paging), or load's bytes,

@@ -174,3 +174,36 @@ func TestListCachePagesDroppedWithTheCounts(t *testing.T) {
 		t.Errorf("nil ListCache Page = %q, want the direct load", got)
 	}
 }
+
+// TestReadAfterWriteOnAnotherReplicaDoesNotJoinOldLoad: replica B is loading a page from the old
+// state when replica A commits a write and invalidates; a read on B after that must compute the
+// new state, not join B's load in flight.
+func TestReadAfterWriteOnAnotherReplicaDoesNotJoinOldLoad(t *testing.T) {
+	a, rdb, prefix := testCache(t)
+	b := New(rdb, prefix, nil)
+	la, lb := NewListCache(a, "replicas", time.Minute), NewListCache(b, "replicas", time.Minute)
+	ctx := context.Background()
+	started, release := make(chan struct{}), make(chan struct{})
+	old := make(chan []byte)
+	go func() {
+		v, err := lb.Page(ctx, "co", "f", func(context.Context) ([]byte, error) {
+			close(started)
+			<-release
+			return []byte("old"), nil
+		})
+		if err != nil {
+			t.Error(err)
+		}
+		old <- v
+	}()
+	<-started
+	la.Invalidate(ctx, "co") // the write on replica A has committed
+	rctx, cancel := context.WithTimeout(ctx, 2*time.Second) // joining the old load would block
+	defer cancel()
+	got, err := lb.Page(rctx, "co", "f", func(context.Context) ([]byte, error) { return []byte("new"), nil })
+	close(release)
+	<-old
+	if err != nil || string(got) != "new" {
+		t.Errorf("read on replica B after the write = %q, %v; want new", got, err)
+	}
+}
