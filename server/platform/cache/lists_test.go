@@ -197,7 +197,7 @@ func TestReadAfterWriteOnAnotherReplicaDoesNotJoinOldLoad(t *testing.T) {
 		old <- v
 	}()
 	<-started
-	la.Invalidate(ctx, "co") // the write on replica A has committed
+	la.Invalidate(ctx, "co")                                // the write on replica A has committed
 	rctx, cancel := context.WithTimeout(ctx, 2*time.Second) // joining the old load would block
 	defer cancel()
 	got, err := lb.Page(rctx, "co", "f", func(context.Context) ([]byte, error) { return []byte("new"), nil })
