@@ -7,7 +7,6 @@ import (
 	"github.com/ternant/ternant/server/httpx"
 	"github.com/ternant/ternant/server/invoices"
 	"github.com/ternant/ternant/server/payments"
-	"github.com/ternant/ternant/server/platform/cache"
 	"github.com/ternant/ternant/server/platform/mail"
 	"github.com/ternant/ternant/server/reminders"
 	"github.com/ternant/ternant/server/reports"
@@ -24,7 +23,7 @@ func (s *Server) wireBilling() []httpx.Module {
 	pay := payments.NewService(s.DB, inv)
 	inv.Invalidate, pay.Invalidate = s.invalidateDashboard, s.invalidateDashboard
 	// The payments list's counts are cached per company; every committed payment write drops them.
-	pay.ListCache = cache.NewListCache(s.Cache, "payments", 0)
+	pay.ListCache = s.listCache("payments")
 	rem := &reminders.Service{DB: s.DB}
 	if sender := mail.New(s.Config.Mail); sender != nil {
 		d := &reminders.Deliverer{DB: s.DB, Mail: sender, Log: s.Log}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/ternant/ternant/internal/billingtest"
 	"github.com/ternant/ternant/internal/propertytest"
+	"github.com/ternant/ternant/server/config"
 	"github.com/ternant/ternant/server/platform/dbtypes"
 	"github.com/ternant/ternant/server/platform/metrics/metricstest"
 	"github.com/ternant/ternant/server/platform/money"
@@ -149,5 +150,26 @@ func TestPaymentListCountFollowsWrites(t *testing.T) {
 	}
 	if got := total(); got != "3" {
 		t.Errorf("total after a reactivation = %s, want 3", got)
+	}
+}
+
+// TestListCacheOff: with LIST_CACHE_TTL=0 lists read SQL every time (no cache hit) and still
+// follow writes.
+func TestListCacheOff(t *testing.T) {
+	e := propertytest.StartOn(t, servertest.Start(t, func(c *config.Config) { c.ListCacheTTL = 0 }))
+	e.Compound(t, e.A, "Alpha Court")
+	e.Compound(t, e.A, "Bravo Court")
+	hits := metricstest.Value(t, "cache_hits_total", map[string]string{"cache": "list:compounds"})
+	for range 3 {
+		if _, n := e.List(t, e.A, "/compounds?limit=1"); n != "2" {
+			t.Fatalf("total = %s, want 2", n)
+		}
+	}
+	e.Compound(t, e.A, "Charlie Court")
+	if _, n := e.List(t, e.A, "/compounds?limit=1"); n != "3" {
+		t.Errorf("total after a create = %s, want 3", n)
+	}
+	if d := metricstest.Value(t, "cache_hits_total", map[string]string{"cache": "list:compounds"}) - hits; d != 0 {
+		t.Errorf("cache_hits_total{cache=list:compounds} rose by %v with the list cache off, want 0", d)
 	}
 }

@@ -29,9 +29,9 @@ func (s *Server) propertyModules() []httpx.Module {
 	ts := tenants.NewService(s.DB)
 	// List pages and counts are cached per company; every write drops its list, and a compound
 	// write also drops the apartments list, whose rows include their compound.
-	cs.ListCache = cache.NewListCache(s.Cache, "compounds", 0)
-	as.ListCache = cache.NewListCache(s.Cache, "apartments", 0)
-	ts.ListCache = cache.NewListCache(s.Cache, "tenants", 0)
+	cs.ListCache = s.listCache("compounds")
+	as.ListCache = s.listCache("apartments")
+	ts.ListCache = s.listCache("tenants")
 	cs.Invalidate = as.ListCache.Invalidate
 	os := occupancies.NewService(s.DB, ts, as)
 	as.Invalidate, os.Invalidate = s.invalidateDashboard, s.invalidateDashboard
@@ -42,6 +42,15 @@ func (s *Server) propertyModules() []httpx.Module {
 		&tenants.Handler{Service: ts, Pages: ts.ListCache},
 		&occupancies.Handler{Service: os},
 	}
+}
+
+// listCache is the cache of one list's pages and counts: LIST_CACHE_TTL long, or off (a cache
+// without Redis always reads SQL) when it is 0.
+func (s *Server) listCache(list string) *cache.ListCache {
+	if s.Config.ListCacheTTL <= 0 {
+		return cache.NewListCache(nil, list, 0)
+	}
+	return cache.NewListCache(s.Cache, list, s.Config.ListCacheTTL)
 }
 
 // invalidateDashboard drops a company's cached dashboard figures; the services that change one

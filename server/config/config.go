@@ -43,9 +43,11 @@ type Config struct {
 
 	CacheTTL          time.Duration
 	DashboardCacheTTL time.Duration
-	ThrottleTTL       time.Duration
-	ThrottleLimit     int
-	LoginLimit        int
+	// ListCacheTTL bounds the cached list pages and counts; 0 turns that cache off.
+	ListCacheTTL  time.Duration
+	ThrottleTTL   time.Duration
+	ThrottleLimit int
+	LoginLimit    int
 
 	CORSOrigins    []string
 	TrustedProxies []netip.Prefix
@@ -121,6 +123,7 @@ var Vars = []Var{
 	{"REDIS_DB", "0", "Redis database number"},
 	{"REDIS_TTL", "3600", "default cache TTL in seconds"},
 	{"DASHBOARD_CACHE_TTL", "300", "dashboard stats cache TTL in seconds; 0 computes the stats on every call"},
+	{"LIST_CACHE_TTL", "300", "list pages and X-Total-Count cache TTL in seconds (writes drop them earlier); 0 turns it off"},
 	{"JWT_SECRET", "(dev default)", "access-token HMAC secret; at least 32 bytes in production"},
 	{"JWT_REFRESH_SECRET", "(dev default)", "refresh-token HMAC secret; at least 32 bytes in production, distinct from JWT_SECRET"},
 	{"SESSION_SECRET", "(dev default)", "session secret; at least 32 bytes in production"},
@@ -177,6 +180,7 @@ func LoadFrom(lookup func(string) (string, bool)) (*Config, error) {
 
 	c.CacheTTL = time.Duration(r.intRange("REDIS_TTL", 3600, 1, 30*86400)) * time.Second
 	c.DashboardCacheTTL = time.Duration(r.intRange("DASHBOARD_CACHE_TTL", 300, 0, 86400)) * time.Second
+	c.ListCacheTTL = time.Duration(r.intRange("LIST_CACHE_TTL", 300, 0, 86400)) * time.Second
 	c.ThrottleTTL = time.Duration(r.intRange("THROTTLE_TTL", 60, 1, 86400)) * time.Second
 	c.ThrottleLimit = r.intRange("THROTTLE_LIMIT", 100, 1, 1000000)
 	c.LoginLimit = r.intRange("THROTTLE_LOGIN_LIMIT", 5, 1, 1000000)
