@@ -113,19 +113,18 @@ func Fetch[T any](ctx context.Context, c *Cache, name, key string, ttl time.Dura
 		return load(ctx)
 	}
 	e := entry{key: key}
-	if ttl <= 0 {
-		// Caching is off for this value: never read what an earlier configuration stored.
-	} else if raw, ok := c.get(ctx, name, e); ok {
+	var l look
+	if ttl > 0 { // with caching off, never read what an earlier configuration stored
+		l = c.peek(ctx, name, e)
 		var v T
-		if err := json.Unmarshal(raw, &v); err == nil {
+		if l.cached != nil && json.Unmarshal(l.cached, &v) == nil {
 			metrics.CacheHit(name)
 			return v, nil
 		}
-		// A value of an older shape: recompute and overwrite it.
 	}
 	metrics.CacheMiss(name)
 
-	raw, err := c.load(ctx, name, e, ttl, func(ctx context.Context) ([]byte, error) {
+	raw, err := c.load(ctx, name, e, ttl, l, func(ctx context.Context) ([]byte, error) {
 		v, err := load(ctx)
 		if err != nil {
 			return nil, err
@@ -148,27 +147,21 @@ func Fetch[T any](ctx context.Context, c *Cache, name, key string, ttl time.Dura
 
 // load computes the entry once however many callers miss it together (the computation runs
 // detached from the caller that started it, bounded by loadTimeout) and stores it unless a writer
-// invalidated the entry meanwhile. Each caller first looks once more, reading the entry's version
-// in the same round trip (another replica or an earlier flight may have filled it), and joins the
-// flight of that version. The returned bytes are shared between the callers: they must not be
-// modified.
-func (c *Cache) load(ctx context.Context, name string, e entry, ttl time.Duration, compute func(context.Context) ([]byte, error)) ([]byte, error) {
-	version, useRedis := "", false
-	if ttl > 0 {
-		var cached []byte
-		version, cached, useRedis = c.peek(ctx, name, e)
-		if cached != nil {
-			return cached, nil
-		}
-	}
-	ch := c.group.DoChan(c.flight(e, version), func() (any, error) {
+// invalidated the entry meanwhile. l is what the caller's own read found: callers join the flight
+// of the version they read, so a read after a write, on this replica or
+// another, never joins a load that may have read the old state. The returned bytes are shared
+// between the callers: they must not be modified.
+func (c *Cache) load(ctx context.Context, name string, e entry, ttl time.Duration, l look, compute func(context.Context) ([]byte, error)) ([]byte, error) {
+	useRedis := l.useRedis && ttl > 0
+	ch := c.group.DoChan(c.flight(e, l.version), func() (any, error) {
 		lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.loadTimeout)
 		defer cancel()
-		if useRedis {
-			// A flight of this version that finished between this caller's look and now has
-			// stored the value: use it rather than computing again.
-			if _, cached, _ := c.peek(lctx, name, e); cached != nil {
-				return cached, nil
+		if useRedis && l.cached == nil {
+			// A flight of this version that finished between this caller's read and now has
+			// stored the value: use it rather than computing again. (A caller that found a value
+			// it could not use, of an older shape, recomputes and overwrites it.)
+			if again := c.peek(lctx, name, e); again.cached != nil {
+				return again.cached, nil
 			}
 		}
 		metrics.CacheLoad(name)
@@ -177,7 +170,7 @@ func (c *Cache) load(ctx context.Context, name string, e entry, ttl time.Duratio
 			return raw, err
 		}
 		keys := []string{c.valueKey(e.key), c.versionKey(e.key)}
-		if err := setIfVersion.Run(lctx, c.rdb, keys, version, raw, ttl.Milliseconds(), e.field).Err(); err != nil {
+		if err := setIfVersion.Run(lctx, c.rdb, keys, l.version, raw, ttl.Milliseconds(), e.field).Err(); err != nil {
 			c.failed(lctx, name, "set", err)
 		}
 		return raw, nil
@@ -193,36 +186,20 @@ func (c *Cache) load(ctx context.Context, name string, e entry, ttl time.Duratio
 	}
 }
 
-// get reads the entry; ok is false on a miss or when Redis is unavailable.
-func (c *Cache) get(ctx context.Context, name string, e entry) ([]byte, bool) {
-	if c.rdb == nil || !c.avail.up(c.now()) {
-		return nil, false
-	}
-	var cmd *redis.StringCmd
-	if e.field == "" {
-		cmd = c.rdb.Get(ctx, c.valueKey(e.key))
-	} else {
-		cmd = c.rdb.HGet(ctx, c.valueKey(e.key), e.field)
-	}
-	raw, err := cmd.Bytes()
-	switch {
-	case errors.Is(err, redis.Nil):
-		return nil, false
-	case err != nil:
-		c.failed(ctx, name, "get", err)
-		return nil, false
-	}
-	return raw, true
+// look is what one read of an entry found: its value if any, and the version counter beside it.
+// useRedis is false when Redis is not configured or unavailable, and then nothing may be stored.
+type look struct {
+	version  string
+	cached   []byte
+	useRedis bool
 }
 
-// peek reads the value and its version in one round trip. useRedis is false when Redis is not
-// configured or unavailable, and then the value must not be stored.
-func (c *Cache) peek(ctx context.Context, name string, e entry) (version string, cached []byte, useRedis bool) {
+// peek reads the value and its version in one round trip.
+func (c *Cache) peek(ctx context.Context, name string, e entry) look {
 	if c.rdb == nil || !c.avail.up(c.now()) {
-		return "", nil, false
+		return look{}
 	}
-	var value *redis.StringCmd
-	var ver *redis.StringCmd
+	var value, ver *redis.StringCmd
 	_, err := c.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		if e.field == "" {
 			value = p.Get(ctx, c.valueKey(e.key))
@@ -234,16 +211,16 @@ func (c *Cache) peek(ctx context.Context, name string, e entry) (version string,
 	})
 	if err != nil && !errors.Is(err, redis.Nil) {
 		c.failed(ctx, name, "get", err)
-		return "", nil, false
+		return look{}
 	}
-	version = "0"
+	l := look{version: "0", useRedis: true}
 	if s, err := ver.Result(); err == nil {
-		version = s
+		l.version = s
 	}
 	if raw, err := value.Bytes(); err == nil {
-		return version, raw, true
+		l.cached = raw
 	}
-	return version, nil, true
+	return l
 }
 
 // Invalidate drops keys and bumps their versions, so a load that started before the write cannot

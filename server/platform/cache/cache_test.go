@@ -276,3 +276,21 @@ func TestRedisDownBypassesFake(t *testing.T) {
 		t.Errorf("after Redis returned: %d loads and %v hits for two reads, want 0 and 2", got, hits)
 	}
 }
+
+// TestFetchOverwritesValueOfAnOlderShape: a stored value this version cannot decode is computed
+// afresh and replaced, not served back as an error.
+func TestFetchOverwritesValueOfAnOlderShape(t *testing.T) {
+	c, rdb, prefix := testCache(t)
+	ctx := context.Background()
+	if err := rdb.Set(ctx, prefix+"shape", `"not an item"`, time.Minute).Err(); err != nil {
+		t.Fatal(err)
+	}
+	var calls atomic.Int64
+	got, err := Fetch(ctx, c, "test_shape", "shape", time.Minute, counted("fresh", &calls))
+	if err != nil || got.Name != "fresh" {
+		t.Fatalf("Fetch = %+v, %v; want the fresh value", got, err)
+	}
+	if raw, _ := rdb.Get(ctx, prefix+"shape").Result(); !strings.Contains(raw, "fresh") {
+		t.Errorf("stored value = %s, want it replaced", raw)
+	}
+}

@@ -60,12 +60,13 @@ func (t *ListCache) Page(ctx context.Context, companyID, field string, load func
 		return load(ctx)
 	}
 	e := t.entry(companyID, "page:"+field)
-	if raw, ok := t.Cache.get(ctx, t.name(), e); ok {
+	l := t.Cache.peek(ctx, t.name(), e)
+	if l.cached != nil {
 		metrics.CacheHit(t.name())
-		return raw, nil
+		return l.cached, nil
 	}
 	metrics.CacheMiss(t.name())
-	return t.Cache.load(ctx, t.name(), e, t.ttl(), load)
+	return t.Cache.load(ctx, t.name(), e, t.ttl(), l, load)
 }
 
 // Count returns the company's count for filter (a canonical string of the list's filters), from
@@ -75,14 +76,13 @@ func (t *ListCache) Count(ctx context.Context, companyID, filter string, count f
 		return count(ctx)
 	}
 	e := t.entry(companyID, "total:"+filter)
-	if raw, ok := t.Cache.get(ctx, t.name(), e); ok {
-		if n, err := strconv.Atoi(string(raw)); err == nil {
-			metrics.CacheHit(t.name())
-			return n, nil
-		}
+	l := t.Cache.peek(ctx, t.name(), e)
+	if n, err := strconv.Atoi(string(l.cached)); l.cached != nil && err == nil {
+		metrics.CacheHit(t.name())
+		return n, nil
 	}
 	metrics.CacheMiss(t.name())
-	raw, err := t.Cache.load(ctx, t.name(), e, t.ttl(), func(ctx context.Context) ([]byte, error) {
+	raw, err := t.Cache.load(ctx, t.name(), e, t.ttl(), l, func(ctx context.Context) ([]byte, error) {
 		n, err := count(ctx)
 		if err != nil {
 			return nil, err
