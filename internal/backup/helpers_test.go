@@ -186,7 +186,7 @@ func assertSameDatabase(t *testing.T, want, got *sql.DB) {
 func showCreate(t *testing.T, d *sql.DB, table string) string {
 	t.Helper()
 	var name, ddl string
-	if err := d.QueryRow("SHOW CREATE TABLE " + quoteIdent(table)).Scan(&name, &ddl); err != nil {
+	if err := d.QueryRow("SHOW CREATE TABLE "+quoteIdent(table)).Scan(&name, &ddl); err != nil {
 		t.Fatal(err)
 	}
 	return ddl

@@ -144,7 +144,7 @@ func TestSelect(t *testing.T) {
 		{"", time.Time{}, names[2]},
 		{names[1], time.Time{}, names[1]},
 		{"20261109T030000.000Z.sql.gz", time.Time{}, ""},
-		{"", day(3), names[0]},                      // exactly at
+		{"", day(3), names[0]},                       // exactly at
 		{"", day(4).Add(-time.Nanosecond), names[0]}, // between
 		{"", day(30), names[2]},
 		{"", day(1).Add(-time.Second), ""}, // before every backup
