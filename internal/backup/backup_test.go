@@ -5,13 +5,16 @@ import (
 	"compress/gzip"
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -69,36 +72,132 @@ func TestBackupRestoresDemoDataExactly(t *testing.T) {
 
 	// The triggers came back: a new invoice (a copy of one with a new id and number) and a paid
 	// one move invoice_totals exactly as the invoices say.
-	cols := queryStrings(t, dst, "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'invoices' ORDER BY ORDINAL_POSITION")
+	if _, err := dst.Exec(copyInvoiceSQL(t, dst), "-copy"); err != nil {
+		t.Fatalf("insert: %v", err)
+	}
+	if _, err := dst.Exec("UPDATE invoices SET amount_paid = total_amount, status = 'paid' WHERE status <> 'paid' AND is_active = 1 ORDER BY id LIMIT 1"); err != nil {
+		t.Fatal(err)
+	}
+	assertTotalsMatchInvoices(t, dst, "after writes on the restored database")
+}
+
+// copyInvoiceSQL inserts a copy of one invoice with a new id and its number plus the one
+// argument, so the invoice_totals triggers fire.
+func copyInvoiceSQL(t *testing.T, d *sql.DB) string {
+	t.Helper()
+	cols := queryStrings(t, d, "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'invoices' ORDER BY ORDINAL_POSITION")
 	sel := make([]string, len(cols))
+	quoted := make([]string, len(cols))
 	for i, c := range cols {
+		quoted[i] = quoteIdent(c)
 		switch c {
 		case "id":
 			sel[i] = "UUID()"
 		case "invoice_number":
-			sel[i] = "CONCAT(invoice_number, '-copy')"
+			sel[i] = "CONCAT(invoice_number, ?)"
 		case "is_active":
 			sel[i] = "1"
 		default:
 			sel[i] = quoteIdent(c)
 		}
 	}
-	quoted := make([]string, len(cols))
-	for i, c := range cols {
-		quoted[i] = quoteIdent(c)
-	}
-	ins := "INSERT INTO invoices (" + strings.Join(quoted, ",") + ") SELECT " + strings.Join(sel, ",") + " FROM invoices ORDER BY id LIMIT 1"
-	if _, err := dst.Exec(ins); err != nil {
-		t.Fatalf("insert: %v", err)
-	}
-	if _, err := dst.Exec("UPDATE invoices SET amount_paid = total_amount, status = 'paid' WHERE status <> 'paid' AND is_active = 1 ORDER BY id LIMIT 1"); err != nil {
-		t.Fatal(err)
-	}
+	return "INSERT INTO invoices (" + strings.Join(quoted, ",") + ") SELECT " + strings.Join(sel, ",") + " FROM invoices ORDER BY id LIMIT 1"
+}
+
+// assertTotalsMatchInvoices checks invoice_totals against the invoices it sums.
+func assertTotalsMatchInvoices(t *testing.T, d *sql.DB, when string) {
+	t.Helper()
 	const totalsQ = "SELECT CONCAT_WS('|', company_id, status, due_date, invoices, total_amount, amount_paid) FROM invoice_totals WHERE invoices > 0 ORDER BY 1"
 	const fromInvoicesQ = "SELECT CONCAT_WS('|', company_id, status, due_date, COUNT(*), SUM(total_amount), SUM(amount_paid)) FROM invoices WHERE is_active = 1 GROUP BY company_id, status, due_date ORDER BY 1"
-	got, want := queryStrings(t, dst, totalsQ), queryStrings(t, dst, fromInvoicesQ)
+	got, want := queryStrings(t, d, totalsQ), queryStrings(t, d, fromInvoicesQ)
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
-		t.Errorf("invoice_totals after writes on the restored database:\n got %v\nwant %v", got, want)
+		t.Errorf("invoice_totals %s:\n got %v\nwant %v", when, got, want)
+	}
+}
+
+// A backup taken while invoices are being written is one instant of the database: the
+// restored invoice_totals (dumped before invoices) agree with the restored invoices, and every
+// write is either wholly in the backup or wholly absent.
+func TestBackupIsConsistentUnderWrites(t *testing.T) {
+	src := newSource(t)
+	ins := copyInvoiceSQL(t, src.raw)
+	// Written with every transaction below: dumped first (aa_) and last (zz_), so a dump that is
+	// not one snapshot holds more rows in the second.
+	if _, err := src.raw.Exec("CREATE TABLE aa_markers (n int PRIMARY KEY)"); err != nil {
+		t.Fatal(err)
+	}
+	writer, err := OpenDB(context.Background(), src.dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer writer.Close()
+	stop := make(chan struct{})
+	var writes atomic.Int64
+	done := make(chan error, 1)
+	go func() {
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				done <- nil
+				return
+			default:
+			}
+			// One transaction: a new invoice and a payment on another, both through the triggers.
+			tx, err := writer.Begin()
+			if err == nil {
+				_, err = tx.Exec(ins, fmt.Sprintf("-w%d", i))
+			}
+			if err == nil {
+				_, err = tx.Exec("UPDATE invoices SET amount_paid = amount_paid + 1.00 WHERE is_active = 1 AND amount_paid + 1.00 <= total_amount ORDER BY id LIMIT 1")
+			}
+			if err == nil {
+				_, err = tx.Exec("INSERT INTO aa_markers VALUES (?)", i)
+			}
+			if err == nil {
+				_, err = tx.Exec("INSERT INTO zz_awkward (s) VALUES (?)", fmt.Sprintf("marker %d", i))
+			}
+			if err == nil {
+				err = tx.Commit()
+			}
+			if err != nil {
+				done <- err
+				return
+			}
+			writes.Add(1)
+		}
+	}()
+	for writes.Load() < 5 {
+		time.Sleep(time.Millisecond)
+	}
+	before := writes.Load()
+	good, m := dumpBytes(t, src.raw)
+	during := writes.Load() - before
+	close(stop)
+	if err := <-done; err != nil {
+		t.Fatalf("writer: %v", err)
+	}
+	if during == 0 {
+		t.Fatal("no write happened during the backup; the test proves nothing")
+	}
+	t.Logf("%d write transactions committed during the backup; %d invoices in it", during, m.Tables["invoices"])
+	_, dst := emptyDB(t)
+	if _, err := Restore(context.Background(), dst, bytes.NewReader(good), RestoreOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	assertTotalsMatchInvoices(t, dst, "in a backup taken under writes")
+	var copies int64
+	if err := dst.QueryRow("SELECT COUNT(*) FROM invoices WHERE invoice_number LIKE '%-w%'").Scan(&copies); err != nil {
+		t.Fatal(err)
+	}
+	if copies < before || copies > before+during {
+		t.Errorf("backup holds %d written invoices, want between %d and %d", copies, before, before+during)
+	}
+	var first, last int64
+	if err := dst.QueryRow("SELECT (SELECT COUNT(*) FROM aa_markers), (SELECT COUNT(*) FROM zz_awkward WHERE s LIKE 'marker %')").Scan(&first, &last); err != nil {
+		t.Fatal(err)
+	}
+	if first != last || first != copies {
+		t.Errorf("one transaction's rows split by the backup: %d in the first table, %d in the last, %d invoices", first, last, copies)
 	}
 }
 
