@@ -41,7 +41,13 @@ var backupVars = []config.Var{
 
 func printBackupEnv(w io.Writer) {
 	fmt.Fprintln(w, "\nEnvironment:")
-	for _, v := range append(append([]config.Var{}, config.DatabaseVars...), backupVars...) {
+	var vars []config.Var
+	for _, v := range config.Vars {
+		if strings.HasPrefix(v.Name, "DB_DSN") || strings.HasPrefix(v.Name, "DATABASE_") {
+			vars = append(vars, v)
+		}
+	}
+	for _, v := range append(vars, backupVars...) {
 		def := v.Default
 		if def == "" {
 			def = "unset"
@@ -79,14 +85,8 @@ func backupCreate(args []string, stdout, stderr io.Writer) error {
 	to := fs.String("to", os.Getenv("BACKUP_LOCATION"), "where to write: s3://bucket/prefix or file:///dir")
 	keepLast := fs.Int("keep-last", 0, "after a successful backup, delete all but the newest N (0: keep all)")
 	maxAgeS := fs.String("max-age", "", "after a successful backup, delete backups older than this (e.g. 720h or 30d; empty: no limit)")
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseLocationFlags(fs, args, "to"); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
-	}
-	if *to == "" {
-		return usageError{"--to is required (or BACKUP_LOCATION)"}
 	}
 	if *keepLast < 0 {
 		return usageError{fmt.Sprintf("--keep-last %d: want 0 or more", *keepLast)}
@@ -134,14 +134,8 @@ func backupRestore(args []string, stdout, stderr io.Writer) error {
 	name := fs.String("name", "latest", "the backup to restore: an object name (see list) or latest")
 	atS := fs.String("at", "", "restore the newest backup taken at or before this time (RFC 3339); overrides --name")
 	force := fs.Bool("force", false, "drop every table of the target database first (it must otherwise be empty)")
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseLocationFlags(fs, args, "from"); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
-	}
-	if *from == "" {
-		return usageError{"--from is required (or BACKUP_LOCATION)"}
 	}
 	var at time.Time
 	if *atS != "" {
@@ -209,14 +203,8 @@ func backupList(args []string, stdout io.Writer) error {
 	fs := newFlags("backup list", "backup list --from LOCATION [--json]", stdout, printBackupEnv)
 	from := fs.String("from", os.Getenv("BACKUP_LOCATION"), "where backups are: s3://bucket/prefix or file:///dir")
 	asJSON := fs.Bool("json", false, "one JSON object per line instead of a table")
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseLocationFlags(fs, args, "from"); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
-	}
-	if *from == "" {
-		return usageError{"--from is required (or BACKUP_LOCATION)"}
 	}
 	st, err := backup.Open(*from, s3ConfigFromEnv())
 	if err != nil {
@@ -239,6 +227,21 @@ func backupList(args []string, stdout io.Writer) error {
 		fmt.Fprintf(tw, "%s\t%d\t%s\n", o.Name, o.Size, o.Time.Format(time.RFC3339))
 	}
 	return tw.Flush()
+}
+
+// parseLocationFlags parses a backup command's flags; it takes no arguments and needs a location
+// (the value of the flag name after parsing).
+func parseLocationFlags(fs *flag.FlagSet, args []string, name string) error {
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+	}
+	if fs.Lookup(name).Value.String() == "" {
+		return usageError{fmt.Sprintf("--%s is required (or BACKUP_LOCATION)", name)}
+	}
+	return nil
 }
 
 // openBackup opens the store and the database (read from the same variables as serve).
