@@ -191,6 +191,9 @@ func backupRestore(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "%s\n", line)
 		writeTerminationLog(line)
 		fmt.Fprintf(stderr, "restore: %d rows in %d tables, schema version %d, in %s\n", m.Rows, len(m.Tables), m.SchemaVersion, time.Since(start).Round(time.Millisecond))
+		if m.Dirty {
+			fmt.Fprintf(stderr, "restore: warning: the database was backed up while its schema was dirty at version %d; it is restored dirty (see `ternant migrate force`)\n", m.SchemaVersion)
+		}
 		return nil
 	}()
 	if err != nil {

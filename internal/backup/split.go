@@ -42,6 +42,31 @@ func (s *splitter) feed(line []byte) []string {
 	}
 	d := []byte(s.delim)
 	for i := 0; i < len(line); i++ {
+		// Fast paths: copy runs of ordinary bytes at once (rows are mostly quoted text).
+		if s.quote != 0 && !s.escape {
+			j := i
+			for j < len(line) && line[j] != s.quote && (line[j] != '\\' || s.quote == '`') {
+				j++
+			}
+			s.buf = append(s.buf, line[i:j]...)
+			if j == len(line) {
+				return s.stmts
+			}
+			i = j
+		} else if s.quote == 0 && !s.block {
+			j := i
+			for j < len(line) && !special(line[j], d[0]) {
+				if line[j] != ' ' && line[j] != '\t' && line[j] != '\n' && line[j] != '\r' {
+					s.pending = true
+				}
+				j++
+			}
+			s.buf = append(s.buf, line[i:j]...)
+			if j == len(line) {
+				return s.stmts
+			}
+			i = j
+		}
 		c := line[i]
 		switch {
 		case s.quote != 0:
@@ -87,6 +112,15 @@ func (s *splitter) feed(line []byte) []string {
 		}
 	}
 	return s.stmts
+}
+
+// special reports the bytes that can start a quote, a comment or the delimiter.
+func special(c, delim0 byte) bool {
+	switch c {
+	case '\'', '"', '`', '/', '#', '-', delim0:
+		return true
+	}
+	return false
 }
 
 func (s *splitter) emit() {
