@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -387,16 +386,7 @@ func TestS3BackupAndRestore(t *testing.T) {
 		t.Fatal(err)
 	}
 	src := newSource(t)
-	rng := rand.New(rand.NewPCG(1, 2))
-	noise := make([]byte, 256<<10)
-	for i := 0; i < 24; i++ {
-		for j := range noise {
-			noise[j] = byte(rng.Uint32())
-		}
-		if _, err := src.app.Exec(context.Background(), "INSERT INTO zz_awkward (bl) VALUES (?)", noise); err != nil {
-			t.Fatal(err)
-		}
-	}
+	addNoise(t, src, 6<<20)
 	ctx := context.Background()
 	clock := time.Date(2026, 12, 1, 2, 0, 0, 0, time.UTC)
 	now := func() time.Time { return clock }

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -60,7 +61,7 @@ func serve(dir string, buckets []string) error {
 	}
 	// The parent reads the address from the first line.
 	fmt.Println(l.Addr().String())
-	srv := &http.Server{Handler: decodeChunkedParts(gofakes3.New(backend).Server()), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: emptyPrefixLists(dir, decodeChunkedParts(gofakes3.New(backend).Server())), ReadHeaderTimeout: 10 * time.Second}
 	return srv.Serve(l)
 }
 
@@ -159,4 +160,28 @@ func decodeChunked(br *bufio.Reader) ([]byte, error) {
 			return nil, fmt.Errorf("chunk not followed by CRLF")
 		}
 	}
+}
+
+// emptyPrefixLists answers a listing under a prefix that holds nothing yet with an empty list, as
+// S3 does: gofakes3's directory backend reports such a prefix as a missing bucket.
+func emptyPrefixLists(dir string, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		bucket := strings.Trim(r.URL.Path, "/")
+		prefix := r.URL.Query().Get("prefix")
+		if r.Method != http.MethodGet || bucket == "" || strings.Contains(bucket, "/") || !strings.Contains(prefix, "/") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		prefixDir := prefix[:strings.LastIndex(prefix, "/")]
+		_, bucketErr := os.Stat(filepath.Join(dir, "buckets", bucket))
+		_, prefixErr := os.Stat(filepath.Join(dir, "buckets", bucket, filepath.FromSlash(prefixDir)))
+		if bucketErr != nil || !os.IsNotExist(prefixErr) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/xml")
+		fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?>`+
+			`<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>%s</Name><Prefix>%s</Prefix>`+
+			`<KeyCount>0</KeyCount><MaxKeys>1000</MaxKeys><IsTruncated>false</IsTruncated></ListBucketResult>`, bucket, prefix)
+	})
 }
