@@ -12,6 +12,8 @@ import (
 
 	"github.com/ternant/ternant/internal/s3test"
 	"github.com/ternant/ternant/internal/testenv"
+	"github.com/ternant/ternant/server/seed"
+	"github.com/ternant/ternant/server/servertest"
 )
 
 func TestMain(m *testing.M) {
@@ -183,6 +185,23 @@ func TestBackupCommandsAgainstS3(t *testing.T) {
 	}
 	if n := countRows(t, dst, "companies WHERE name LIKE 'Renamed%'"); n == 0 {
 		t.Error("the latest backup lacks the change made before it")
+	}
+
+	// The restored instance serves: the demo owners sign in with their passwords, and every
+	// company's dashboard answers exactly as on the original.
+	redisAddr := testenv.RedisAddr(t)
+	orig := servertest.StartWith(t, src, redisAddr, testenv.RedisPrefix(t, redisAddr), true, nil)
+	restored := servertest.StartWith(t, dst, redisAddr, testenv.RedisPrefix(t, redisAddr), true, nil)
+	for _, slug := range []string{"sunrise-pm", "elite-housing", "metro-apartments"} {
+		email := "owner@" + slug + ".com"
+		a := orig.Get(t, "/api/v1/dashboard/stats", orig.Login(t, email, seed.DemoPassword))
+		b := restored.Get(t, "/api/v1/dashboard/stats", restored.Login(t, email, seed.DemoPassword))
+		if a.Status != 200 || b.Status != 200 || !bytes.Equal(a.Body, b.Body) {
+			t.Errorf("%s dashboard:\noriginal %d %s\nrestored %d %s", slug, a.Status, a.Body, b.Status, b.Body)
+		}
+		if bytes.Contains(a.Body, []byte(`"totalUnits":0,`)) || !bytes.Contains(a.Body, []byte(`"totalUnits"`)) {
+			t.Errorf("%s: a dashboard with nothing to compare: %s", slug, a.Body)
+		}
 	}
 
 	// A failed create (no database there) writes nothing and deletes nothing.
