@@ -355,22 +355,28 @@ func (d *dumper) triggers() error {
 		if err != nil {
 			return fmt.Errorf("SHOW CREATE TRIGGER %s: %w", n, err)
 		}
-		var mode, stmt string
+		var mode, stmt, charset, collation string
 		for i, c := range cols {
 			switch strings.ToLower(c) {
 			case "sql_mode":
 				mode = vals[i].String
 			case "sql original statement":
 				stmt = vals[i].String
+			case "character_set_client":
+				charset = vals[i].String
+			case "collation_connection":
+				collation = vals[i].String
 			}
 		}
-		if stmt == "" {
-			return fmt.Errorf("SHOW CREATE TRIGGER %s: no statement", n)
+		if stmt == "" || charset == "" || collation == "" {
+			return fmt.Errorf("SHOW CREATE TRIGGER %s: no statement or character set", n)
 		}
 		stmt = definer.ReplaceAllString(stmt, "CREATE ")
-		fmt.Fprintf(d.w, "SET SESSION sql_mode = %s;;\n%s;;\n", quoteString(mode), stmt)
+		// The trigger keeps the settings it is created under: the original ones.
+		fmt.Fprintf(d.w, "SET SESSION sql_mode = %s, character_set_client = %s, collation_connection = %s;;\n%s;;\n",
+			quoteString(mode), quoteString(charset), quoteString(collation), stmt)
 	}
-	fmt.Fprintf(d.w, "DELIMITER ;\nSET SESSION sql_mode = '%s';\n", loadSQLMode)
+	fmt.Fprintf(d.w, "DELIMITER ;\nSET NAMES utf8mb4;\nSET SESSION sql_mode = '%s';\n", loadSQLMode)
 	return nil
 }
 

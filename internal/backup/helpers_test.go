@@ -177,7 +177,7 @@ func assertSameDatabase(t *testing.T, want, got *sql.DB) {
 		n := compareRows(t, want, got, table)
 		t.Logf("%s: %d rows equal", table, n)
 	}
-	trigQ := "SELECT CONCAT(TRIGGER_NAME, ' ', ACTION_TIMING, ' ', EVENT_MANIPULATION, ' ', EVENT_OBJECT_TABLE, ' ', ACTION_ORDER, ' ', SQL_MODE, '\n', ACTION_STATEMENT) FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE() ORDER BY TRIGGER_NAME"
+	trigQ := "SELECT CONCAT(TRIGGER_NAME, ' ', ACTION_TIMING, ' ', EVENT_MANIPULATION, ' ', EVENT_OBJECT_TABLE, ' ', ACTION_ORDER, ' ', SQL_MODE, ' ', CHARACTER_SET_CLIENT, ' ', COLLATION_CONNECTION, ' ', DATABASE_COLLATION, '\n', ACTION_STATEMENT) FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE() ORDER BY TRIGGER_NAME"
 	if a, b := queryStrings(t, want, trigQ), queryStrings(t, got, trigQ); strings.Join(a, "\n") != strings.Join(b, "\n") || len(a) == 0 {
 		t.Errorf("triggers differ:\nwant %v\n got %v", a, b)
 	}
