@@ -220,7 +220,9 @@ func backupList(args []string, stdout io.Writer) error {
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		for _, o := range objs {
-			enc.Encode(o)
+			if err := enc.Encode(o); err != nil {
+				return err
+			}
 		}
 		return nil
 	}
@@ -309,7 +311,7 @@ func writeTerminationLog(msg []byte) {
 		return
 	}
 	defer f.Close()
-	f.Write(append(msg, '\n'))
+	_, _ = f.Write(append(msg, '\n')) // best effort: stdout carries the same line
 }
 
 func errorLine(err error) []byte {

@@ -66,6 +66,12 @@ type dumper struct {
 	out  io.Writer
 }
 
+// printf writes to the buffered output. bufio keeps the first write error and Flush returns it,
+// and the row loop checks each statement's write, so a dead stream stops the dump.
+func (d *dumper) printf(format string, args ...any) {
+	_, _ = fmt.Fprintf(d.w, format, args...)
+}
+
 func (d *dumper) run(startedAt time.Time) (Manifest, error) {
 	var m Manifest
 	m.Format = FormatVersion
@@ -92,15 +98,15 @@ func (d *dumper) run(startedAt time.Time) (Manifest, error) {
 	if err != nil {
 		return m, err
 	}
-	d.w.Write(header)
-	fmt.Fprintf(d.w, "SET NAMES utf8mb4;\nSET SESSION time_zone = '+00:00';\nSET SESSION sql_mode = '%s';\n", loadSQLMode)
-	d.w.WriteString("SET SESSION foreign_key_checks = 0;\nSET SESSION unique_checks = 0;\n\n")
+	d.printf("%s", header)
+	d.printf("SET NAMES utf8mb4;\nSET SESSION time_zone = '+00:00';\nSET SESSION sql_mode = '%s';\n", loadSQLMode)
+	d.printf("SET SESSION foreign_key_checks = 0;\nSET SESSION unique_checks = 0;\n\n")
 
 	// The version table first, marked dirty until the file's last statement.
 	if err := d.createTable(migrationsTable); err != nil {
 		return m, err
 	}
-	fmt.Fprintf(d.w, "INSERT INTO %s (`version`, `dirty`) VALUES (%d, 1);\n\n", quoteIdent(migrationsTable), m.SchemaVersion)
+	d.printf("INSERT INTO %s (`version`, `dirty`) VALUES (%d, 1);\n\n", quoteIdent(migrationsTable), m.SchemaVersion)
 	m.Tables[migrationsTable] = 1
 
 	for _, t := range tables {
@@ -123,7 +129,7 @@ func (d *dumper) run(startedAt time.Time) (Manifest, error) {
 	if m.Dirty {
 		dirty = 1
 	}
-	fmt.Fprintf(d.w, "UPDATE %s SET `dirty` = %d;\n", quoteIdent(migrationsTable), dirty)
+	d.printf("UPDATE %s SET `dirty` = %d;\n", quoteIdent(migrationsTable), dirty)
 	if err := d.w.Flush(); err != nil {
 		return m, fmt.Errorf("write: %w", err)
 	}
@@ -178,7 +184,7 @@ func (d *dumper) createTable(t string) error {
 	if err := d.conn.QueryRowContext(d.ctx, "SHOW CREATE TABLE "+quoteIdent(t)).Scan(&name, &ddl); err != nil {
 		return fmt.Errorf("SHOW CREATE TABLE %s: %w", t, err)
 	}
-	fmt.Fprintf(d.w, "%s;\n", ddl)
+	d.printf("%s;\n", ddl)
 	return nil
 }
 
@@ -275,7 +281,7 @@ func (d *dumper) rows(t string) (int64, error) {
 	if err := flush(); err != nil {
 		return n, err
 	}
-	d.w.WriteString("\n")
+	d.printf("\n")
 	return n, nil
 }
 
@@ -334,7 +340,7 @@ func (d *dumper) triggers() error {
 	if len(names) == 0 {
 		return nil
 	}
-	d.w.WriteString("DELIMITER ;;\n")
+	d.printf("DELIMITER ;;\n")
 	for _, n := range names {
 		r, err := d.conn.QueryContext(d.ctx, "SHOW CREATE TRIGGER "+quoteIdent(n))
 		if err != nil {
@@ -373,10 +379,10 @@ func (d *dumper) triggers() error {
 		}
 		stmt = definer.ReplaceAllString(stmt, "CREATE ")
 		// The trigger keeps the settings it is created under: the original ones.
-		fmt.Fprintf(d.w, "SET SESSION sql_mode = %s, character_set_client = %s, collation_connection = %s;;\n%s;;\n",
+		d.printf("SET SESSION sql_mode = %s, character_set_client = %s, collation_connection = %s;;\n%s;;\n",
 			quoteString(mode), quoteString(charset), quoteString(collation), stmt)
 	}
-	fmt.Fprintf(d.w, "DELIMITER ;\nSET NAMES utf8mb4;\nSET SESSION sql_mode = '%s';\n", loadSQLMode)
+	d.printf("DELIMITER ;\nSET NAMES utf8mb4;\nSET SESSION sql_mode = '%s';\n", loadSQLMode)
 	return nil
 }
 
