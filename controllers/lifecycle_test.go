@@ -11,6 +11,8 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	policyv1 "k8s.io/api/policy/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/api/resource"
@@ -165,8 +167,13 @@ func TestDeletedObjectsComeBack(t *testing.T) {
 	if err := get(h, ns, name+"-mysql-credentials", &corev1.Secret{}); !apierrors.IsNotFound(err) {
 		t.Fatalf("the operator generated credentials the data directory does not know (err %v)", err)
 	}
-	// The administrator restores the Secret: the copy follows and the instance is ready again.
-	restored := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: name + "-mysql-credentials", Namespace: ns}, Data: original.Data}
+	// The administrator restores the Secret, with the labels and annotation that hand it to the
+	// operator (docs/runbooks.md): the copy follows and the instance is ready again.
+	restored := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{
+		Name: name + "-mysql-credentials", Namespace: ns,
+		Labels:      map[string]string{"app.kubernetes.io/managed-by": "ternant-operator", "app.kubernetes.io/instance": name},
+		Annotations: map[string]string{"ternant.io/retained": "true"},
+	}, Data: original.Data}
 	if err := h.k8s.Create(ctx, restored); err != nil {
 		t.Fatal(err)
 	}
@@ -231,7 +238,8 @@ func collectGarbage(t *testing.T, h *harness, ns string, uid types.UID) {
 	t.Helper()
 	lists := []client.ObjectList{
 		&corev1.SecretList{}, &corev1.ConfigMapList{}, &corev1.ServiceList{}, &appsv1.DeploymentList{},
-		&appsv1.StatefulSetList{}, &batchv1.JobList{}, &batchv1.CronJobList{},
+		&appsv1.StatefulSetList{}, &batchv1.JobList{}, &batchv1.CronJobList{}, &policyv1.PodDisruptionBudgetList{},
+		&networkingv1.IngressList{},
 	}
 	for _, l := range lists {
 		if err := h.k8s.List(context.Background(), l, client.InNamespace(ns)); err != nil {

@@ -29,22 +29,22 @@ var (
 	backupLastSuccess = prometheus.NewGaugeVec(prometheus.GaugeOpts{
 		Name: "ternant_operator_backup_last_success_timestamp_seconds",
 		Help: "Completion time of the newest successful backup of an instance (Unix seconds).",
-	}, []string{"namespace", "instance"})
+	}, []string{"instance_namespace", "instance_name"})
 
 	backupDuration = prometheus.NewGaugeVec(prometheus.GaugeOpts{
 		Name: "ternant_operator_backup_duration_seconds",
 		Help: "Duration of the newest successful backup of an instance.",
-	}, []string{"namespace", "instance"})
+	}, []string{"instance_namespace", "instance_name"})
 
 	backupSize = prometheus.NewGaugeVec(prometheus.GaugeOpts{
 		Name: "ternant_operator_backup_size_bytes",
 		Help: "Size of the newest successful backup of an instance.",
-	}, []string{"namespace", "instance"})
+	}, []string{"instance_namespace", "instance_name"})
 
 	instanceCondition = prometheus.NewGaugeVec(prometheus.GaugeOpts{
 		Name: "ternant_operator_instance_condition",
 		Help: "1 for each status condition of an instance with its current status and reason.",
-	}, []string{"namespace", "instance", "condition", "status", "reason"})
+	}, []string{"instance_namespace", "instance_name", "condition", "status", "reason"})
 )
 
 func init() {
@@ -53,7 +53,7 @@ func init() {
 
 // forgetInstance drops an instance's series once it is gone.
 func forgetInstance(namespace, name string) {
-	l := prometheus.Labels{"namespace": namespace, "instance": name}
+	l := prometheus.Labels{"instance_namespace": namespace, "instance_name": name}
 	instanceCondition.DeletePartialMatch(l)
 	backupLastSuccess.DeletePartialMatch(l)
 	backupDuration.DeletePartialMatch(l)

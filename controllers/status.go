@@ -148,7 +148,7 @@ func (r *TernantInstanceReconciler) summarizeUpgrade(s *state) string {
 
 // exportConditions publishes the instance's conditions as ternant_operator_instance_condition.
 func exportConditions(ti *ternantv1.TernantInstance) {
-	instanceCondition.DeletePartialMatch(prometheus.Labels{"namespace": ti.Namespace, "instance": ti.Name})
+	instanceCondition.DeletePartialMatch(prometheus.Labels{"instance_namespace": ti.Namespace, "instance_name": ti.Name})
 	for _, c := range ti.Status.Conditions {
 		instanceCondition.WithLabelValues(ti.Namespace, ti.Name, c.Type, string(c.Status), c.Reason).Set(1)
 	}

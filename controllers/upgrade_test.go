@@ -33,6 +33,7 @@ func TestUpgradeWaitsForMigrations(t *testing.T) {
 	finishJob(t, h, ns, job.Name, true)
 	eventually(t, "deployment moves to the new image", func() error { return serverImageIs(h, ns, name, newImage) })
 	markDeploymentAvailable(t, h, ns, name)
+	waitCondition(t, h, ns, name, ternantv1.ConditionUpgrading, metav1.ConditionFalse, ternantv1.ReasonUpToDate)
 	ti := waitCondition(t, h, ns, name, ternantv1.ConditionReady, metav1.ConditionTrue, ternantv1.ReasonAvailable)
 	if ti.Status.Version != "v1.1.0" || ti.Status.Image != newImage {
 		t.Errorf("status version %q image %q after the upgrade", ti.Status.Version, ti.Status.Image)
