@@ -48,6 +48,8 @@ func (r *TernantInstanceReconciler) reconcileRestore(ctx context.Context, s *sta
 		return nil
 	case err != nil:
 		return fmt.Errorf("read job %s: %w", name, err)
+	case !metav1.IsControlledBy(job, ti):
+		return &NameCollisionError{Kind: "Job", Namespace: ti.Namespace, Name: name}
 	}
 	succeeded, failed, why := jobFinished(job)
 	switch {

@@ -55,6 +55,7 @@ func TestBuildersGolden(t *testing.T) {
 		serverConfigMap(ti, db, rc), serverDeployment(ti, in), serverPDB(ti), serverService(ti), serverIngress(ti),
 		serviceMonitor(ti, refs.MetricsToken),
 		backupCronJob(ti, run, db), restoreJob(restored, run, db),
+		rotationJob(ti, "2026-12-03", false), rotationJob(ti, "2026-12-03", true),
 	}
 	for _, sj := range scheduledJobs(ti) {
 		objects = append(objects, cronJob(ti, in, sj))

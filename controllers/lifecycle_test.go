@@ -252,7 +252,7 @@ func collectGarbage(t *testing.T, h *harness, ns string, uid types.UID) {
 		for _, o := range items {
 			for _, ref := range o.GetOwnerReferences() {
 				if ref.UID == uid {
-					if err := h.k8s.Delete(context.Background(), o); client.IgnoreNotFound(err) != nil {
+					if err := h.k8s.Delete(context.Background(), o, client.PropagationPolicy(metav1.DeletePropagationBackground)); client.IgnoreNotFound(err) != nil {
 						t.Fatal(err)
 					}
 				}
@@ -377,4 +377,78 @@ func finishMigrationPod(t *testing.T, h *harness, ns string, job *batchv1.Job, m
 	if err := h.k8s.Status().Update(ctx, pod); err != nil {
 		t.Fatalf("pod status: %v", err)
 	}
+}
+
+// TestDatabasePasswordRotation asks for a rotation with the instance annotation and plays the
+// Jobs: the new password is added in MySQL while the old one stays valid, only then the Secret
+// switches and the server pods roll, and the old password is dropped once they all run with it.
+func TestDatabasePasswordRotation(t *testing.T) {
+	h := requireEnvtest(t)
+	ns := newNamespace(t, h)
+	const name = "rotor"
+	createInstance(t, h, ns, name, nil)
+	bringUp(t, h, ns, name)
+	before := &corev1.Secret{}
+	if err := get(h, ns, name+"-mysql-credentials", before); err != nil {
+		t.Fatal(err)
+	}
+	hash := podHash(t, h, ns, name)
+
+	updateInstance(t, h, ns, name, func(ti *ternantv1.TernantInstance) {
+		ti.Annotations = map[string]string{AnnotationRotateDatabasePassword: "2026-12-03"}
+	})
+	ti := &ternantv1.TernantInstance{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns}}
+	add := &batchv1.Job{}
+	eventually(t, "rotation job", func() error { return get(h, ns, rotationJobName(ti, "2026-12-03", false), add) })
+	if cmd := add.Spec.Template.Spec.Containers[0].Command[2]; !strings.Contains(cmd, "RETAIN CURRENT PASSWORD") {
+		t.Errorf("rotation command %q does not keep the current password", cmd)
+	}
+	pending := &corev1.Secret{}
+	if err := get(h, ns, name+"-mysql-credentials", pending); err != nil {
+		t.Fatal(err)
+	}
+	next := pending.Data[keyNextPassword]
+	if len(next) == 0 || !bytes.Equal(pending.Data[keyPassword], before.Data[keyPassword]) {
+		t.Fatal("before MySQL knows it, the new password must wait beside the current one")
+	}
+	if podHash(t, h, ns, name) != hash {
+		t.Error("pods rolled before MySQL accepted the new password")
+	}
+
+	finishJob(t, h, ns, add.Name, true)
+	eventually(t, "secret switches to the new password", func() error {
+		s := &corev1.Secret{}
+		if err := get(h, ns, name+"-mysql-credentials", s); err != nil {
+			return err
+		}
+		if !bytes.Equal(s.Data[keyPassword], next) || len(s.Data[keyNextPassword]) != 0 {
+			return fmt.Errorf("password not switched yet")
+		}
+		return nil
+	})
+	eventually(t, "pods roll", func() error {
+		if podHash(t, h, ns, name) == hash {
+			return fmt.Errorf("pod template hash unchanged")
+		}
+		return nil
+	})
+	discard := rotationJobName(ti, "2026-12-03", true)
+	if err := get(h, ns, discard, &batchv1.Job{}); !apierrors.IsNotFound(err) {
+		t.Fatalf("the old password must stay until the pods run with the new one (err %v)", err)
+	}
+	markDeploymentAvailable(t, h, ns, name)
+	eventually(t, "discard job", func() error { return get(h, ns, discard, &batchv1.Job{}) })
+	finishJob(t, h, ns, discard, true)
+	eventually(t, "rotation recorded", func() error {
+		for _, n := range []string{name + "-mysql-credentials", name + "-mysql-credentials-copy"} {
+			s := &corev1.Secret{}
+			if err := get(h, ns, n, s); err != nil {
+				return err
+			}
+			if string(s.Data[keyRotationDiscarded]) != "2026-12-03" || !bytes.Equal(s.Data[keyPassword], next) {
+				return fmt.Errorf("%s not done", n)
+			}
+		}
+		return nil
+	})
 }

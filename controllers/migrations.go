@@ -46,6 +46,9 @@ func (r *TernantInstanceReconciler) reconcileMigrations(ctx context.Context, s *
 		return nil
 	case err != nil:
 		return fmt.Errorf("read job %s: %w", desired.Name, err)
+	case !metav1.IsControlledBy(job, ti):
+		// Someone else's Job, or a previous instance's that garbage collection has not removed yet.
+		return &NameCollisionError{Kind: "Job", Namespace: ti.Namespace, Name: job.Name}
 	}
 
 	succeeded, failed, why := jobFinished(job)

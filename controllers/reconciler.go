@@ -97,6 +97,7 @@ func (r *TernantInstanceReconciler) steps() []step {
 		{"migrations", r.reconcileMigrations},
 		{"server config", r.reconcileServerConfig},
 		{"server", r.reconcileServer},
+		{"credential rotation", r.reconcileRotation},
 		{"service and ingress", r.reconcileNetwork},
 		{"monitoring", r.reconcileMonitoring},
 		{"scheduled jobs", r.reconcileScheduledJobs},

@@ -241,6 +241,12 @@ func (r *TernantInstanceReconciler) ensureDatabaseCredentials(ctx context.Contex
 			return fmt.Errorf("read claim %s: %w", mysqlClaimName(ti), err)
 		}
 	}
+	return r.writeDatabaseCredentials(ctx, ti, data)
+}
+
+// writeDatabaseCredentials applies both credential Secrets with data (generating the passwords
+// data lacks), owned by the instance only when its volume goes with it.
+func (r *TernantInstanceReconciler) writeDatabaseCredentials(ctx context.Context, ti *ternantv1.TernantInstance, data map[string][]byte) error {
 	for _, name := range []string{mysqlSecretName(ti), mysqlSecretCopyName(ti)} {
 		desired, err := generatedSecret(ti, name, componentDatabase, data, []string{keyRootPassword, keyPassword})
 		if err != nil {

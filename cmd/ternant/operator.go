@@ -112,6 +112,9 @@ func inCluster() bool {
 	return os.Getenv("KUBERNETES_SERVICE_HOST") != "" && os.Getenv("KUBERNETES_SERVICE_PORT") != ""
 }
 
+// skipControllerNameValidation lets tests run several managers in one process.
+var skipControllerNameValidation = false
+
 // operatorOptions are the settings `ternant operator` takes from its flags.
 type operatorOptions struct {
 	MetricsAddr, ProbeAddr  string
@@ -137,6 +140,9 @@ func runOperator(ctx context.Context, cfg *rest.Config, logger logr.Logger, o op
 		Client:                        client.Options{Cache: &client.CacheOptions{EnableReadYourWritesConsistency: ptr.To(true)}},
 	}
 	opts.Cache.ByObject = controllers.CacheOptions()
+	// controller-runtime refuses a second controller of the same name in one process; only tests
+	// start the manager more than once.
+	opts.Controller.SkipNameValidation = ptr.To(skipControllerNameValidation)
 	if o.Namespace != "" {
 		opts.Cache.DefaultNamespaces = map[string]cache.Config{o.Namespace: {}}
 	}

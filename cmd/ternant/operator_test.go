@@ -154,6 +154,8 @@ func TestOperatorCommandOnAWorkstation(t *testing.T) {
 	}
 	t.Cleanup(func() { _ = env.Stop() })
 	kubeconfig := writeKubeconfig(t, cfg, "ops")
+	skipControllerNameValidation = true
+	t.Cleanup(func() { skipControllerNameValidation = false })
 	t.Setenv("KUBERNETES_SERVICE_HOST", "")
 	t.Setenv("KUBERNETES_SERVICE_PORT", "")
 
