@@ -452,3 +452,39 @@ func TestDatabasePasswordRotation(t *testing.T) {
 		return nil
 	})
 }
+
+// TestRedisRestartsOnNewPassword changes the managed Redis password: the StatefulSet's pod
+// template (annotation ternant.io/password-hash) changes, so Redis restarts with it, and the
+// server pods roll to it too.
+func TestRedisRestartsOnNewPassword(t *testing.T) {
+	h := requireEnvtest(t)
+	ns := newNamespace(t, h)
+	const name = "cachey"
+	createInstance(t, h, ns, name, nil)
+	bringUp(t, h, ns, name)
+	redisHash := func() string {
+		sts := &appsv1.StatefulSet{}
+		if err := get(h, ns, name+"-redis", sts); err != nil {
+			t.Fatal(err)
+		}
+		return sts.Spec.Template.Annotations[annotationPasswordHash]
+	}
+	before, server := redisHash(), podHash(t, h, ns, name)
+	eventually(t, "new redis password", func() error {
+		s := &corev1.Secret{}
+		if err := get(h, ns, name+"-redis-credentials", s); err != nil {
+			return err
+		}
+		s.Data[keyPassword] = []byte(strings.Repeat("r", 64))
+		return h.k8s.Update(context.Background(), s)
+	})
+	eventually(t, "redis and server pod templates change", func() error {
+		if redisHash() == before {
+			return fmt.Errorf("redis pod template unchanged")
+		}
+		if podHash(t, h, ns, name) == server {
+			return fmt.Errorf("server pod template unchanged")
+		}
+		return nil
+	})
+}
