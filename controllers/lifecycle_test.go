@@ -488,3 +488,27 @@ func TestRedisRestartsOnNewPassword(t *testing.T) {
 		return nil
 	})
 }
+
+// TestDatabaseReadyNeedsCurrentGeneration raises maxConnections on a ready instance: MySQL's
+// StatefulSet gets a new generation, and its status, still saying "1 ready" from before, no
+// longer counts until the StatefulSet controller reports the new generation.
+func TestDatabaseReadyNeedsCurrentGeneration(t *testing.T) {
+	h := requireEnvtest(t)
+	ns := newNamespace(t, h)
+	const name = "stale"
+	createInstance(t, h, ns, name, nil)
+	bringUp(t, h, ns, name)
+	updateInstance(t, h, ns, name, func(ti *ternantv1.TernantInstance) {
+		ti.Spec.Database.Managed.MaxConnections = 400
+	})
+	waitCondition(t, h, ns, name, ternantv1.ConditionDatabaseReady, metav1.ConditionFalse, ternantv1.ReasonProvisioning)
+	sts := &appsv1.StatefulSet{}
+	if err := get(h, ns, name+"-mysql", sts); err != nil {
+		t.Fatal(err)
+	}
+	if sts.Status.ReadyReplicas != 1 || sts.Status.ObservedGeneration >= sts.Generation {
+		t.Fatalf("want stale status (ready %d, observed %d of %d)", sts.Status.ReadyReplicas, sts.Status.ObservedGeneration, sts.Generation)
+	}
+	markStatefulSetReady(t, h, ns, name+"-mysql")
+	waitCondition(t, h, ns, name, ternantv1.ConditionDatabaseReady, metav1.ConditionTrue, ternantv1.ReasonAvailable)
+}
