@@ -26,7 +26,7 @@ import (
 )
 
 // +kubebuilder:rbac:groups=ternant.io,resources=ternantinstances,verbs=get;list;watch
-// +kubebuilder:rbac:groups=ternant.io,resources=ternantinstances/status,verbs=get;patch
+// +kubebuilder:rbac:groups=ternant.io,resources=ternantinstances/status,verbs=patch
 // +kubebuilder:rbac:groups="",resources=secrets,verbs=get;list;watch;create;patch
 // +kubebuilder:rbac:groups="",resources=configmaps,verbs=get;list;watch;create;patch;delete
 // +kubebuilder:rbac:groups="",resources=services,verbs=get;list;watch;create;patch
