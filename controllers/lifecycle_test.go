@@ -512,3 +512,36 @@ func TestDatabaseReadyNeedsCurrentGeneration(t *testing.T) {
 	markStatefulSetReady(t, h, ns, name+"-mysql")
 	waitCondition(t, h, ns, name, ternantv1.ConditionDatabaseReady, metav1.ConditionTrue, ternantv1.ReasonAvailable)
 }
+
+// TestSecretCacheHoldsOnlyOperatorSecrets: the manager's cache (what the reconciler's client
+// reads) holds the Secrets the operator labels and none of the users'; the reconciler still
+// reads a user Secret, directly from the API server.
+func TestSecretCacheHoldsOnlyOperatorSecrets(t *testing.T) {
+	h := requireEnvtest(t)
+	ctx := context.Background()
+	ns := newNamespace(t, h)
+	user := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "someone-elses", Namespace: ns}, Data: map[string][]byte{"k": []byte("v")}}
+	if err := h.k8s.Create(ctx, user); err != nil {
+		t.Fatal(err)
+	}
+	createInstance(t, h, ns, "cached", nil)
+	eventually(t, "generated secret in the cache", func() error {
+		return h.reconciler.Client.Get(ctx, client.ObjectKey{Namespace: ns, Name: "cached-secrets"}, &corev1.Secret{})
+	})
+	var list corev1.SecretList
+	if err := h.reconciler.Client.List(ctx, &list, client.InNamespace(ns)); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range list.Items {
+		if s.Labels["app.kubernetes.io/managed-by"] != FieldOwner {
+			t.Errorf("the cache holds Secret %s, which the operator did not label", s.Name)
+		}
+	}
+	if len(list.Items) == 0 {
+		t.Error("the cache holds no Secret at all")
+	}
+	v, err := h.reconciler.secretValue(ctx, ns, selector("someone-elses", "k"))
+	if err != nil || string(v) != "v" {
+		t.Errorf("reading a user Secret directly: %q, %v", v, err)
+	}
+}
