@@ -304,14 +304,9 @@ func parseAge(s string) (time.Duration, error) {
 }
 
 // writeTerminationLog leaves msg where Kubernetes reads a finished container's message, when
-// running in a pod.
+// running in a pod. Best effort: stdout carries the same line.
 func writeTerminationLog(msg []byte) {
-	f, err := os.OpenFile(terminationLog, os.O_WRONLY|os.O_TRUNC, 0)
-	if err != nil {
-		return
-	}
-	defer f.Close()
-	_, _ = f.Write(append(msg, '\n')) // best effort: stdout carries the same line
+	_ = reportToTerminationLog(terminationLog, string(msg))
 }
 
 func errorLine(err error) []byte {
