@@ -28,9 +28,9 @@ type Service struct {
 	Store     *Store
 	DB        *db.DB
 	Compounds *compounds.Service
-	// Invalidate is called after every committed write (they change the dashboard's unit counts);
+	// InvalidateDashboard is called after every committed write (they change the dashboard's unit counts);
 	// nil is a no-op.
-	Invalidate func(ctx context.Context, companyID string)
+	InvalidateDashboard func(ctx context.Context, companyID string)
 	// ListCache, when set, caches the list's counts and pages per company; every write drops them.
 	ListCache *cache.ListCache
 }
@@ -62,8 +62,8 @@ func conflict(unit string, err error) error {
 
 func (s *Service) invalidate(ctx context.Context, companyID string) {
 	s.ListCache.Invalidate(ctx, companyID)
-	if s.Invalidate != nil {
-		s.Invalidate(ctx, companyID)
+	if s.InvalidateDashboard != nil {
+		s.InvalidateDashboard(ctx, companyID)
 	}
 }
 

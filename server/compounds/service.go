@@ -30,9 +30,9 @@ type Service struct {
 	TTL   time.Duration
 	// ListCache, when set, caches the list's counts and pages per company; every write drops them.
 	ListCache *cache.ListCache
-	// Invalidate, when set, is called after every committed write, for the caches that embed
-	// compounds (the apartments list includes each apartment's compound).
-	Invalidate func(ctx context.Context, companyID string)
+	// InvalidateApartmentLists, when set, is called after every committed write: the apartments
+	// list embeds each apartment's compound.
+	InvalidateApartmentLists func(ctx context.Context, companyID string)
 }
 
 // NewService returns a service over database without a cache.
@@ -140,8 +140,8 @@ func (s *Service) Activate(ctx context.Context, companyID, id string) (Compound,
 // invalidate drops the compound lists and whatever embeds compounds after a committed write.
 func (s *Service) invalidate(ctx context.Context, companyID string) {
 	s.ListCache.Invalidate(ctx, companyID)
-	if s.Invalidate != nil {
-		s.Invalidate(ctx, companyID)
+	if s.InvalidateApartmentLists != nil {
+		s.InvalidateApartmentLists(ctx, companyID)
 	}
 }
 

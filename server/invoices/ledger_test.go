@@ -100,8 +100,8 @@ func TestBalanceRules(t *testing.T) {
 }
 
 func TestCheckTotals(t *testing.T) {
-	line := func(q Quantity, unit, amount string) LineItem {
-		return LineItem{Description: "x", Quantity: q, UnitPrice: NumAmount(money.MustParse(unit)), Amount: NumAmount(money.MustParse(amount))}
+	line := func(q money.Quantity, unit, amount string) LineItem {
+		return LineItem{Description: "x", Quantity: q, UnitPrice: money.Number(money.MustParse(unit)), Amount: money.Number(money.MustParse(amount))}
 	}
 	m := money.MustParse
 	cases := []struct {

@@ -56,11 +56,11 @@ type LineItems []LineItem
 // LineItem is one invoice line. Amounts are stored in the JSON column as JSON numbers (as
 // TernantApp stores them) but written from exact decimal text, never through a float.
 type LineItem struct {
-	Description string    `json:"description" validate:"required"`
-	Quantity    Quantity  `json:"quantity" validate:"gte=0"`
-	UnitPrice   NumAmount `json:"unitPrice" validate:"gte=0"`
-	Amount      NumAmount `json:"amount" validate:"gte=0"`
-	Type        *string   `json:"type,omitempty" validate:"omitnil,oneof=rent utility maintenance other"`
+	Description string         `json:"description" validate:"required"`
+	Quantity    money.Quantity `json:"quantity" validate:"gte=0"`
+	UnitPrice   money.Number   `json:"unitPrice" validate:"gte=0"`
+	Amount      money.Number   `json:"amount" validate:"gte=0"`
+	Type        *string        `json:"type,omitempty" validate:"omitnil,oneof=rent utility maintenance other"`
 }
 
 // CreateRequest is POST /invoices.
@@ -129,10 +129,10 @@ type BulkResult struct {
 // Stats answers GET /invoices/stats. totalOutstanding is a JSON number, as in TernantApp, written
 // from the exact decimal.
 type Stats struct {
-	Total            int       `json:"total"`
-	Draft            int       `json:"draft"`
-	Sent             int       `json:"sent"`
-	Paid             int       `json:"paid"`
-	Overdue          int       `json:"overdue"`
-	TotalOutstanding NumAmount `json:"totalOutstanding"`
+	Total            int          `json:"total"`
+	Draft            int          `json:"draft"`
+	Sent             int          `json:"sent"`
+	Paid             int          `json:"paid"`
+	Overdue          int          `json:"overdue"`
+	TotalOutstanding money.Number `json:"totalOutstanding"`
 }

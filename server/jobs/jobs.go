@@ -66,7 +66,8 @@ type Runner struct {
 // New builds a runner over the database, sending mail with mailCfg (no host: reminders are
 // created and stay PENDING until a run with mail configured).
 func New(d *db.DB, mailCfg config.Mail, log *slog.Logger) *Runner {
-	r := &Runner{DB: d, Invoices: invoices.NewService(d), Reminders: &reminders.Service{DB: d}, Log: log}
+	inv := invoices.NewService(d)
+	r := &Runner{DB: d, Invoices: inv, Reminders: reminders.NewService(d, inv), Log: log}
 	r.Deliverer = &reminders.Deliverer{DB: d, Log: log}
 	if s := mail.New(mailCfg); s != nil {
 		r.Deliverer.Mail = s

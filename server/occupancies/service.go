@@ -21,9 +21,9 @@ type Service struct {
 	DB         *db.DB
 	Tenants    *tenants.Service
 	Apartments *apartments.Service
-	// Invalidate is called after every committed write (leases drive the dashboard's occupancy and
+	// InvalidateDashboard is called after every committed write (leases drive the dashboard's occupancy and
 	// revenue figures); nil is a no-op.
-	Invalidate func(ctx context.Context, companyID string)
+	InvalidateDashboard func(ctx context.Context, companyID string)
 }
 
 // NewService returns a service over database that checks tenants and apartments through ts and as.
@@ -47,8 +47,8 @@ func notFound(id string, err error) error {
 func (s *Service) today() dbtypes.Date { return dbtypes.Today() }
 
 func (s *Service) invalidate(ctx context.Context, companyID string) {
-	if s.Invalidate != nil {
-		s.Invalidate(ctx, companyID)
+	if s.InvalidateDashboard != nil {
+		s.InvalidateDashboard(ctx, companyID)
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/ternant/ternant/server/payments"
 	"github.com/ternant/ternant/server/platform/db"
 	"github.com/ternant/ternant/server/platform/dbtypes"
+	"github.com/ternant/ternant/server/platform/idempotency"
 	"github.com/ternant/ternant/server/platform/money"
 	"github.com/ternant/ternant/server/servertest"
 )
@@ -33,8 +34,8 @@ func setup(t *testing.T, pool int) env {
 	inv := invoices.NewService(d)
 	pay := payments.NewService(d, inv)
 	var routes []httpx.Route
-	routes = append(routes, (&invoices.Handler{Svc: inv}).Routes()...)
-	routes = append(routes, (&payments.Handler{Svc: pay}).Routes()...)
+	routes = append(routes, (&invoices.Handler{Service: inv, Once: idempotency.New(d)}).Routes()...)
+	routes = append(routes, (&payments.Handler{Service: pay, Once: idempotency.New(d)}).Routes()...)
 	return env{db: d, base: billingtest.Serve(t, company, identity.Staff, routes), l: l}
 }
 

@@ -29,7 +29,7 @@ type Deliverer struct {
 	// picking it up (10 when zero). It stays FAILED, with its last error, for a person to look at.
 	MaxRetries int
 
-	store Store
+	store store
 }
 
 func (d *Deliverer) attempts() int   { return orDefault(d.Attempts, 3) }

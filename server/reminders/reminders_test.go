@@ -13,6 +13,7 @@ import (
 	"github.com/ternant/ternant/internal/billingtest"
 	"github.com/ternant/ternant/server/config"
 	"github.com/ternant/ternant/server/identity"
+	"github.com/ternant/ternant/server/invoices"
 	"github.com/ternant/ternant/server/platform/db"
 	"github.com/ternant/ternant/server/platform/dbtypes"
 	"github.com/ternant/ternant/server/platform/mail"
@@ -38,10 +39,10 @@ func setup(t *testing.T) *env {
 	e := &env{db: d, sink: billingtest.NewSMTPSink(t)}
 	e.l = billingtest.NewLease(t, d, company, money.MustParse("900"), dbtypes.NewDate(2026, 1, 1), dbtypes.NewDate(2026, 12, 31))
 	e.inv = billingtest.Invoice(t, d, e.l, "INV-R-1", money.MustParse("900"), 0, "sent", dbtypes.NewDate(2026, 3, 1), dbtypes.NewDate(2026, 3, 5))
-	e.svc = &reminders.Service{DB: d}
+	e.svc = reminders.NewService(d, invoices.NewService(d))
 	e.d = &reminders.Deliverer{DB: d, Mail: mail.New(config.Mail{Host: e.sink.Host, Port: e.sink.Port, From: "billing@ternant.test"}),
 		Attempts: 3, Backoff: 10 * time.Millisecond}
-	e.base = billingtest.Serve(t, company, identity.Staff, (&reminders.Handler{Svc: e.svc}).Routes())
+	e.base = billingtest.Serve(t, company, identity.Staff, (&reminders.Handler{Service: e.svc}).Routes())
 	return e
 }
 
@@ -62,7 +63,7 @@ func (e *env) create(t *testing.T, scheduledFor string) map[string]any {
 
 func (e *env) row(t *testing.T, id string) reminders.Reminder {
 	t.Helper()
-	r, err := (reminders.Store{}).Get(context.Background(), e.db, e.l.CompanyID, id)
+	r, err := reminders.StoreGet(context.Background(), e.db, e.l.CompanyID, id)
 	if err != nil {
 		t.Fatal(err)
 	}
