@@ -73,10 +73,10 @@ func (s *Server) wire() ([]httpx.Module, error) {
 	// Billing: invoices, payments (adjusting invoices under a row lock, once per Idempotency-Key),
 	// reminders (delivered in the background when MAIL_HOST is set; the scheduled jobs retry what
 	// fails) and reports (cached in Redis under the server's key prefix).
-	inv := invoices.NewService(s.DB)
+	inv := invoices.NewService(s.DB, ts, ls)
 	pay := payments.NewService(s.DB, inv)
 	pay.ListCache = s.listCache("payments")
-	rem := reminders.NewService(s.DB, inv)
+	rem := reminders.NewService(s.DB, inv, ts)
 	rem.Dispatch = s.reminderDispatch()
 	rep := reports.NewService(s.DB, s.Redis, s.KeyPrefix, reports.DefaultTTL, s.Log)
 	once := idempotency.New(s.DB)

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/ternant/ternant/server/httpx"
+	"github.com/ternant/ternant/server/occupancies"
 	"github.com/ternant/ternant/server/platform/dbtypes"
 	"github.com/ternant/ternant/server/platform/money"
 )
@@ -137,7 +138,7 @@ func TestRentNumberAndMonths(t *testing.T) {
 	if n := RentNumber(first, "0190abcd-1234-7000-8000-000000000000"); n != "INV-202802-0190abcd" {
 		t.Fatalf("number %s", n)
 	}
-	inv := rentInvoice(&Occupancy{ID: "o", CompanyID: "c", TenantID: "t", MonthlyRent: money.MustParse("1000")}, first, last, 31)
+	inv := rentInvoice(occupancies.Occupancy{ID: "o", CompanyID: "c", TenantID: "t", MonthlyRent: money.MustParse("1000")}, first, last, 31)
 	if inv.DueDate.String() != "2028-02-29" || inv.Status != Draft || inv.TotalAmount != money.MustParse("1000") {
 		t.Fatalf("rent invoice: %+v", inv)
 	}

@@ -3,8 +3,10 @@
 package invoices
 
 import (
+	"github.com/ternant/ternant/server/occupancies"
 	"github.com/ternant/ternant/server/platform/dbtypes"
 	"github.com/ternant/ternant/server/platform/money"
+	"github.com/ternant/ternant/server/tenants"
 )
 
 // Status is an invoice's status (the invoices.status enum).
@@ -43,8 +45,9 @@ type Invoice struct {
 	CreatedAt     dbtypes.Time            `db:"created_at" json:"createdAt"`
 	UpdatedAt     dbtypes.Time            `db:"updated_at" json:"updatedAt"`
 
-	Tenant    *Tenant    `db:"-" json:"tenant,omitempty"`
-	Occupancy *Occupancy `db:"-" json:"occupancy,omitempty"`
+	// Tenant and Occupancy are the includes, as the tenants and occupancies modules serve them.
+	Tenant    *tenants.Tenant        `db:"-" json:"tenant,omitempty"`
+	Occupancy *occupancies.Occupancy `db:"-" json:"occupancy,omitempty"`
 }
 
 // Outstanding is what is still owed: total - paid.

@@ -9,15 +9,21 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/ternant/ternant/server/httpx"
+	"github.com/ternant/ternant/server/occupancies"
 	"github.com/ternant/ternant/server/platform/db"
 	"github.com/ternant/ternant/server/platform/dbtypes"
 	"github.com/ternant/ternant/server/platform/money"
+	"github.com/ternant/ternant/server/tenants"
 )
 
 // Service holds the invoice rules.
 type Service struct {
 	DB    *db.DB
 	store store
+	// Tenants and Leases answer the tenant and occupancy an invoice names (checked active on a
+	// write, included in reads).
+	Tenants *tenants.Service
+	Leases  *occupancies.Service
 	// InvalidateDashboard, when set, is called after every committed write that changes a dashboard
 	// figure, with the company whose figures changed.
 	InvalidateDashboard func(ctx context.Context, companyID string)
@@ -25,8 +31,10 @@ type Service struct {
 	Now func() time.Time
 }
 
-// NewService returns the service over database.
-func NewService(database *db.DB) *Service { return &Service{DB: database} }
+// NewService returns the service over database, reading tenants and leases through ts and ls.
+func NewService(database *db.DB, ts *tenants.Service, ls *occupancies.Service) *Service {
+	return &Service{DB: database, Tenants: ts, Leases: ls}
+}
 
 func (s *Service) today() dbtypes.Date {
 	if s.Now != nil {
@@ -100,17 +108,11 @@ func (s *Service) Create(ctx context.Context, companyID string, req CreateReques
 
 // checkRefs requires the occupancy and tenant to be the company's and active.
 func (s *Service) checkRefs(ctx context.Context, q db.Queryer, companyID, occupancyID, tenantID string) error {
-	if _, err := s.store.ActiveOccupancy(ctx, q, companyID, occupancyID); err != nil {
-		return notFoundAs(err, httpx.NotFound("Occupancy with ID "+occupancyID+" not found"))
-	}
-	ok, err := s.store.ActiveTenantExists(ctx, q, companyID, tenantID)
-	if err != nil {
+	if _, err := s.Leases.RequireActive(ctx, q, companyID, occupancyID); err != nil {
 		return err
 	}
-	if !ok {
-		return httpx.NotFound("Tenant with ID " + tenantID + " not found")
-	}
-	return nil
+	_, err := s.Tenants.RequireActive(ctx, q, companyID, tenantID)
+	return err
 }
 
 // insert writes inv, answering a duplicate number with 409 conflictMsg.
@@ -128,11 +130,7 @@ func (s *Service) Get(ctx context.Context, companyID, id string) (*Invoice, erro
 	if err != nil {
 		return nil, notFoundAs(err, NotFound(id))
 	}
-	list := []*Invoice{inv}
-	if err := s.store.AttachTenants(ctx, s.DB, companyID, list); err != nil {
-		return nil, err
-	}
-	if err := s.store.AttachOccupancies(ctx, s.DB, companyID, list, true); err != nil {
+	if err := s.include(ctx, companyID, []*Invoice{inv}, Includes{Tenant: true, Occupancy: true}, true); err != nil {
 		return nil, err
 	}
 	return inv, nil
@@ -147,15 +145,8 @@ func (s *Service) List(ctx context.Context, companyID string, f Filter, inc Incl
 	if err != nil {
 		return nil, 0, err
 	}
-	if inc.Tenant {
-		if err := s.store.AttachTenants(ctx, s.DB, companyID, list); err != nil {
-			return nil, 0, err
-		}
-	}
-	if inc.Occupancy {
-		if err := s.store.AttachOccupancies(ctx, s.DB, companyID, list, false); err != nil {
-			return nil, 0, err
-		}
+	if err := s.include(ctx, companyID, list, inc, false); err != nil {
+		return nil, 0, err
 	}
 	return list, total, nil
 }
@@ -163,12 +154,8 @@ func (s *Service) List(ctx context.Context, companyID string, f Filter, inc Incl
 // ByTenant is GET /invoices/tenant/:id: the tenant's active invoices with their occupancy. An
 // unknown tenant is 404.
 func (s *Service) ByTenant(ctx context.Context, companyID, tenantID string, page httpx.Page) ([]*Invoice, int, error) {
-	ts, err := tenantsByID(ctx, s.DB, companyID, []string{tenantID})
-	if err != nil {
+	if _, err := s.Tenants.Get(ctx, companyID, tenantID); err != nil {
 		return nil, 0, err
-	}
-	if ts[tenantID] == nil {
-		return nil, 0, httpx.NotFound("Tenant with ID " + tenantID + " not found")
 	}
 	return s.List(ctx, companyID, Filter{TenantID: tenantID}, Includes{Occupancy: true}, page)
 }
@@ -176,12 +163,12 @@ func (s *Service) ByTenant(ctx context.Context, companyID, tenantID string, page
 // ByOccupancy is GET /invoices/occupancy/:id: the occupancy's active invoices with their tenant.
 // An unknown occupancy is 404.
 func (s *Service) ByOccupancy(ctx context.Context, companyID, occupancyID string, page httpx.Page) ([]*Invoice, int, error) {
-	occs, err := occupanciesByID(ctx, s.DB, companyID, []string{occupancyID}, false)
+	occs, err := s.Leases.ByIDs(ctx, companyID, []string{occupancyID}, false)
 	if err != nil {
 		return nil, 0, err
 	}
-	if occs[occupancyID] == nil {
-		return nil, 0, httpx.NotFound("Occupancy with ID " + occupancyID + " not found")
+	if _, ok := occs[occupancyID]; !ok {
+		return nil, 0, occupancies.NotFound(occupancyID)
 	}
 	return s.List(ctx, companyID, Filter{OccupancyID: occupancyID}, Includes{Tenant: true}, page)
 }
@@ -397,23 +384,10 @@ func (s *Service) ByIDs(ctx context.Context, companyID string, ids []string, inc
 	for _, inv := range byID {
 		list = append(list, inv)
 	}
-	if inc.Tenant {
-		if err := s.store.AttachTenants(ctx, s.DB, companyID, list); err != nil {
-			return nil, err
-		}
-	}
-	if inc.Occupancy {
-		if err := s.store.AttachOccupancies(ctx, s.DB, companyID, list, false); err != nil {
-			return nil, err
-		}
+	if err := s.include(ctx, companyID, list, inc, false); err != nil {
+		return nil, err
 	}
 	return byID, nil
-}
-
-// TenantsByID reads the company's tenants among ids (active or not) keyed by id, as invoices
-// include them.
-func (s *Service) TenantsByID(ctx context.Context, companyID string, ids []string) (map[string]*Tenant, error) {
-	return tenantsByID(ctx, s.DB, companyID, ids)
 }
 
 // Today is the service's current date (tests pin Now).
@@ -478,7 +452,7 @@ func RentNumber(first dbtypes.Date, occupancyID string) string {
 
 // rentInvoice builds the draft rent invoice of an occupancy for the month starting first. A due
 // day past the month's end falls on its last day.
-func rentInvoice(occ *Occupancy, first, last dbtypes.Date, dueDay int) *Invoice {
+func rentInvoice(occ occupancies.Occupancy, first, last dbtypes.Date, dueDay int) *Invoice {
 	if dueDay > last.Time().Day() {
 		dueDay = last.Time().Day()
 	}
@@ -533,9 +507,9 @@ func (s *Service) GenerateRent(ctx context.Context, companyID string, req Genera
 	if err != nil {
 		return nil, err
 	}
-	occ, err := s.store.ActiveOccupancy(ctx, s.DB, companyID, req.OccupancyID)
+	occ, err := s.Leases.RequireActive(ctx, s.DB, companyID, req.OccupancyID)
 	if err != nil {
-		return nil, notFoundAs(err, httpx.NotFound("Occupancy with ID "+req.OccupancyID+" not found"))
+		return nil, err
 	}
 	inv := rentInvoice(occ, first, last, deref(req.DueDay, 5))
 	if err := s.insertRent(ctx, s.DB, inv); err != nil {
@@ -553,7 +527,7 @@ func (s *Service) GenerateRentBulk(ctx context.Context, companyID string, req Bu
 	if err != nil {
 		return nil, err
 	}
-	leases, err := s.store.LeasesInMonth(ctx, s.DB, companyID, first, last)
+	leases, err := s.Leases.ActiveInMonth(ctx, companyID, first, last)
 	if err != nil {
 		return nil, err
 	}

@@ -31,7 +31,7 @@ func setup(t *testing.T, pool int) env {
 	d := billingtest.Open(t, pool)
 	company := billingtest.Company(t, d)
 	l := billingtest.NewLease(t, d, company, money.MustParse("1000"), dbtypes.NewDate(2026, 1, 1), dbtypes.NewDate(2026, 12, 31))
-	inv := invoices.NewService(d)
+	inv := billingtest.NewServices(d).Invoices
 	pay := payments.NewService(d, inv)
 	var routes []httpx.Route
 	routes = append(routes, (&invoices.Handler{Service: inv, Once: idempotency.New(d)}).Routes()...)

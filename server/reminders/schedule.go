@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/ternant/ternant/server/invoices"
 	"github.com/ternant/ternant/server/platform/dbtypes"
 	"github.com/ternant/ternant/server/platform/money"
+	"github.com/ternant/ternant/server/tenants"
 )
 
 // candidate is an invoice a scheduled reminder is about, with what the message names.
@@ -81,7 +81,7 @@ func (s *Service) CreateOverdue(ctx context.Context, now time.Time, interval tim
 }
 
 func (s *Service) createFor(ctx context.Context, c candidate, typ, subject, msg string, meta dbtypes.JSON[json.RawMessage]) error {
-	t := &invoices.Tenant{ID: c.TenantID, Email: c.Email}
+	t := &tenants.Tenant{ID: c.TenantID, Email: c.Email}
 	id := c.InvoiceID
 	r := newReminder(c.CompanyID, typ, t, &id, subject, msg, meta)
 	if err := s.store.Insert(ctx, s.DB, r); err != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/ternant/ternant/server/platform/db"
 	"github.com/ternant/ternant/server/platform/dbtypes"
 	"github.com/ternant/ternant/server/platform/money"
+	"github.com/ternant/ternant/server/tenants"
 )
 
 // Service holds the reminder rules.
@@ -21,14 +22,16 @@ type Service struct {
 	DB       *db.DB
 	store    store
 	Invoices *invoices.Service
+	Tenants  *tenants.Service
 	// Dispatch, when set, is called after a reminder is created, to deliver it in the background
 	// (the server starts a goroutine; the scheduled jobs deliver inline instead).
 	Dispatch func(companyID, id string)
 }
 
-// NewService returns the service over database, reading invoices and their tenants through inv.
-func NewService(database *db.DB, inv *invoices.Service) *Service {
-	return &Service{DB: database, Invoices: inv}
+// NewService returns the service over database, reading invoices through inv and tenants through
+// ts.
+func NewService(database *db.DB, inv *invoices.Service, ts *tenants.Service) *Service {
+	return &Service{DB: database, Invoices: inv, Tenants: ts}
 }
 
 // NotFound is the 404 for a missing reminder.
@@ -42,16 +45,12 @@ func notFound(err error, nf error) error {
 }
 
 // tenant reads the company's tenant (active or not) or answers 404.
-func (s *Service) tenant(ctx context.Context, companyID, id string) (*invoices.Tenant, error) {
-	ts, err := s.Invoices.TenantsByID(ctx, companyID, []string{id})
+func (s *Service) tenant(ctx context.Context, companyID, id string) (*tenants.Tenant, error) {
+	t, err := s.Tenants.Get(ctx, companyID, id)
 	if err != nil {
 		return nil, err
 	}
-	t, ok := ts[id]
-	if !ok {
-		return nil, httpx.NotFound("Tenant with ID " + id + " not found")
-	}
-	return t, nil
+	return &t, nil
 }
 
 // Create is POST /reminders: the recipient defaults to the tenant's email.
@@ -78,7 +77,7 @@ func (s *Service) Create(ctx context.Context, companyID string, req CreateReques
 }
 
 // newReminder builds a pending reminder to the tenant, scheduled now.
-func newReminder(companyID, typ string, t *invoices.Tenant, invoiceID *string, subject, message string, meta dbtypes.JSON[json.RawMessage]) *Reminder {
+func newReminder(companyID, typ string, t *tenants.Tenant, invoiceID *string, subject, message string, meta dbtypes.JSON[json.RawMessage]) *Reminder {
 	now := dbtypes.Now()
 	at := dbtypes.Time{Time: now.Truncate(time.Second)}
 	return &Reminder{
@@ -134,7 +133,7 @@ func (s *Service) attach(ctx context.Context, companyID string, list []*Reminder
 			iids = append(iids, *r.InvoiceID)
 		}
 	}
-	ts, err := s.Invoices.TenantsByID(ctx, companyID, tids)
+	ts, err := s.Tenants.ByIDs(ctx, companyID, tids)
 	if err != nil {
 		return err
 	}
@@ -143,7 +142,9 @@ func (s *Service) attach(ctx context.Context, companyID string, list []*Reminder
 		return err
 	}
 	for _, r := range list {
-		r.Tenant = ts[r.TenantID]
+		if t, ok := ts[r.TenantID]; ok {
+			r.Tenant = &t
+		}
 		if r.InvoiceID != nil {
 			r.Invoice = invs[*r.InvoiceID]
 		}

@@ -47,6 +47,16 @@ func (store) Claim(ctx context.Context, tx *db.Tx, companyID, id string) (*Remin
 	return &r, nil
 }
 
+// Lock reads one reminder and locks its row until the transaction ends, waiting for a holder.
+func (store) Lock(ctx context.Context, tx *db.Tx, companyID, id string) (*Reminder, error) {
+	var r Reminder
+	err := tx.Get(ctx, &r, `SELECT `+reminderColumns+` FROM reminders WHERE company_id = ? AND id = ? FOR UPDATE`, companyID, id)
+	if err != nil {
+		return nil, fmt.Errorf("lock reminder %s: %w", id, err)
+	}
+	return &r, nil
+}
+
 // Update writes every editable column.
 func (store) Update(ctx context.Context, q db.Queryer, r *Reminder) error {
 	_, err := q.Exec(ctx, `UPDATE reminders SET type = ?, subject = ?, message = ?, recipient = ?, status = ?,
