@@ -23,6 +23,7 @@ func (s *Service) Routes() []httpx.Route {
 		httpx.Param{Name: "companyId", Format: "uuid", Description: "only this company's users"},
 		httpx.Param{Name: "role", Enum: []string{"SUPER_ADMIN", "OWNER", "ADMIN", "STAFF", "AUDITOR", "TENANT_PORTAL"}},
 		httpx.Param{Name: "status", Enum: []string{users.StatusActive, users.StatusInactive, users.StatusSuspended, users.StatusPending}})
+	// The action routes are PATCH and answer 200, as TernantApp's controllers declare them.
 	return []httpx.Route{
 		{Method: http.MethodGet, Pattern: "/super-admin/companies", Access: sa, Handler: s.handleListCompanies,
 			Doc: httpx.Doc{Summary: "Every company, a page at a time (search: name, slug or email)",
@@ -37,9 +38,9 @@ func (s *Service) Routes() []httpx.Route {
 			Doc: httpx.Doc{Summary: "A company's user, property and billing counts", Response: CompanyStats{}}},
 		{Method: http.MethodPatch, Pattern: "/super-admin/companies/{id}", Access: sa, Handler: s.handleUpdateCompany,
 			Doc: httpx.Doc{Summary: "Update any company", Request: companies.UpdateRequest{}, Response: companies.Company{}}},
-		{Method: http.MethodPost, Pattern: "/super-admin/companies/{id}/suspend", Access: sa, Handler: s.companyActive(false),
+		{Method: http.MethodPatch, Pattern: "/super-admin/companies/{id}/suspend", Access: sa, Handler: s.companyActive(false),
 			Doc: httpx.Doc{Summary: "Suspend a company (deactivate it and end its users' sessions)", Response: companies.Company{}}},
-		{Method: http.MethodPost, Pattern: "/super-admin/companies/{id}/activate", Access: sa, Handler: s.companyActive(true),
+		{Method: http.MethodPatch, Pattern: "/super-admin/companies/{id}/activate", Access: sa, Handler: s.companyActive(true),
 			Doc: httpx.Doc{Summary: "Reactivate a company", Response: companies.Company{}}},
 		{Method: http.MethodDelete, Pattern: "/super-admin/companies/{id}", Access: sa, Handler: s.handleDeleteCompany,
 			Doc: httpx.Doc{Summary: "Deactivate a company, keeping its data (empty 200)"}},
@@ -57,11 +58,11 @@ func (s *Service) Routes() []httpx.Route {
 			Doc: httpx.Doc{Summary: "Update any user", Request: UpdateUserRequest{}, Response: users.User{}}},
 		{Method: http.MethodDelete, Pattern: "/super-admin/users/{id}", Access: sa, Handler: s.handleDeleteUser,
 			Doc: httpx.Doc{Summary: "Deactivate a user", Status: http.StatusNoContent}},
-		{Method: http.MethodPost, Pattern: "/super-admin/users/{id}/activate", Access: sa, Handler: s.userStatus(users.StatusActive),
+		{Method: http.MethodPatch, Pattern: "/super-admin/users/{id}/activate", Access: sa, Handler: s.userStatus(users.StatusActive),
 			Doc: httpx.Doc{Summary: "Activate a user", Response: users.User{}}},
-		{Method: http.MethodPost, Pattern: "/super-admin/users/{id}/suspend", Access: sa, Handler: s.userStatus(users.StatusSuspended),
+		{Method: http.MethodPatch, Pattern: "/super-admin/users/{id}/suspend", Access: sa, Handler: s.userStatus(users.StatusSuspended),
 			Doc: httpx.Doc{Summary: "Suspend a user (and end their sessions)", Response: users.User{}}},
-		{Method: http.MethodPost, Pattern: "/super-admin/users/{id}/reset-password", Access: sa, Handler: s.handleResetPassword,
+		{Method: http.MethodPatch, Pattern: "/super-admin/users/{id}/reset-password", Access: sa, Handler: s.handleResetPassword,
 			Doc: httpx.Doc{Summary: "Set a user's password", Request: ResetPasswordRequest{}, Response: MessageResponse{}}},
 	}
 }
@@ -123,7 +124,7 @@ func (s *Service) handleUpdateCompany(w http.ResponseWriter, r *http.Request) {
 func (s *Service) companyActive(active bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		out, err := s.SetCompanyActive(r.Context(), chi.URLParam(r, "id"), active)
-		respond(w, r, http.StatusCreated, out, err)
+		respond(w, r, http.StatusOK, out, err)
 	}
 }
 
@@ -199,7 +200,7 @@ func (s *Service) handleDeleteUser(w http.ResponseWriter, r *http.Request) {
 func (s *Service) userStatus(status string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		out, err := s.SetUserStatus(r.Context(), chi.URLParam(r, "id"), status)
-		respond(w, r, http.StatusCreated, out, err)
+		respond(w, r, http.StatusOK, out, err)
 	}
 }
 
@@ -210,5 +211,5 @@ func (s *Service) handleResetPassword(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	err := s.ResetPassword(r.Context(), chi.URLParam(r, "id"), req.NewPassword)
-	respond(w, r, http.StatusCreated, MessageResponse{Message: "Password reset successfully"}, err)
+	respond(w, r, http.StatusOK, MessageResponse{Message: "Password reset successfully"}, err)
 }

@@ -84,7 +84,7 @@ type UpdateUserRequest struct {
 	Phone     *string `json:"phone" validate:"omitempty,max=50"`
 }
 
-// ResetPasswordRequest is POST /super-admin/users/:id/reset-password's body.
+// ResetPasswordRequest is PATCH /super-admin/users/:id/reset-password's body.
 type ResetPasswordRequest struct {
 	NewPassword string `json:"newPassword" validate:"required,password"`
 }
