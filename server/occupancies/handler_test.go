@@ -43,6 +43,15 @@ func TestOccupancyShapes(t *testing.T) {
 		t.Fatalf("history = %d %s", hist.Status, hist.Body)
 	}
 	propertytest.Golden(t, "tenant-history", hist.Body)
+	// PATCH answers like GET: the changed lease with its tenant and apartment (and compound).
+	upd := e.Call(t, e.A, http.MethodPatch, "/occupancies/"+id, map[string]any{"notes": "Renewed"})
+	if upd.Status != http.StatusOK {
+		t.Fatalf("update = %d %s", upd.Status, upd.Body)
+	}
+	propertytest.Golden(t, "occupancy-update", upd.Body)
+	if after := e.Call(t, e.A, http.MethodGet, "/occupancies/"+id, nil); string(after.Body) != string(upd.Body) {
+		t.Errorf("PATCH body differs from the GET that follows:\n%s\n%s", upd.Body, after.Body)
+	}
 }
 
 func TestOccupancyRules(t *testing.T) {
