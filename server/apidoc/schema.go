@@ -175,19 +175,10 @@ func addFields(s *Schema, t reflect.Type, m mode, seen map[reflect.Type]bool) {
 		switch {
 		case m == output && !omitempty:
 			s.Required = append(s.Required, name)
-		case m == input && hasRule(rules, "required"):
+		case m == input && httpx.IsRequired(rules):
 			s.Required = append(s.Required, name)
 		}
 	}
-}
-
-func hasRule(rules, name string) bool {
-	for _, r := range strings.Split(rules, ",") {
-		if r == name || strings.HasPrefix(r, name+"=") {
-			return true
-		}
-	}
-	return false
 }
 
 // applyRules turns go-playground/validator tags into schema constraints (until "dive").
@@ -232,6 +223,8 @@ func applyRules(s *Schema, t reflect.Type, rules string) {
 			s.Format = "uuid"
 		case "isodate":
 			s.Format = "date"
+		case "datetime":
+			s.Format = "date-time"
 		case "slug":
 			s.Pattern = "^[a-z0-9-]+$"
 		case "password":

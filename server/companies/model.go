@@ -31,21 +31,21 @@ const DefaultReminderPreferences = `{"enabled":true,"daysBefore":7,"daysAfter":3
 // RegisterCompany is the company part of POST /companies/register (every field required, as in
 // TernantApp, whose DTO has no @IsOptional).
 type RegisterCompany struct {
-	Name     string `json:"name" validate:"required,min=2,max=255"`
-	Slug     string `json:"slug" validate:"required,min=2,max=100,slug"`
-	Email    string `json:"email" validate:"required,email,max=255"`
-	Phone    string `json:"phone" validate:"required,max=50"`
-	Currency string `json:"currency" validate:"required,max=10"`
-	Timezone string `json:"timezone" validate:"required,max=50"`
+	Name     string `json:"name" validate:"max=255,min=2,string,notempty"`
+	Slug     string `json:"slug" validate:"max=100,min=2,slug,string,notempty"`
+	Email    string `json:"email" validate:"max=255,email,notempty"`
+	Phone    string `json:"phone" validate:"max=50,string,notempty"`
+	Currency string `json:"currency" validate:"max=10,string,notempty"`
+	Timezone string `json:"timezone" validate:"max=50,string,notempty"`
 }
 
 // RegisterOwner is the owner part of POST /companies/register.
 type RegisterOwner struct {
-	FirstName string `json:"firstName" validate:"required,min=2,max=100"`
-	LastName  string `json:"lastName" validate:"required,min=2,max=100"`
-	Email     string `json:"email" validate:"required,email,max=255"`
-	Password  string `json:"password" validate:"required,password"`
-	Phone     string `json:"phone" validate:"required,max=50"`
+	FirstName string `json:"firstName" validate:"max=100,min=2,string,notempty"`
+	LastName  string `json:"lastName" validate:"max=100,min=2,string,notempty"`
+	Email     string `json:"email" validate:"max=255,email,notempty"`
+	Password  string `json:"password" validate:"password,max=100,min=8,string"`
+	Phone     string `json:"phone" validate:"max=50,string,notempty"`
 }
 
 // RegisterRequest is POST /companies/register's body.
@@ -90,8 +90,8 @@ type Branding struct {
 
 // CreateRequest is POST /companies' body; UpdateRequest (PATCH) has the same fields, all optional.
 type CreateRequest struct {
-	Name                string               `json:"name" validate:"required,min=2,max=255"`
-	Slug                string               `json:"slug" validate:"required,min=2,max=100"`
+	Name                string               `json:"name" validate:"max=255,min=2,string,notempty"`
+	Slug                string               `json:"slug" validate:"max=100,min=2,string,notempty"`
 	Email               *string              `json:"email" validate:"omitempty,email,max=255"`
 	Phone               *string              `json:"phone" validate:"omitempty,max=50"`
 	Currency            *string              `json:"currency" validate:"omitempty,max=10"`

@@ -12,17 +12,17 @@ var Statuses = []string{"active", "inactive", "blacklisted"}
 
 // Reference is one entry of the references JSON column.
 type Reference struct {
-	Name         string  `json:"name" validate:"required"`
-	Phone        string  `json:"phone" validate:"required"`
-	Relationship string  `json:"relationship" validate:"required"`
+	Name         string  `json:"name" validate:"string,notempty"`
+	Phone        string  `json:"phone" validate:"string,notempty"`
+	Relationship string  `json:"relationship" validate:"string,notempty"`
 	Email        *string `json:"email,omitempty" validate:"omitempty,email"`
 }
 
 // Document is one entry of the documents JSON column.
 type Document struct {
-	Type       string       `json:"type" validate:"required"`
-	FileName   string       `json:"fileName" validate:"required"`
-	FileURL    string       `json:"fileUrl" validate:"required"`
+	Type       string       `json:"type" validate:"string,notempty"`
+	FileName   string       `json:"fileName" validate:"string,notempty"`
+	FileURL    string       `json:"fileUrl" validate:"string,notempty"`
 	UploadedAt dbtypes.Time `json:"uploadedAt" validate:"required"`
 }
 
@@ -71,7 +71,7 @@ type Input struct {
 	EmergencyContactRelationship *string       `json:"emergencyContactRelationship" validate:"omitempty,max=100"`
 	EmployerName                 *string       `json:"employerName" validate:"omitempty,max=255"`
 	EmployerPhone                *string       `json:"employerPhone" validate:"omitempty,max=100"`
-	MonthlyIncome                *money.Amount `json:"monthlyIncome"`
+	MonthlyIncome                *money.Amount `json:"monthlyIncome" validate:"omitnil,gte=0"`
 	References                   *[]Reference  `json:"references" validate:"omitempty,dive"`
 	Documents                    *[]Document   `json:"documents" validate:"omitempty,dive"`
 	Notes                        *string       `json:"notes"`
@@ -95,7 +95,7 @@ func (in Input) requireNames() []string {
 
 // StatusInput is the PATCH /tenants/:id/status body.
 type StatusInput struct {
-	Status string `json:"status" validate:"required,oneof=active inactive blacklisted"`
+	Status string `json:"status" validate:"oneof=active inactive blacklisted"`
 }
 
 // BlacklistInput is the POST /tenants/:id/blacklist body.
@@ -105,9 +105,9 @@ type BlacklistInput struct {
 
 // DocumentInput is the POST /tenants/:id/documents body; the server stamps uploadedAt.
 type DocumentInput struct {
-	Type     string `json:"type" validate:"required"`
-	FileName string `json:"fileName" validate:"required"`
-	FileURL  string `json:"fileUrl" validate:"required"`
+	Type     string `json:"type" validate:"string,notempty"`
+	FileName string `json:"fileName" validate:"string,notempty"`
+	FileURL  string `json:"fileUrl" validate:"string,notempty"`
 }
 
 // Stats is GET /tenants/stats.
