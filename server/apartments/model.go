@@ -42,9 +42,9 @@ type Apartment struct {
 type CreateInput struct {
 	CompoundID  string        `json:"compoundId" validate:"uuid,notempty"`
 	UnitNumber  string        `json:"unitNumber" validate:"max=50,string,notempty"`
-	Floor       *int          `json:"floor" validate:"omitempty,min=0"`
-	Bedrooms    *int          `json:"bedrooms" validate:"omitempty,min=0,max=20"`
-	Bathrooms   *int          `json:"bathrooms" validate:"omitempty,min=0,max=10"`
+	Floor       *int          `json:"floor" validate:"omitempty,min=0,int"`
+	Bedrooms    *int          `json:"bedrooms" validate:"omitempty,max=20,min=0,int"`
+	Bathrooms   *int          `json:"bathrooms" validate:"omitempty,max=10,min=0,int"`
 	AreaSqm     *money.Amount `json:"areaSqm" validate:"omitnil,gte=0,lte=99999999.99"`
 	MonthlyRent *money.Amount `json:"monthlyRent" validate:"omitnil,gte=0"`
 	Status      *string       `json:"status" validate:"omitempty,oneof=available occupied maintenance reserved"`
@@ -55,9 +55,9 @@ type CreateInput struct {
 // UpdateInput is the PATCH /apartments/:id body: the create fields except compoundId, all optional.
 type UpdateInput struct {
 	UnitNumber  *string       `json:"unitNumber" validate:"omitempty,max=50"`
-	Floor       *int          `json:"floor" validate:"omitempty,min=0"`
-	Bedrooms    *int          `json:"bedrooms" validate:"omitempty,min=0,max=20"`
-	Bathrooms   *int          `json:"bathrooms" validate:"omitempty,min=0,max=10"`
+	Floor       *int          `json:"floor" validate:"omitempty,min=0,int"`
+	Bedrooms    *int          `json:"bedrooms" validate:"omitempty,max=20,min=0,int"`
+	Bathrooms   *int          `json:"bathrooms" validate:"omitempty,max=10,min=0,int"`
 	AreaSqm     *money.Amount `json:"areaSqm" validate:"omitnil,gte=0,lte=99999999.99"`
 	MonthlyRent *money.Amount `json:"monthlyRent" validate:"omitnil,gte=0"`
 	Status      *string       `json:"status" validate:"omitempty,oneof=available occupied maintenance reserved"`

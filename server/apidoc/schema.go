@@ -213,6 +213,13 @@ func applyRules(s *Schema, t reflect.Type, rules string) {
 			case !isString && !isSlice && (name == "max" || name == "lte" || name == "lt"):
 				s.Maximum = &n
 			}
+		case "length":
+			lo, hi, ok := strings.Cut(param, ":")
+			l, err1 := strconv.Atoi(lo)
+			h, err2 := strconv.Atoi(hi)
+			if ok && err1 == nil && err2 == nil && isString {
+				s.MinLength, s.MaxLength = &l, &h
+			}
 		case "oneof":
 			for _, v := range strings.Fields(param) {
 				s.Enum = append(s.Enum, v)

@@ -65,7 +65,7 @@ type RegisterResponse struct {
 // EmailSettings is a company's SMTP settings.
 type EmailSettings struct {
 	SMTPHost     *string `json:"smtpHost" validate:"omitempty,max=255"`
-	SMTPPort     *int    `json:"smtpPort" validate:"omitempty,min=1,max=65535"`
+	SMTPPort     *int    `json:"smtpPort" validate:"omitempty,max=65535,min=1,int"`
 	SMTPUser     *string `json:"smtpUser" validate:"omitempty,max=255"`
 	SMTPPassword *string `json:"smtpPassword" validate:"omitempty,max=255"`
 	FromName     *string `json:"fromName" validate:"omitempty,max=255"`
@@ -75,8 +75,8 @@ type EmailSettings struct {
 // ReminderPreferences are a company's reminder settings.
 type ReminderPreferences struct {
 	Enabled    *bool    `json:"enabled"`
-	DaysBefore *int     `json:"daysBefore" validate:"omitempty,min=0,max=365"`
-	DaysAfter  *int     `json:"daysAfter" validate:"omitempty,min=0,max=365"`
+	DaysBefore *int     `json:"daysBefore" validate:"omitempty,max=365,min=0,int"`
+	DaysAfter  *int     `json:"daysAfter" validate:"omitempty,max=365,min=0,int"`
 	SendTime   *string  `json:"sendTime" validate:"omitempty,max=5"`
 	CCEmails   []string `json:"ccEmails" validate:"omitempty,dive,email"`
 }
@@ -103,8 +103,8 @@ type CreateRequest struct {
 
 // UpdateRequest is PATCH /companies/:id's body.
 type UpdateRequest struct {
-	Name                *string              `json:"name" validate:"omitempty,min=2,max=255"`
-	Slug                *string              `json:"slug" validate:"omitempty,min=2,max=100"`
+	Name                *string              `json:"name" validate:"omitempty,max=255,min=2"`
+	Slug                *string              `json:"slug" validate:"omitempty,max=100,min=2"`
 	Email               *string              `json:"email" validate:"omitempty,email,max=255"`
 	Phone               *string              `json:"phone" validate:"omitempty,max=50"`
 	Currency            *string              `json:"currency" validate:"omitempty,max=10"`

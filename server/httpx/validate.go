@@ -163,7 +163,12 @@ func checkField(f field, v jsonValue, prefix string) []string {
 		if spec.check(v, r.param, f.typ) {
 			continue
 		}
-		m := spec.message(path, r.param, f.typ)
+		var m string
+		if spec.messageFor != nil {
+			m = spec.messageFor(path, r.param, v)
+		} else {
+			m = spec.message(path, r.param, f.typ)
+		}
 		if first {
 			defined = append(defined, m)
 		} else {

@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -35,6 +36,7 @@ import (
 //	email                    IsEmail                        must be an email
 //	uuid                     IsUUID                         must be a UUID
 //	oneof=a b                IsEnum / IsIn                  must be one of the following values: a, b
+//	length=MIN:MAX           Length(MIN, MAX)               must be longer|shorter than or equal to N characters
 //	min=N / max=N            MinLength / MaxLength (string) must be longer|shorter than or equal to N characters
 //	                         ArrayMinSize / ArrayMaxSize    must contain at least|no more than N elements
 //	                         Min / Max (numbers)            must not be less|greater than N
@@ -53,10 +55,12 @@ type ruleSpec struct {
 	// check reports whether v passes for a field of Go type t.
 	check func(v jsonValue, param string, t reflect.Type) bool
 	// message words a failure for path ("name", "each value in tags").
-	message  func(path, param string, t reflect.Type) string
-	typed    bool // a type decorator: the Go type's own check is not added
-	first    bool // IsDefined: reported before the field's other messages
-	optional bool // IsOptional
+	message func(path, param string, t reflect.Type) string
+	// messageFor, when set, words a failure from the value itself (Length picks its wording so).
+	messageFor func(path, param string, v jsonValue) string
+	typed      bool // a type decorator: the Go type's own check is not added
+	first      bool // IsDefined: reported before the field's other messages
+	optional   bool // IsOptional
 }
 
 var (
@@ -128,7 +132,7 @@ func bound(lower bool) ruleSpec {
 				if v.kind != kindString {
 					return false
 				}
-				n = new(big.Rat).SetInt64(int64(len(utf16.Encode([]rune(v.str)))))
+				n = new(big.Rat).SetInt64(int64(utf16Len(v.str)))
 			case reflect.Slice, reflect.Array:
 				if v.kind != kindArray {
 					return false
@@ -161,6 +165,51 @@ func bound(lower bool) ruleSpec {
 		},
 	}
 }
+
+// lengthRule is Length(min, max), tagged length=MIN:MAX. Its message depends on the value as
+// class-validator's does: a falsy or too short value is "longer than", a too long one "shorter
+// than", anything else (a number, an object) both.
+var lengthRule = ruleSpec{
+	check: func(v jsonValue, param string, _ reflect.Type) bool {
+		lo, hi, ok := lengthBounds(param)
+		n := utf16Len(v.str)
+		return ok && v.kind == kindString && n >= lo && n <= hi
+	},
+	message: func(path, param string, _ reflect.Type) string {
+		lo, hi, _ := lengthBounds(param)
+		return path + " must be longer than or equal to " + strconv.Itoa(lo) + " and shorter than or equal to " + strconv.Itoa(hi) + " characters"
+	},
+	messageFor: func(path, param string, v jsonValue) string {
+		lo, hi, _ := lengthBounds(param)
+		min, max := strconv.Itoa(lo), strconv.Itoa(hi)
+		n, hasLen := 0, false
+		switch v.kind {
+		case kindString:
+			n, hasLen = utf16Len(v.str), true
+		case kindArray:
+			n, hasLen = len(v.items()), true
+		}
+		falsy := v.missing() || (v.kind == kindString && v.str == "") || string(bytes.TrimSpace(v.raw)) == "false" ||
+			(v.kind == kindNumber && v.isZero())
+		switch {
+		case falsy || (hasLen && n < lo):
+			return path + " must be longer than or equal to " + min + " characters"
+		case hasLen && n > hi:
+			return path + " must be shorter than or equal to " + max + " characters"
+		}
+		return path + " must be longer than or equal to " + min + " and shorter than or equal to " + max + " characters"
+	},
+}
+
+func lengthBounds(param string) (lo, hi int, ok bool) {
+	a, b, found := strings.Cut(param, ":")
+	lo, err1 := strconv.Atoi(a)
+	hi, err2 := strconv.Atoi(b)
+	return lo, hi, found && err1 == nil && err2 == nil
+}
+
+// utf16Len is JavaScript's String.length.
+func utf16Len(s string) int { return len(utf16.Encode([]rune(s))) }
 
 func init() {
 	optional := ruleSpec{optional: true}
@@ -197,7 +246,8 @@ func init() {
 			message: func(path, param string, _ reflect.Type) string {
 				return path + " must be one of the following values: " + strings.Join(strings.Fields(param), ", ")
 			}},
-		"min": lower, "gte": lower,
+		"length": lengthRule,
+		"min":    lower, "gte": lower,
 		"max": upper, "lte": upper,
 		"gt": {check: func(v jsonValue, _ string, t reflect.Type) bool {
 			n, ok := v.number(t)
@@ -301,6 +351,12 @@ func value(raw json.RawMessage, present bool) jsonValue {
 		v.kind = kindNumber
 	}
 	return v
+}
+
+// isZero reports a JSON number equal to zero.
+func (v jsonValue) isZero() bool {
+	n, ok := new(big.Rat).SetString(string(bytes.TrimSpace(v.raw)))
+	return ok && n.Sign() == 0
 }
 
 // missing reports an absent or null value.

@@ -9,6 +9,29 @@ type vAddress struct {
 	Line string `json:"line" validate:"max=50,string,notempty"`
 }
 
+type vLength struct {
+	Line string `json:"line" validate:"length=5:10,string"`
+}
+
+// TestLengthWordsByValue: Length's message depends on the value, as class-validator's does.
+func TestLengthWordsByValue(t *testing.T) {
+	for body, want := range map[string][]string{
+		`{}`:                               {"line must be longer than or equal to 5 characters", "line must be a string"},
+		`{"line":""}`:                      {"line must be longer than or equal to 5 characters"},
+		`{"line":"abc"}`:                   {"line must be longer than or equal to 5 characters"},
+		`{"line":"abcdefghijk"}`:           {"line must be shorter than or equal to 10 characters"},
+		`{"line":7}`:                       {"line must be longer than or equal to 5 and shorter than or equal to 10 characters", "line must be a string"},
+		`{"line":0}`:                       {"line must be longer than or equal to 5 characters", "line must be a string"},
+		`{"line":[1,2,3,4,5,6,7,8,9,0,1]}`: {"line must be shorter than or equal to 10 characters", "line must be a string"},
+		`{"line":"abcde"}`:                 nil,
+	} {
+		got := Validate([]byte(body), reflect.TypeOf(vLength{}))
+		if !reflect.DeepEqual(got, want) && (len(got) != 0 || len(want) != 0) {
+			t.Errorf("%s:\n got %q\nwant %q", body, got, want)
+		}
+	}
+}
+
 type vBody struct {
 	Name    string     `json:"name" validate:"max=10,string,notempty"`
 	Token   string     `json:"token" validate:"string,notempty"`

@@ -76,8 +76,8 @@ type CreateUserRequest struct {
 
 // UpdateUserRequest is PATCH /super-admin/users/:id's body.
 type UpdateUserRequest struct {
-	FirstName *string `json:"firstName" validate:"omitempty,min=2,max=100"`
-	LastName  *string `json:"lastName" validate:"omitempty,min=2,max=100"`
+	FirstName *string `json:"firstName" validate:"omitempty,max=100,min=2"`
+	LastName  *string `json:"lastName" validate:"omitempty,max=100,min=2"`
 	Email     *string `json:"email" validate:"omitempty,email,max=255"`
 	Role      *string `json:"role" validate:"omitempty,oneof=SUPER_ADMIN OWNER ADMIN STAFF AUDITOR TENANT_PORTAL"`
 	Status    *string `json:"status" validate:"omitempty,oneof=ACTIVE INACTIVE SUSPENDED PENDING"`

@@ -23,7 +23,7 @@ type Document struct {
 	Type       string       `json:"type" validate:"string,notempty"`
 	FileName   string       `json:"fileName" validate:"string,notempty"`
 	FileURL    string       `json:"fileUrl" validate:"string,notempty"`
-	UploadedAt dbtypes.Time `json:"uploadedAt" validate:"required"`
+	UploadedAt dbtypes.Time `json:"uploadedAt" validate:"datetime,notempty"`
 }
 
 // Tenant is a tenants row in TernantApp's field order.
@@ -54,8 +54,7 @@ type Tenant struct {
 	IsActive                     bool                      `db:"is_active" json:"isActive"`
 }
 
-// Input is the POST /tenants and PATCH /tenants/:id body. Every field is optional in an update;
-// create also requires firstName, lastName and email (see requireNames).
+// Input is the PATCH /tenants/:id body: every field optional.
 type Input struct {
 	FirstName                    *string       `json:"firstName" validate:"omitempty,max=100"`
 	LastName                     *string       `json:"lastName" validate:"omitempty,max=100"`
@@ -78,19 +77,28 @@ type Input struct {
 	Status                       *string       `json:"status" validate:"omitempty,oneof=active inactive blacklisted"`
 }
 
-// requireNames words missing create fields as class-validator does.
-func (in Input) requireNames() []string {
-	var msgs []string
-	if in.FirstName == nil {
-		msgs = append(msgs, "firstName must be a string")
-	}
-	if in.LastName == nil {
-		msgs = append(msgs, "lastName must be a string")
-	}
-	if in.Email == nil {
-		msgs = append(msgs, "email must be an email")
-	}
-	return msgs
+// CreateInput is the POST /tenants body: Input's fields, with firstName, lastName and email
+// required. Its fields match Input's one for one, so Input(c) converts it.
+type CreateInput struct {
+	FirstName                    *string       `json:"firstName" validate:"max=100,string"`
+	LastName                     *string       `json:"lastName" validate:"max=100,string"`
+	Email                        *string       `json:"email" validate:"max=255,email"`
+	Phone                        *string       `json:"phone" validate:"omitempty,max=50"`
+	AlternatePhone               *string       `json:"alternatePhone" validate:"omitempty,max=50"`
+	DateOfBirth                  *dbtypes.Date `json:"dateOfBirth"`
+	IDType                       *string       `json:"idType" validate:"omitempty,max=50"`
+	IDNumber                     *string       `json:"idNumber" validate:"omitempty,max=100"`
+	CurrentAddress               *string       `json:"currentAddress"`
+	EmergencyContactName         *string       `json:"emergencyContactName" validate:"omitempty,max=100"`
+	EmergencyContactPhone        *string       `json:"emergencyContactPhone" validate:"omitempty,max=50"`
+	EmergencyContactRelationship *string       `json:"emergencyContactRelationship" validate:"omitempty,max=100"`
+	EmployerName                 *string       `json:"employerName" validate:"omitempty,max=255"`
+	EmployerPhone                *string       `json:"employerPhone" validate:"omitempty,max=100"`
+	MonthlyIncome                *money.Amount `json:"monthlyIncome" validate:"omitnil,gte=0"`
+	References                   *[]Reference  `json:"references" validate:"omitempty,dive"`
+	Documents                    *[]Document   `json:"documents" validate:"omitempty,dive"`
+	Notes                        *string       `json:"notes"`
+	Status                       *string       `json:"status" validate:"omitempty,oneof=active inactive blacklisted"`
 }
 
 // StatusInput is the PATCH /tenants/:id/status body.

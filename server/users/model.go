@@ -45,8 +45,8 @@ type CreateRequest struct {
 
 // UpdateRequest is PATCH /users/:id's body (no email, no password).
 type UpdateRequest struct {
-	FirstName *string `json:"firstName" validate:"omitempty,min=2,max=100"`
-	LastName  *string `json:"lastName" validate:"omitempty,min=2,max=100"`
+	FirstName *string `json:"firstName" validate:"omitempty,max=100,min=2"`
+	LastName  *string `json:"lastName" validate:"omitempty,max=100,min=2"`
 	Role      *string `json:"role" validate:"omitempty,oneof=OWNER ADMIN STAFF AUDITOR TENANT_PORTAL"`
 	Phone     *string `json:"phone" validate:"omitempty,max=50"`
 }
