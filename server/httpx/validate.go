@@ -185,9 +185,11 @@ func checkField(f field, v jsonValue, prefix string) []string {
 			msgs = append(msgs, spec.message("each value in "+path, r.param, elem))
 		}
 	}
-	if nested := checkNested(f, v, path); nested != nil {
-		return nested
+	children, own := checkNested(f, v, path)
+	if len(children) > 0 {
+		return children
 	}
+	msgs = append(msgs, own...)
 	if !typed && !isNestedType(f.typ) && !v.missing() {
 		if m, ok := typeCheck(v, f.typ, path); !ok {
 			msgs = append(msgs, m)
@@ -196,31 +198,29 @@ func checkField(f field, v jsonValue, prefix string) []string {
 	return append(defined, msgs...)
 }
 
-// checkNested validates a nested object, or each object of an array, of a struct-typed field.
-// It returns nil when f is not nested or nothing inside failed; the "nested property" message when
-// the value is neither object nor array.
-func checkNested(f field, v jsonValue, path string) []string {
+// checkNested validates a nested object, or each object of an array, of a struct-typed field:
+// children are the failures inside it (which replace the field's own messages, as Nest's
+// flattening does), own the field's own "nested property" failure when the value is neither an
+// object nor an array.
+func checkNested(f field, v jsonValue, path string) (children, own []string) {
 	if !isNestedType(f.typ) || !v.present {
-		return nil
+		return nil, nil
 	}
 	st := structType(f.typ)
 	switch v.kind {
 	case kindObject:
-		return checkObject(v.raw, st, path+".")
+		return checkObject(v.raw, st, path+"."), nil
 	case kindArray:
-		var msgs []string
 		for i, item := range v.items() {
-			iv := value(item, true)
-			switch iv.kind {
-			case kindObject:
-				msgs = append(msgs, checkObject(item, st, fmt.Sprintf("%s.%d.", path, i))...)
-			default:
-				msgs = append(msgs, fmt.Sprintf("%s.nested property %s must be either object or array", path, f.name))
+			if value(item, true).kind == kindObject {
+				children = append(children, checkObject(item, st, fmt.Sprintf("%s.%d.", path, i))...)
+			} else {
+				children = append(children, fmt.Sprintf("%s.nested property %s must be either object or array", path, f.name))
 			}
 		}
-		return msgs
+		return children, nil
 	}
-	return []string{fmt.Sprintf("nested property %s must be either object or array", path)}
+	return nil, []string{fmt.Sprintf("nested property %s must be either object or array", path)}
 }
 
 // eachHolds applies ok to every element of an array value, or to the value itself when it is not

@@ -41,6 +41,7 @@ type vBody struct {
 	Kind    *string    `json:"kind" validate:"optional,oneof=a b"`
 	Home    *vAddress  `json:"home"`
 	History []vAddress `json:"history" validate:"optional"`
+	Items   []vAddress `json:"items" validate:"optional,max=1"`
 	Note    *string    `json:"note"`
 }
 
@@ -85,6 +86,10 @@ func TestValidateFollowsClassValidator(t *testing.T) {
 			"history.nested property history must be either object or array",
 		}},
 		{"nested value of the wrong type", `{` + ok + `,"home":"x"}`, []string{"nested property home must be either object or array"}},
+		{"nested value of the wrong type keeps the field's own failures", `{` + ok + `,"items":5}`, []string{
+			"items must contain no more than 1 elements", "nested property items must be either object or array"}},
+		{"failures inside a nested array replace the field's own", `{` + ok + `,"items":[{},{"line":"x"}]}`, []string{
+			"items.0.line must be shorter than or equal to 50 characters", "items.0.line must be a string", "items.0.line should not be empty"}},
 		{"string length counts UTF-16 units", `{` + ok + `,"home":{"line":"` + repeat("😀", 26) + `"}}`, []string{"home.line must be shorter than or equal to 50 characters"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
