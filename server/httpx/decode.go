@@ -38,8 +38,9 @@ func maxBodyBytes(r *http.Request) int64 {
 
 // Decode reads a JSON body into dst strictly, as TernantApp's ValidationPipe with whitelist and
 // forbidNonWhitelisted does: unknown properties, wrong types and every failing rule of dst's
-// `validate` tags are reported together in class-validator's order and wording (see Validate). It answers 415 for a non-JSON content type, 413 past the size cap and
-// 400 for malformed JSON, never echoing parser internals.
+// `validate` tags are reported together in class-validator's order and wording (see Validate).
+// It answers 415 for a non-JSON content type, 413 past the size cap and 400 for malformed JSON,
+// never echoing parser internals.
 func Decode(r *http.Request, dst any) error {
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		mt, _, err := mime.ParseMediaType(ct)
