@@ -50,9 +50,9 @@ func TestFaults(t *testing.T) {
 
 	var all []result
 	var reports []string
-	scenario := func(name string, needsOnlyRedis bool, bound time.Duration, inject, restore func()) {
+	scenario := func(name, failing string, bound time.Duration, inject, restore func()) {
 		t.Run(name, func(t *testing.T) {
-			rs, rep := s.run(t, name, needsOnlyRedis, bound, inject, restore)
+			rs, rep := s.run(t, name, failing, bound, inject, restore)
 			all = append(all, rs...)
 			reports = append(reports, rep)
 		})
@@ -67,7 +67,7 @@ func TestFaults(t *testing.T) {
 	// Redis stopped and started again on its data directory: the access sessions come back from
 	// the AOF, and the token issued before the restart works without a new login.
 	var sessionsBefore, sessionsAfter int
-	scenario("redis-stopped", true, redisBound, func() {
+	scenario("redis-stopped", "redis", redisBound, func() {
 		sessionsBefore = s.sessionKeys(t)
 		s.redis.stop()
 	}, func() {
@@ -80,9 +80,9 @@ func TestFaults(t *testing.T) {
 	if r := s.get(t, "/api/v1/auth/me", s.tg.token); r.status != http.StatusOK {
 		t.Errorf("the session issued before the Redis restart: GET /auth/me = %d, want 200", r.status)
 	}
-	scenario("redis-frozen", true, redisBound, s.redis.freeze, s.redis.thaw)
-	scenario("mysql-stopped", false, mysqlBound, s.mysql.stop, s.mysql.start)
-	scenario("mysql-frozen", false, mysqlBound, s.mysql.freeze, s.mysql.thaw)
+	scenario("redis-frozen", "redis", redisBound, s.redis.freeze, s.redis.thaw)
+	scenario("mysql-stopped", "database", mysqlBound, s.mysql.stop, s.mysql.start)
+	scenario("mysql-frozen", "database", mysqlBound, s.mysql.freeze, s.mysql.thaw)
 	t.Run("sigterm", func(t *testing.T) { all = append(all, s.sigterm(t)...) })
 
 	s.checkPayments(t, all)
@@ -92,7 +92,7 @@ func TestFaults(t *testing.T) {
 
 func setup(t *testing.T) *suite {
 	t.Helper()
-	s := &suite{redis: startRedis(t), mysql: startMariaDB(t)}
+	s := &suite{redis: startRedis(t, "64mb"), mysql: startMariaDB(t)}
 	s.inst = servertest.StartWith(t, s.mysql.dsn("ternant"), s.redis.addr(), "", true, func(c *config.Config) {
 		c.DB.QueryTimeout, c.DB.AcquireTimeout, c.DB.ConnectTimeout = queryTimeout, acquireTimeout, connectTimeout
 		c.DB.PoolSize = 20
@@ -140,12 +140,21 @@ func (s *suite) get(t *testing.T, path, token string) result {
 
 // run puts the server under load, breaks a dependency for faultFor, brings it back, and checks
 // and reports what the clients saw.
-func (s *suite) run(t *testing.T, name string, redisFault bool, bound time.Duration, inject, restore func()) ([]result, string) {
+func (s *suite) run(t *testing.T, name, failing string, bound time.Duration, inject, restore func()) ([]result, string) {
 	l := startLoad(s.tg, clients)
 	time.Sleep(1500 * time.Millisecond)
 	injected := time.Now()
 	inject()
-	time.Sleep(faultFor)
+	time.Sleep(faultFor / 3)
+	// /readyz names the failing dependency, and only it, within its probe deadline (2 s).
+	ready := s.get(t, "/readyz", "")
+	if want := `"failing":["` + failing + `"]`; ready.status != http.StatusServiceUnavailable || !strings.Contains(ready.body, want) {
+		t.Errorf("/readyz with the %s down = %d %s, want 503 with %s", failing, ready.status, ready.body, want)
+	}
+	if ready.took() > 2500*time.Millisecond {
+		t.Errorf("/readyz took %s", ready.took().Round(time.Millisecond))
+	}
+	time.Sleep(faultFor - faultFor/3 - ready.took())
 	restore()
 	restored := time.Now()
 	time.Sleep(holdAfter)

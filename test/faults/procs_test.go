@@ -122,7 +122,7 @@ func (p *proc) kill() {
 
 // startRedis runs a private redis-server configured as the managed Redis is: AOF on its data
 // directory (appendfsync everysec), maxmemory with noeviction.
-func startRedis(t testing.TB) *proc {
+func startRedis(t testing.TB, maxmemory string) *proc {
 	t.Helper()
 	bin, err := exec.LookPath("redis-server")
 	if err != nil {
@@ -133,7 +133,7 @@ func startRedis(t testing.TB) *proc {
 	p.args = func() []string {
 		return []string{bin, "--port", strconv.Itoa(p.port), "--bind", "127.0.0.1", "--dir", dir,
 			"--appendonly", "yes", "--appendfsync", "everysec", "--save", "",
-			"--maxmemory", "64mb", "--maxmemory-policy", "noeviction", "--daemonize", "no"}
+			"--maxmemory", maxmemory, "--maxmemory-policy", "noeviction", "--daemonize", "no"}
 	}
 	client := redis.NewClient(&redis.Options{Addr: p.addr(), MaxRetries: -1})
 	p.ping = func(ctx context.Context) error { return client.Ping(ctx).Err() }
