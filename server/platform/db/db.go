@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -242,4 +243,17 @@ func Operation(query string) string {
 		return "delete"
 	}
 	return "other"
+}
+
+// SetDriverLogger sends the MySQL driver's own messages (a connection closed under it, a read that
+// timed out) to log as warnings, instead of plain text on stderr. The driver's logger is
+// process-wide.
+func SetDriverLogger(log *slog.Logger) {
+	_ = mysql.SetLogger(driverLogger{log})
+}
+
+type driverLogger struct{ log *slog.Logger }
+
+func (l driverLogger) Print(v ...any) {
+	l.log.Warn("mysql driver", "msg", strings.TrimSpace(fmt.Sprint(v...)))
 }

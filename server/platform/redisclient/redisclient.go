@@ -9,6 +9,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"strings"
 	"time"
@@ -140,4 +141,14 @@ func (markHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.Proces
 		}
 		return mark(err)
 	}
+}
+
+// SetLogger sends the Redis client's own messages (failed dials, dropped connections) to log as
+// warnings, instead of plain text on stderr. The client's logger is process-wide.
+func SetLogger(log *slog.Logger) { redis.SetLogger(clientLogger{log}) }
+
+type clientLogger struct{ log *slog.Logger }
+
+func (l clientLogger) Printf(ctx context.Context, format string, v ...any) {
+	l.log.WarnContext(ctx, "redis client", "msg", strings.TrimSpace(fmt.Sprintf(format, v...)))
 }
