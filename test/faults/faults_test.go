@@ -198,18 +198,21 @@ func (s *suite) run(t *testing.T, name, failing string, bound time.Duration, inj
 			t.Errorf("ping (public, no database, rate limit falls back in process) = %d during %s", r.status, name)
 		}
 	}
-	if d := slowest(append(during, after...)); d > bound {
-		t.Errorf("a request took %s, past the %s bound", d.Round(time.Millisecond), bound)
+	// The bound is the dependency's timeouts on top of what the loaded server took before the
+	// fault (on a busy machine, or under -race, queueing for the CPU adds to every request).
+	limit := bound + slowest(before)
+	if d := slowest(append(during, after...)); d > limit {
+		t.Errorf("a request took %s, past the bound of %s (%s + the slowest request before the fault)", d.Round(time.Millisecond), limit.Round(time.Millisecond), bound)
 	}
 	if len(lat503) == 0 {
 		t.Errorf("no request failed while the dependency was down: the fault did not bite")
 	}
-	// Recovery: when the last failed request after the restore ended.
+	// Recovery: how long after the dependency answered again the last failed request was sent.
 	var recovery time.Duration
 	shown := 0
 	for _, r := range after {
 		if r.status != http.StatusOK && r.status != http.StatusCreated {
-			recovery = max(recovery, r.end.Sub(restored))
+			recovery = max(recovery, r.start.Sub(restored))
 			if r.start.Sub(restored) > recoveryBound && shown < 5 {
 				shown++
 				t.Logf("failed %s after the restore: %s %d %s", r.start.Sub(restored).Round(time.Millisecond), r.kind, r.status, r.body)
@@ -217,7 +220,7 @@ func (s *suite) run(t *testing.T, name, failing string, bound time.Duration, inj
 		}
 	}
 	if recovery > recoveryBound {
-		t.Errorf("requests still failed %s after the dependency returned (bound %s)", recovery.Round(time.Millisecond), recoveryBound)
+		t.Errorf("a request sent %s after the dependency returned still failed (bound %s)", recovery.Round(time.Millisecond), recoveryBound)
 	}
 	sort.Slice(lat503, func(i, j int) bool { return lat503[i] < lat503[j] })
 	p50, p100 := time.Duration(0), time.Duration(0)
