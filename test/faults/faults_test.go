@@ -141,6 +141,7 @@ func (s *suite) get(t *testing.T, path, token string) result {
 // run puts the server under load, breaks a dependency for faultFor, brings it back, and checks
 // and reports what the clients saw.
 func (s *suite) run(t *testing.T, name, failing string, bound time.Duration, inject, restore func()) ([]result, string) {
+	s.waitHealthy(t)
 	l := startLoad(s.tg, clients)
 	time.Sleep(1500 * time.Millisecond)
 	injected := time.Now()
@@ -233,6 +234,23 @@ func (s *suite) run(t *testing.T, name, failing string, bound time.Duration, inj
 	return rs, rep
 }
 
+// waitHealthy waits until both dependencies answer and an authenticated request succeeds, so
+// each scenario starts from a recovered server whatever the previous one left behind.
+func (s *suite) waitHealthy(t *testing.T) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		ready, me := s.get(t, "/readyz", ""), s.get(t, "/api/v1/auth/me", s.tg.token)
+		if ready.status == http.StatusOK && me.status == http.StatusOK {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the server did not recover within 30s: /readyz %d %s, /auth/me %d", ready.status, ready.body, me.status)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
 // sessionKeys counts the access sessions in the private Redis.
 func (s *suite) sessionKeys(t *testing.T) int {
 	t.Helper()
@@ -246,6 +264,7 @@ func (s *suite) sessionKeys(t *testing.T) int {
 // sigterm serves on a real listener until the process receives SIGTERM, under load: in-flight
 // requests finish, the server stops within SHUTDOWN_TIMEOUT, and nothing answers 5xx.
 func (s *suite) sigterm(t *testing.T) []result {
+	s.waitHealthy(t)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -17,6 +17,11 @@ import (
 // clientTimeout is when a load client gives up on a request: a request that reaches it has hung.
 const clientTimeout = 15 * time.Second
 
+// thinkTime is each client's pause between requests: 50 clients then offer a few hundred requests
+// a second, enough to keep every connection busy without the load generator and the server (one
+// process on a shared machine) starving each other of CPU, which would blur what the faults cost.
+const thinkTime = 100 * time.Millisecond
+
 // result is one request of the load.
 type result struct {
 	kind       string
@@ -77,7 +82,7 @@ func (l *load) run(client int) {
 		l.mu.Lock()
 		l.results = append(l.results, r)
 		l.mu.Unlock()
-		time.Sleep(20 * time.Millisecond)
+		time.Sleep(thinkTime)
 	}
 }
 
