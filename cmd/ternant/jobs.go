@@ -75,7 +75,7 @@ func jobsCmd(args []string, stdout, stderr io.Writer) error {
 			ConnectTimeout: cfg.Redis.ConnectTimeout, Timeout: cfg.Redis.Timeout, PoolSize: 4})
 		defer rdb.Close()
 		c := cache.New(rdb, "", log)
-		runner.Invoices.Invalidate = func(ctx context.Context, companyID string) {
+		runner.Invoices.InvalidateDashboard = func(ctx context.Context, companyID string) {
 			c.Invalidate(ctx, cache.DashboardStatsKey(companyID))
 		}
 	}
