@@ -174,3 +174,22 @@ func TestAlertRulesParse(t *testing.T) {
 		t.Fatal("alerts.yaml has no rule groups")
 	}
 }
+
+// TestServerDrainsBeforeShutdown: a terminating API server pod keeps serving (a preStop sleep)
+// while kube-proxy stops routing to it, and the sleep plus the server's default shutdown timeout
+// (SHUTDOWN_TIMEOUT, 15 s) fit in the grace period, so a rollout refuses no connection (the kind
+// end-to-end test's upgrade under load found the refused ones).
+func TestServerDrainsBeforeShutdown(t *testing.T) {
+	ti := &ternantv1.TernantInstance{}
+	ti.Name, ti.Namespace = "acme", "prod"
+	d := serverDeployment(ti, runtimeInputs{run: release{Image: "ternant:v1"}})
+	spec := d.Spec.Template.Spec
+	c := spec.Containers[0]
+	if c.Lifecycle == nil || c.Lifecycle.PreStop == nil || c.Lifecycle.PreStop.Sleep == nil || c.Lifecycle.PreStop.Sleep.Seconds <= 0 {
+		t.Fatalf("server container has no preStop sleep: %+v", c.Lifecycle)
+	}
+	const shutdownTimeout = 15
+	if grace := *spec.TerminationGracePeriodSeconds; c.Lifecycle.PreStop.Sleep.Seconds+shutdownTimeout > grace {
+		t.Errorf("preStop %ds + shutdown %ds exceed the grace period %ds", c.Lifecycle.PreStop.Sleep.Seconds, shutdownTimeout, grace)
+	}
+}

@@ -6,6 +6,7 @@
 #
 #   hack/kind-images.sh           engine + all images (prints the image names at the end)
 #   hack/kind-images.sh engine    only make sure dockerd runs
+#   hack/kind-images.sh cached    exits 0 when the slow artefacts are cached (CI's test)
 #   hack/kind-images.sh env       prints the E2E_* settings naming the images for TestKindE2E
 #   hack/kind-images.sh ternant [TAG...]
 #                                 only the Ternant image(s) (ternant:e2e by default) from this tree
@@ -417,6 +418,7 @@ node_image() {
   install -m 644 "$kindsrc"/etc/systemd/system/kubelet.service.d/* "$d/etc/systemd/system/kubelet.service.d/"
   install -m 644 "$root/hack/kind/containerd-config.toml" "$d/etc/containerd/config.toml"
   install -m 644 "$root/hack/kind/cni.conflist" "$d/etc/cni/net.d/10-ternant-e2e.conflist"
+  install -m 644 "$root/hack/kind/default-cni.yaml" "$d/kind/manifests/default-cni.yaml"
   # kind applies /kind/manifests/default-storage.yaml: local-path-provisioner's own manifest (from
   # its module), with the local images and its StorageClass named and marked as kind's default.
   local lpp
@@ -554,6 +556,15 @@ apps)
   mysql_image
   redis_image
   ternant_image ternant:e2e ternant:e2e-next
+  ;;
+cached)
+  # Exit 0 when every slow artefact (Go binaries, root filesystems) is already built, so that `all`
+  # only imports images; CI uses it to decide whether kind-e2e fits its time.
+  for f in "$cache/k8s-bin/kubelet" "$cache/k8s-bin/kube-apiserver" "$bin/etcd" "$bin/coredns" "$bin/local-path-provisioner" \
+    "$bin/k6" "$rootfs/base/.complete" "$rootfs/node/.complete" "$rootfs/tools/.complete" "$rootfs/mariadb/.complete" \
+    "$rootfs/redis/.complete"; do
+    [ -e "$f" ] || { echo "missing $f"; exit 1; }
+  done
   ;;
 env) echo "E2E_NODE_IMAGE=$NODE_IMAGE E2E_MYSQL_IMAGE=$MYSQL_IMAGE E2E_REDIS_IMAGE=$REDIS_IMAGE E2E_K6_IMAGE=$K6_IMAGE" ;;
 rootfs)
