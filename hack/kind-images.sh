@@ -422,7 +422,7 @@ node_image() {
   # kind applies /kind/manifests/default-storage.yaml: local-path-provisioner's own manifest (from
   # its module), with the local images and its StorageClass named and marked as kind's default.
   local lpp
-  lpp=$(cd "$cache/build/lpp" && go mod download -json "github.com/rancher/local-path-provisioner@$LPP_VERSION" |
+  lpp=$(cd "$cache/build" && go mod download -json "github.com/rancher/local-path-provisioner@$LPP_VERSION" |
     sed -n 's/.*"Dir": "\(.*\)".*/\1/p')
   sed -e "s#image: rancher/local-path-provisioner:.*#image: ternant-e2e/local-path-provisioner:$LPP_VERSION#" \
     -e "s#image: busybox#image: $BASE_IMAGE#" \
@@ -450,9 +450,13 @@ node_image() {
   for i in $images; do
     docker save -o "$d/kind/images/$(echo "$i" | tr '/:' '__').tar" "$i"
   done
-  import_dir "$NODE_IMAGE" "$d" --change "LABEL ternant.kind/key=$key" --change 'ENV container=docker' \
-    --change 'STOPSIGNAL SIGRTMIN+3' --change 'ENTRYPOINT ["/usr/local/bin/entrypoint", "/sbin/init"]'
+  import_dir "$NODE_IMAGE-rootfs" "$d"
   rm -f "$d"/kind/images/*.tar
+  # docker import cannot set STOPSIGNAL: a build step without context does.
+  printf 'FROM %s\nENV container=docker\nSTOPSIGNAL SIGRTMIN+3\nENTRYPOINT ["/usr/local/bin/entrypoint", "/sbin/init"]\nLABEL ternant.kind/key=%s\n' \
+    "$NODE_IMAGE-rootfs" "$key" | DOCKER_BUILDKIT=0 docker build -q -t "$NODE_IMAGE" - >"$logs/node-build.log" 2>&1 ||
+    { cat "$logs/node-build.log"; die "docker build of $NODE_IMAGE failed"; }
+  docker rmi "$NODE_IMAGE-rootfs" >/dev/null
   log "image $NODE_IMAGE built"
 }
 
