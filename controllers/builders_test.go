@@ -4,6 +4,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/utils/ptr"
 
@@ -191,5 +192,29 @@ func TestServerDrainsBeforeShutdown(t *testing.T) {
 	const shutdownTimeout = 15
 	if grace := *spec.TerminationGracePeriodSeconds; c.Lifecycle.PreStop.Sleep.Seconds+shutdownTimeout > grace {
 		t.Errorf("preStop %ds + shutdown %ds exceed the grace period %ds", c.Lifecycle.PreStop.Sleep.Seconds, shutdownTimeout, grace)
+	}
+}
+
+// TestMigrationJobHasProductionSecrets: `ternant migrate` loads the production configuration,
+// which refuses to start without JWT_SECRET, JWT_REFRESH_SECRET and SESSION_SECRET (the kind
+// end-to-end test's migration pods failed with `JWT_SECRET="": required in production`).
+func TestMigrationJobHasProductionSecrets(t *testing.T) {
+	ti := &ternantv1.TernantInstance{}
+	ti.Name, ti.Namespace = "acme", "prod"
+	ti.Spec.Database.Managed = &ternantv1.ManagedDatabaseSpec{}
+	job := migrationJob(ti, release{Image: "ternant:v1"}, schemaInfo{Digest: "d", Version: 1}, databaseConn(ti))
+	env := map[string]corev1.EnvVar{}
+	for _, e := range job.Spec.Template.Spec.Containers[0].Env {
+		env[e.Name] = e
+	}
+	if env["NODE_ENV"].Value != "production" {
+		t.Fatalf("NODE_ENV %q", env["NODE_ENV"].Value)
+	}
+	refs, _ := resolveSecretRefs(ti)
+	for name, want := range map[string]corev1.SecretKeySelector{"JWT_SECRET": refs.JWT, "JWT_REFRESH_SECRET": refs.JWTRefresh, "SESSION_SECRET": refs.Session} {
+		e, ok := env[name]
+		if !ok || e.ValueFrom == nil || e.ValueFrom.SecretKeyRef == nil || *e.ValueFrom.SecretKeyRef != want {
+			t.Errorf("%s: %+v, want a reference to %s/%s as the server has", name, e, want.Name, want.Key)
+		}
 	}
 }
