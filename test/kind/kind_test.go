@@ -183,10 +183,7 @@ func TestKindE2E(t *testing.T) {
 	}
 	// k6 sends all its load from one pod, so one client as far as the rate limits go: raise them
 	// as make bench does, or the run measures 429s.
-	must(t, unstructured.SetNestedSlice(ti.Object, []any{
-		map[string]any{"name": "THROTTLE_LIMIT", "value": "1000000"},
-		map[string]any{"name": "THROTTLE_LOGIN_LIMIT", "value": "1000"},
-	}, "spec", "env"))
+	must(t, unstructured.SetNestedMap(ti.Object, map[string]any{"limit": int64(1000000), "loginLimit": int64(1000)}, "spec", "throttle"))
 	if mysqlImage != "" {
 		must(t, unstructured.SetNestedField(ti.Object, mysqlImage, "spec", "database", "managed", "image"))
 	}
