@@ -66,6 +66,12 @@ func TestRedisRoundTripsPerRequest(t *testing.T) {
 	if n := count("/api/v1/dashboard/stats", token, http.StatusOK); n != 1 {
 		t.Errorf("GET /dashboard/stats once cached again: %d Redis round trips, want 1", n)
 	}
+	for _, list := range []string{"/api/v1/compounds?limit=10", "/api/v1/apartments", "/api/v1/tenants?status=active&offset=0"} {
+		count(list, token, http.StatusOK) // fills the cache
+		if n := count(list, token, http.StatusOK); n != 1 {
+			t.Errorf("cached GET %s: %d Redis round trips, want 1", list, n)
+		}
+	}
 	if n := count("/api/v1/auth/me", token, http.StatusOK); n != 1 {
 		t.Errorf("GET /auth/me: %d Redis round trips, want 1", n)
 	}
