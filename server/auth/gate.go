@@ -174,4 +174,3 @@ func forbidden(a identity.Access) error {
 	}
 	return httpx.Forbidden(MsgForbidden)
 }
-

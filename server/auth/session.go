@@ -74,12 +74,12 @@ func NewStore(rdb redis.UniversalClient, prefix string) *Store {
 	return &Store{rdb: rdb, prefix: prefix}
 }
 
-func (s *Store) accessKey(id string) string     { return s.prefix + "session:access:" + id }
-func (s *Store) refreshKey(id string) string    { return s.prefix + "session:refresh:" + id }
-func (s *Store) familyKey(id string) string     { return s.prefix + "session:family:" + id }
-func (s *Store) usedKey(id string) string       { return s.prefix + "session:refresh-used:" + id }
-func (s *Store) userKey(userID string) string   { return s.prefix + "user:sessions:" + userID }
-func (s *Store) blacklistKey(id string) string  { return s.prefix + "token:blacklist:" + id }
+func (s *Store) accessKey(id string) string    { return s.prefix + "session:access:" + id }
+func (s *Store) refreshKey(id string) string   { return s.prefix + "session:refresh:" + id }
+func (s *Store) familyKey(id string) string    { return s.prefix + "session:family:" + id }
+func (s *Store) usedKey(id string) string      { return s.prefix + "session:refresh-used:" + id }
+func (s *Store) userKey(userID string) string  { return s.prefix + "user:sessions:" + userID }
+func (s *Store) blacklistKey(id string) string { return s.prefix + "token:blacklist:" + id }
 
 // addSession appends a family id to the user's list and returns the ids evicted past the cap.
 var addSession = redis.NewScript(`
