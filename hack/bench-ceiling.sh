@@ -4,7 +4,7 @@
 # tree, all under the same load generator on the demo data, and print the before/after table with
 # every Ternant figure beside its ceiling (bin/ceiling/table.md).
 #
-# Environment: BENCH_BASE (git ref of the baseline, default main), BENCH_DURATION (per run, 10s),
+# Environment: BENCH_BASE (git ref of the baseline, default main) or BENCH_BASE_BIN (a binary of it), BENCH_DURATION (per run, 10s),
 # BENCH_CLIENTS (50), BENCH_MIXES (stats,compounds,apartments,tenants,invoices,payments),
 # BENCH_RSS_CLIENTS (500: a stats run at this level reports RSS), BENCH_MYSQL, BENCH_DB.
 # Redis is a private redis-server on a free port (the machine's shared Redis is left alone).
@@ -35,9 +35,13 @@ echo "bench-ceiling: building current, baseline ($base_ref), ceiling server and 
 go build -tags noembed -trimpath -ldflags '-s -w' -o "$out/ternant" ./cmd/ternant
 go build -o "$out/loadgen" ./test/load/cmd/loadgen
 go build -o "$out/ceiling" ./test/load/cmd/ceiling
-mkdir -p "$tmp/base"
-git archive "$base_ref" | tar -x -C "$tmp/base"
-(cd "$tmp/base" && go build -tags noembed -trimpath -ldflags '-s -w' -o "$OLDPWD/$out/ternant-base" ./cmd/ternant)
+if [ -n "${BENCH_BASE_BIN:-}" ]; then
+  cp "$BENCH_BASE_BIN" "$out/ternant-base"
+else
+  mkdir -p "$tmp/base"
+  git archive "$base_ref" | tar -x -C "$tmp/base"
+  (cd "$tmp/base" && go build -tags noembed -trimpath -ldflags '-s -w' -o "$OLDPWD/$out/ternant-base" ./cmd/ternant)
+fi
 
 redis_port=$(free_port)
 redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --dir "$tmp" >"$tmp/redis.log" 2>&1 &

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -151,11 +152,45 @@ func (s *Service) principal(c *Claims, revoked bool, sessRaw string) (*identity.
 	if sessRaw == "" {
 		return nil, unauthorized(ReasonSessionRevoked, MsgNoSession)
 	}
-	var sess AccessSession
-	if err := json.Unmarshal([]byte(sessRaw), &sess); err != nil {
+	sess, err := s.decoded.session(sessRaw)
+	if err != nil {
+		return nil, err
+	}
+	return s.checkSession(c, sess)
+}
+
+// maxDecoded bounds the decoded sessions kept in memory (about 1 KB each).
+const maxDecoded = 10000
+
+// decodedSessions remembers access sessions decoded from their stored JSON. A session key's value
+// is written once and never changed, so the same bytes always decode to the same session: a request
+// whose session JSON was seen before skips the decode. The check that the session exists and is not
+// revoked still happens in Redis on every request; this only spares the CPU.
+type decodedSessions struct {
+	mu sync.Mutex
+	m  map[string]*AccessSession
+}
+
+// session decodes raw, or returns the session decoded from the same bytes earlier. The result is
+// shared: callers must not modify it.
+func (d *decodedSessions) session(raw string) (*AccessSession, error) {
+	d.mu.Lock()
+	sess, ok := d.m[raw]
+	d.mu.Unlock()
+	if ok {
+		return sess, nil
+	}
+	sess = new(AccessSession)
+	if err := json.Unmarshal([]byte(raw), sess); err != nil {
 		return nil, fmt.Errorf("decode access session: %w", err)
 	}
-	return s.checkSession(c, &sess)
+	d.mu.Lock()
+	if d.m == nil || len(d.m) >= maxDecoded {
+		d.m = make(map[string]*AccessSession, 64) // a fresh start beats tracking recency here
+	}
+	d.m[raw] = sess
+	d.mu.Unlock()
+	return sess, nil
 }
 
 // checkSession matches the session against the token's subject and returns the caller it names.
@@ -163,7 +198,12 @@ func (s *Service) checkSession(c *Claims, sess *AccessSession) (*identity.Princi
 	if sess.UserID != c.Subject {
 		return nil, unauthorized(ReasonInvalidToken, MsgInvalidToken)
 	}
-	return &identity.Principal{UserID: sess.UserID, CompanyID: sess.CompanyID, Email: sess.Email,
+	var company *string
+	if sess.CompanyID != nil {
+		id := *sess.CompanyID // the principal gets its own copy: sess may be shared
+		company = &id
+	}
+	return &identity.Principal{UserID: sess.UserID, CompanyID: company, Email: sess.Email,
 		Role: identity.Role(sess.Role), IsSuperAdmin: sess.IsSuperAdmin, SessionID: sess.FamilyID}, nil
 }
 

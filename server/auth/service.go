@@ -76,6 +76,7 @@ type Service struct {
 	log       *slog.Logger
 	dummyHash string
 	now       func() time.Time
+	decoded   decodedSessions
 
 	// Company loads the company a login returns (set by the server; nil answers null).
 	Company func(ctx context.Context, id string) (any, error)
