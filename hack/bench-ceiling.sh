@@ -57,42 +57,59 @@ fi
 
 loadgen() { "$out/loadgen" -levels "$clients" -duration "$dur" "$@"; }
 
+export NODE_ENV=production REDIS_URL="redis://127.0.0.1:$redis_port/0" LOG_LEVEL=info \
+  JWT_SECRET=bench-access-secret-0123456789abcdef0123 JWT_REFRESH_SECRET=bench-refresh-secret-0123456789abcdef012 \
+  SESSION_SECRET=bench-session-secret-0123456789abcdef012 THROTTLE_LIMIT=1000000 THROTTLE_LOGIN_LIMIT=1000 \
+  DB_POOL_SIZE=${BENCH_POOL:-40}
+
+# All three servers run side by side, idle but for the one under load, and the runs alternate
+# (ceiling, baseline, current for each endpoint), so a busy machine slows all three alike.
 port=$(free_port)
 "$out/ceiling" serve -addr "127.0.0.1:$port" -redis "127.0.0.1:$redis_port" -dsn "$DB_DSN" 2>"$tmp/ceiling.log" &
 cpid=$!
 pids+=($cpid)
 for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$port/nothing" >/dev/null && break; sleep 0.1; done
-loadgen -base "http://127.0.0.1:$port" -login=false -pid "$cpid" \
-  -mixes ceiling-nothing,ceiling-redis,ceiling-mysql -json "$out/ceiling.json" >/dev/null
-kill "$cpid"
-
-export NODE_ENV=production REDIS_URL="redis://127.0.0.1:$redis_port/0" LOG_LEVEL=info \
-  JWT_SECRET=bench-access-secret-0123456789abcdef0123 JWT_REFRESH_SECRET=bench-refresh-secret-0123456789abcdef012 \
-  SESSION_SECRET=bench-session-secret-0123456789abcdef012 THROTTLE_LIMIT=1000000 THROTTLE_LOGIN_LIMIT=1000 \
-  DB_POOL_SIZE=${BENCH_POOL:-40}
-# measure NAME BINARY: start the binary on the demo data and run every mix, then stats at
-# BENCH_RSS_CLIENTS for the RSS. Logs go to a file: access logs stay on, as in production.
-measure() {
-  local name=$1 bin=$2 sport spid
-  redis-cli -p "$redis_port" flushall >/dev/null # the private Redis: a cold start for each server
-  sport=$(free_port)
-  PORT=$sport "$bin" serve >"$out/$name.log" 2>&1 &
-  spid=$!
-  pids+=($spid)
-  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$sport/readyz" >/dev/null && break; sleep 0.2; done
-  # One pass to warm the caches, then the measured runs.
-  "$out/loadgen" -base "http://127.0.0.1:$sport" -levels 1 -duration 1s -mixes "$mixes" >/dev/null
-  loadgen -base "http://127.0.0.1:$sport" -pid "$spid" -mixes "$mixes" -json "$tmp/$name-a.json" >/dev/null
-  "$out/loadgen" -base "http://127.0.0.1:$sport" -pid "$spid" -levels "$rss_clients" -duration "$dur" -mixes stats -json "$tmp/$name-b.json" >/dev/null
-  kill "$spid"
-  wait "$spid" 2>/dev/null || true
-  python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))+json.load(open(sys.argv[2])), indent=2))' \
-    "$tmp/$name-a.json" "$tmp/$name-b.json" >"$out/$name.json"
+# start NAME BINARY REDIS_DB: a server on the demo data (access logs on, to a file, as in production).
+declare -A sport spid
+start() {
+  local name=$1 bin=$2 redis_db=$3 p
+  p=$(free_port)
+  PORT=$p REDIS_URL="redis://127.0.0.1:$redis_port/$redis_db" "$bin" serve >"$out/$name.log" 2>&1 &
+  spid[$name]=$!
+  pids+=($!)
+  sport[$name]=$p
+  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$p/readyz" >/dev/null && break; sleep 0.2; done
+  # One pass to fill the caches.
+  "$out/loadgen" -base "http://127.0.0.1:$p" -levels 1 -duration 1s -mixes "$mixes" >/dev/null
 }
-echo "bench-ceiling: measuring the baseline" >&2
-measure before "$out/ternant-base"
-echo "bench-ceiling: measuring the current tree" >&2
-measure after "$out/ternant"
+# Each server has its own Redis database: their rate-limit state is not kept in the same format.
+start before "$out/ternant-base" 1
+start after "$out/ternant" 2
+# run NAME MIX LEVEL: one measured run, appended to $tmp/NAME-*.json.
+n=0
+run() {
+  local name=$1 mix=$2 level=$3
+  n=$((n + 1))
+  if [ "$name" = ceiling ]; then
+    "$out/loadgen" -base "http://127.0.0.1:$port" -login=false -pid "$cpid" -levels "$level" -duration "$dur" \
+      -mixes "$mix" -json "$tmp/$name-$n.json" >/dev/null
+  else
+    "$out/loadgen" -base "http://127.0.0.1:${sport[$name]}" -pid "${spid[$name]}" -levels "$level" -duration "$dur" \
+      -mixes "$mix" -json "$tmp/$name-$n.json" >/dev/null
+  fi
+}
+echo "bench-ceiling: measuring" >&2
+run ceiling ceiling-nothing,ceiling-mysql "$clients"
+for mix in ${mixes//,/ }; do
+  run ceiling ceiling-redis "$clients"
+  run before "$mix" "$clients"
+  run after "$mix" "$clients"
+done
+run ceiling ceiling-redis "$rss_clients"
+run before stats "$rss_clients"
+run after stats "$rss_clients"
+merge() { python3 -c 'import json,sys; print(json.dumps(sum((json.load(open(f)) for f in sys.argv[1:]), []), indent=2))' "$@"; }
+for name in ceiling before after; do merge "$tmp/$name"-*.json >"$out/$name.json"; done
 
 "$out/ceiling" report -ceiling "$out/ceiling.json" -before "$out/before.json" -after "$out/after.json" | tee "$out/table.md"
 echo "bench-ceiling: table in $out/table.md (JSON beside it)" >&2
