@@ -2,6 +2,7 @@ package load
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"time"
 )
@@ -19,7 +20,7 @@ func (r Result) CPUPerRequest() time.Duration {
 	if r.ServerCPU <= 0 || r.Total.Throughput <= 0 {
 		return 0
 	}
-	return time.Duration(r.ServerCPU / r.Total.Throughput * float64(time.Second))
+	return time.Duration(math.Round(r.ServerCPU / r.Total.Throughput * float64(time.Second)))
 }
 
 // find returns the run of mix at clients; several runs (the ceiling is measured beside every
@@ -60,7 +61,7 @@ func CeilingTable(ceiling, before, after []Result) string {
 		if d == 0 {
 			return "–"
 		}
-		return fmt.Sprintf("%.0f", float64(d.Microseconds()))
+		return fmt.Sprintf("%.0f", float64(d)/float64(time.Microsecond))
 	}
 	b.WriteString("| run | clients | req/s | p99 ms | server CPU µs/req | server RSS MB |\n|---|---:|---:|---:|---:|---:|\n")
 	for _, m := range []struct{ mix, label string }{
