@@ -90,12 +90,14 @@ n=0
 run() {
   local name=$1 mix=$2 level=$3
   n=$((n + 1))
+  local seq
+  seq=$(printf %02d "$n")
   if [ "$name" = ceiling ]; then
     "$out/loadgen" -base "http://127.0.0.1:$port" -login=false -pid "$cpid" -levels "$level" -duration "$dur" \
-      -mixes "$mix" -json "$tmp/$name-$n.json" >/dev/null
+      -mixes "$mix" -json "$tmp/$name-$seq.json" >/dev/null
   else
     "$out/loadgen" -base "http://127.0.0.1:${sport[$name]}" -pid "${spid[$name]}" -levels "$level" -duration "$dur" \
-      -mixes "$mix" -json "$tmp/$name-$n.json" >/dev/null
+      -mixes "$mix" -json "$tmp/$name-$seq.json" >/dev/null
   fi
 }
 echo "bench-ceiling: measuring" >&2
