@@ -36,8 +36,10 @@ end
 // gcra is the limiter's own script: the decision alone.
 var gcra = redis.NewScript(GCRALua + `return rl`)
 
-// Key is the Redis key holding key's limiter state.
-func (l *Limiter) Key(key string) string { return l.prefix + "rate:" + key }
+// Key is the Redis key holding key's limiter state. "rate:v2:" because the state changed format
+// (µs of Redis time, where the earlier limiter kept seconds as a float under "rate:"): during a
+// rolling upgrade the two kinds of replica must not read each other's state.
+func (l *Limiter) Key(key string) string { return l.prefix + "rate:v2:" + key }
 
 // Args are GCRALua's ARGV[1] and ARGV[2] for lim.
 func Args(lim Limit) (emission, burst int64) {
