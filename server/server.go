@@ -256,11 +256,12 @@ func (s *Server) router(domains []httpx.Module) http.Handler {
 	r.Get("/"+cfg.APIPrefix+"/docs/assets/{file}", docs.ServeAsset)
 
 	r.Route("/"+cfg.APIPrefix+"/v1", func(api chi.Router) {
-		api.Use(s.rateLimit())
-		api.NotFound(metrics.Unmatched(httpx.NotFoundHandler))
-		api.MethodNotAllowed(metrics.Unmatched(httpx.NotFoundHandler))
+		// Every API request is rate limited: unmatched ones here, routes by their gate.
+		unmatched := s.rateLimit()(metrics.Unmatched(httpx.NotFoundHandler)).ServeHTTP
+		api.NotFound(unmatched)
+		api.MethodNotAllowed(unmatched)
 		for _, rt := range s.routes {
-			api.With(s.guard(rt.Access)).Method(rt.Method, rt.Pattern, rt.Handler)
+			api.With(s.gate(rt)).Method(rt.Method, rt.Pattern, rt.Handler)
 		}
 	})
 	return r

@@ -11,6 +11,7 @@ import (
 	"crypto/subtle"
 	"net/http"
 	"strings"
+	"sync"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -61,4 +62,30 @@ func (h *Handler) Routes() []httpx.Route {
 	return []httpx.Route{{Method: http.MethodGet, Pattern: Path, Access: identity.Public, Handler: h.ServeHTTP,
 		Doc: httpx.Doc{Summary: "Prometheus metrics in the text exposition format (bearer METRICS_TOKEN when set)",
 			Errors: []int{http.StatusUnauthorized}}}}
+}
+
+// byLabel keeps the children of a one-label vector, so a hot path finds its series by a map read
+// instead of hashing the label and allocating its argument slice on every call.
+type byLabel[T any] struct {
+	with func(string) T
+	mu   sync.RWMutex
+	m    map[string]T
+}
+
+func newByLabel[T any](with func(...string) T) *byLabel[T] {
+	return &byLabel[T]{with: func(l string) T { return with(l) }, m: map[string]T{}}
+}
+
+func (b *byLabel[T]) get(label string) T {
+	b.mu.RLock()
+	v, ok := b.m[label]
+	b.mu.RUnlock()
+	if ok {
+		return v
+	}
+	v = b.with(label)
+	b.mu.Lock()
+	b.m[label] = v
+	b.mu.Unlock()
+	return v
 }
