@@ -217,7 +217,12 @@ func AccessLog(log *slog.Logger) func(http.Handler) http.Handler {
 	}
 }
 
-// NotFoundHandler answers unknown routes as Nest does: 404 "Cannot METHOD /path".
+// NotFoundHandler answers unknown routes as Nest does: 404 "Cannot METHOD /path?query", with the
+// request target as the client sent it (Express's originalUrl).
 func NotFoundHandler(w http.ResponseWriter, r *http.Request) {
-	WriteError(w, r, NotFound(fmt.Sprintf("Cannot %s %s", r.Method, r.URL.Path)))
+	target := r.RequestURI
+	if !strings.HasPrefix(target, "/") {
+		target = r.URL.RequestURI()
+	}
+	WriteError(w, r, NotFound(fmt.Sprintf("Cannot %s %s", r.Method, target)))
 }
