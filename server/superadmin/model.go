@@ -19,8 +19,8 @@ type Page[T any] struct {
 	Meta Meta `json:"meta"`
 }
 
-// CreateCompanyRequest is POST /super-admin/companies' body: a company and its owner.
-type CreateCompanyRequest struct {
+// CreateCompanyInput is POST /super-admin/companies' body: a company and its owner.
+type CreateCompanyInput struct {
 	Name           string  `json:"name" validate:"required,min=2,max=255"`
 	Slug           string  `json:"slug" validate:"required,min=2,max=100,slug"`
 	Email          *string `json:"email" validate:"omitempty,email,max=255"`
@@ -62,8 +62,8 @@ type CompanyStats struct {
 	TotalInvoices     int    `json:"totalInvoices" db:"total_invoices"`
 }
 
-// CreateUserRequest is POST /super-admin/users' body.
-type CreateUserRequest struct {
+// CreateUserInput is POST /super-admin/users' body.
+type CreateUserInput struct {
 	FirstName    string  `json:"firstName" validate:"required,min=2,max=100"`
 	LastName     string  `json:"lastName" validate:"required,min=2,max=100"`
 	Email        string  `json:"email" validate:"required,email,max=255"`
@@ -74,8 +74,8 @@ type CreateUserRequest struct {
 	Phone        *string `json:"phone" validate:"omitempty,max=50"`
 }
 
-// UpdateUserRequest is PATCH /super-admin/users/:id's body.
-type UpdateUserRequest struct {
+// UpdateUserInput is PATCH /super-admin/users/:id's body.
+type UpdateUserInput struct {
 	FirstName *string `json:"firstName" validate:"omitempty,min=2,max=100"`
 	LastName  *string `json:"lastName" validate:"omitempty,min=2,max=100"`
 	Email     *string `json:"email" validate:"omitempty,email,max=255"`
@@ -84,8 +84,8 @@ type UpdateUserRequest struct {
 	Phone     *string `json:"phone" validate:"omitempty,max=50"`
 }
 
-// ResetPasswordRequest is POST /super-admin/users/:id/reset-password's body.
-type ResetPasswordRequest struct {
+// ResetPasswordInput is POST /super-admin/users/:id/reset-password's body.
+type ResetPasswordInput struct {
 	NewPassword string `json:"newPassword" validate:"required,password"`
 }
 

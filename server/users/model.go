@@ -33,8 +33,8 @@ type User struct {
 	UpdatedAt       dbtypes.Time    `db:"updated_at" json:"updatedAt"`
 }
 
-// CreateRequest is POST /users' body.
-type CreateRequest struct {
+// CreateInput is POST /users' body.
+type CreateInput struct {
 	FirstName string  `json:"firstName" validate:"required,min=2,max=100"`
 	LastName  string  `json:"lastName" validate:"required,min=2,max=100"`
 	Email     string  `json:"email" validate:"required,email,max=255"`
@@ -43,8 +43,8 @@ type CreateRequest struct {
 	Phone     *string `json:"phone" validate:"omitempty,max=50"`
 }
 
-// UpdateRequest is PATCH /users/:id's body (no email, no password).
-type UpdateRequest struct {
+// UpdateInput is PATCH /users/:id's body (no email, no password).
+type UpdateInput struct {
 	FirstName *string `json:"firstName" validate:"omitempty,min=2,max=100"`
 	LastName  *string `json:"lastName" validate:"omitempty,min=2,max=100"`
 	Role      *string `json:"role" validate:"omitempty,oneof=OWNER ADMIN STAFF AUDITOR TENANT_PORTAL"`
