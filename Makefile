@@ -11,7 +11,7 @@ CONTROLLER_GEN ?= $(GO) run sigs.k8s.io/controller-tools/cmd/controller-gen@v0.2
 IMG ?= ternant:$(VERSION)
 TEST_FLAGS ?= -count=1 -timeout 30m
 
-.PHONY: all build build-prod run test test-short fuzz fmt vet lint envtest tidy clean docker-build docker-push bench bench-ceiling docs-ui manifests generate verify-generated install uninstall deploy chart chart-package helm-lint kind-e2e
+.PHONY: all build build-prod run test test-short test-race fuzz fmt vet lint envtest tidy clean docker-build docker-push bench bench-ceiling docs-ui manifests generate verify-generated install uninstall deploy chart chart-package helm-lint kind-e2e
 
 all: build
 
@@ -90,6 +90,10 @@ test: envtest docs-ui
 test-short:
 	$(GO) test -short -count=1 ./...
 
+## test-race: the unit tests (no MariaDB, Redis or envtest) under the race detector
+test-race:
+	$(GO) test -race -short -count=1 ./...
+
 ## bench: seed a bulk data set (once), start a server on MariaDB + Redis, run the load harness
 bench:
 	hack/bench.sh
@@ -115,7 +119,7 @@ fmt:
 vet:
 	$(GO) vet ./...
 lint:
-	$(GO) run github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v2.15.0 run ./...
+	$(GO) run github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v2.15.0 run --allow-parallel-runners ./...
 
 ## docker-build / docker-push: the production image (needs a Docker engine)
 docker-build:

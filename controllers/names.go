@@ -35,7 +35,7 @@ const (
 	// each new value rotates it once (change in MySQL, then in the Secret, then roll the pods).
 	AnnotationRotateDatabasePassword = "ternant.io/rotate-database-password"
 	// annotationRotation on the credentials Secret is the last rotation request carried out.
-	annotationRotation = "ternant.io/rotation"
+	annotationRotation = "ternant.io/rotation" //nolint:unused // written by the rotation step as it lands
 )
 
 // Components name the parts of an instance in the app.kubernetes.io/component label.

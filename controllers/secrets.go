@@ -2,6 +2,7 @@ package controllers
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -283,8 +284,8 @@ func (e missingKeyError) Error() string {
 }
 
 func isMissingKey(err error) bool {
-	_, ok := err.(missingKeyError)
-	return ok
+	var mk missingKeyError
+	return errors.As(err, &mk)
 }
 
 // secretValue reads one key of one Secret in namespace: from the cache when the operator

@@ -77,7 +77,7 @@ func (s *Server) wire() ([]httpx.Module, error) {
 	pay.ListCache = s.listCache("payments")
 	rem := reminders.NewService(s.DB, inv, ts)
 	rem.Dispatch = s.reminderDispatch()
-	rep := reports.NewService(s.DB, s.Redis, s.KeyPrefix, reports.DefaultTTL, s.Log)
+	rep := reports.NewService(s.DB, s.Cache, reports.DefaultTTL)
 	once := idempotency.New(s.DB)
 
 	// Apartment, lease, invoice and payment writes change dashboard figures: each committed one

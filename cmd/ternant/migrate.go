@@ -154,7 +154,7 @@ var migrateTerminationLog = "/dev/termination-log"
 // container); elsewhere it does nothing.
 func reportToTerminationLog(path, msg string) error {
 	if _, err := os.Stat(path); err != nil {
-		return nil
+		return nil //nolint:nilerr // no termination log outside Kubernetes: nothing to write
 	}
 	if err := os.WriteFile(path, []byte(msg+"\n"), 0o644); err != nil {
 		return fmt.Errorf("write termination message: %w", err)

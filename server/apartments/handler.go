@@ -16,7 +16,7 @@ type Handler struct {
 	Pages httpx.PageCache
 }
 
-// Routes lists the apartment routes (any authenticated user, DOMAIN.md §5) and the compound stats
+// Routes lists the apartment routes (any authenticated user) and the compound stats
 // route (R4, like every compound read).
 func (h *Handler) Routes() []httpx.Route {
 	ok, created := http.StatusOK, http.StatusCreated

@@ -18,22 +18,22 @@ func (h *Handler) Routes() []httpx.Route {
 	return []httpx.Route{
 		{Method: http.MethodPost, Pattern: "/companies/register", Access: identity.Public, Handler: httpx.Endpoint(created, h.register),
 			Doc: httpx.Doc{Summary: "Register a company and its owner; logs the owner in",
-				Request: RegisterRequest{}, Response: RegisterResponse{}}},
+				Request: RegisterInput{}, Response: RegisterResponse{}}},
 		{Method: http.MethodPost, Pattern: "/companies", Access: identity.Roles(identity.Owner), Handler: httpx.Endpoint(created, h.create),
-			Doc: httpx.Doc{Summary: "Create a company", Request: CreateRequest{}, Response: Company{}}},
+			Doc: httpx.Doc{Summary: "Create a company", Request: CreateInput{}, Response: Company{}}},
 		{Method: http.MethodGet, Pattern: "/companies/slug/{slug}", Access: identity.AnyUser, Handler: httpx.Endpoint(ok, httpx.CallerByParam("slug", s.GetBySlug)),
 			Doc: httpx.Doc{Summary: "The caller's company, by slug", Response: Company{}}},
 		{Method: http.MethodGet, Pattern: "/companies/{id}", Access: identity.AnyUser, Handler: httpx.Endpoint(ok, httpx.CallerByID(s.Get)),
 			Doc: httpx.Doc{Summary: "The caller's company, by id", Response: Company{}}},
 		{Method: http.MethodPatch, Pattern: "/companies/{id}", Access: identity.OA, Handler: httpx.Endpoint(ok, httpx.CallerByIDWithBody(s.Update)),
-			Doc: httpx.Doc{Summary: "Update the caller's company", Request: UpdateRequest{}, Response: Company{}}},
+			Doc: httpx.Doc{Summary: "Update the caller's company", Request: UpdateInput{}, Response: Company{}}},
 		{Method: http.MethodDelete, Pattern: "/companies/{id}", Access: identity.Roles(identity.Owner), Handler: httpx.Endpoint(ok, httpx.CallerByIDNoResult(s.Deactivate)),
 			Doc: httpx.Doc{Summary: "Deactivate the caller's company (empty 200)"}},
 	}
 }
 
 func (h *Handler) register(_ http.ResponseWriter, r *http.Request) (any, error) {
-	var req RegisterRequest
+	var req RegisterInput
 	if err := httpx.Decode(r, &req); err != nil {
 		return nil, err
 	}
@@ -41,7 +41,7 @@ func (h *Handler) register(_ http.ResponseWriter, r *http.Request) (any, error) 
 }
 
 func (h *Handler) create(_ http.ResponseWriter, r *http.Request) (any, error) {
-	var req CreateRequest
+	var req CreateInput
 	if err := httpx.Decode(r, &req); err != nil {
 		return nil, err
 	}

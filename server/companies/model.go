@@ -48,8 +48,8 @@ type RegisterOwner struct {
 	Phone     string `json:"phone" validate:"max=50,string,notempty"`
 }
 
-// RegisterRequest is POST /companies/register's body.
-type RegisterRequest struct {
+// RegisterInput is POST /companies/register's body.
+type RegisterInput struct {
 	Company RegisterCompany `json:"company" validate:"required"`
 	Owner   RegisterOwner   `json:"owner" validate:"required"`
 }
@@ -88,8 +88,8 @@ type Branding struct {
 	SecondaryColor *string `json:"secondaryColor" validate:"omitempty,max=20"`
 }
 
-// CreateRequest is POST /companies' body; UpdateRequest (PATCH) has the same fields, all optional.
-type CreateRequest struct {
+// CreateInput is POST /companies' body; UpdateInput (PATCH) has the same fields, all optional.
+type CreateInput struct {
 	Name                string               `json:"name" validate:"max=255,min=2,string,notempty"`
 	Slug                string               `json:"slug" validate:"max=100,min=2,string,notempty"`
 	Email               *string              `json:"email" validate:"omitempty,email,max=255"`
@@ -101,8 +101,8 @@ type CreateRequest struct {
 	Branding            *Branding            `json:"branding"`
 }
 
-// UpdateRequest is PATCH /companies/:id's body.
-type UpdateRequest struct {
+// UpdateInput is PATCH /companies/:id's body.
+type UpdateInput struct {
 	Name                *string              `json:"name" validate:"omitempty,max=255,min=2"`
 	Slug                *string              `json:"slug" validate:"omitempty,max=100,min=2"`
 	Email               *string              `json:"email" validate:"omitempty,email,max=255"`

@@ -134,7 +134,7 @@ func (s *Service) CreateWithOwner(ctx context.Context, nc NewCompany, owner user
 // Register creates a company and its owner in one transaction and logs the owner in. The slug's
 // uniqueness is decided by the database, not a cache; the owner's email must be new in every
 // company.
-func (s *Service) Register(ctx context.Context, req RegisterRequest, client auth.Client) (*RegisterResponse, error) {
+func (s *Service) Register(ctx context.Context, req RegisterInput, client auth.Client) (*RegisterResponse, error) {
 	rc, o := req.Company, req.Owner
 	c, u, err := s.CreateWithOwner(ctx,
 		NewCompany{Name: rc.Name, Slug: rc.Slug, Email: &rc.Email, Phone: &rc.Phone, Currency: &rc.Currency, Timezone: &rc.Timezone},
@@ -152,7 +152,7 @@ func (s *Service) Register(ctx context.Context, req RegisterRequest, client auth
 }
 
 // Create is POST /companies (an owner creating another company).
-func (s *Service) Create(ctx context.Context, req CreateRequest) (*Company, error) {
+func (s *Service) Create(ctx context.Context, req CreateInput) (*Company, error) {
 	n := NewCompany{Name: req.Name, Slug: req.Slug, Email: req.Email, Phone: req.Phone, Currency: req.Currency,
 		Timezone: req.Timezone}
 	var err error
@@ -229,7 +229,7 @@ func (s *Service) own(ctx context.Context, p *identity.Principal, id string) (*C
 }
 
 // Changes turns an update request into column values (shared with the super admin).
-func Changes(req UpdateRequest) (map[string]any, error) {
+func Changes(req UpdateInput) (map[string]any, error) {
 	set := map[string]any{}
 	put := func(col string, v *string) {
 		if v != nil {
@@ -264,7 +264,7 @@ func Changes(req UpdateRequest) (map[string]any, error) {
 }
 
 // Update is PATCH /companies/:id.
-func (s *Service) Update(ctx context.Context, p *identity.Principal, id string, req UpdateRequest) (*Company, error) {
+func (s *Service) Update(ctx context.Context, p *identity.Principal, id string, req UpdateInput) (*Company, error) {
 	if _, err := s.own(ctx, p, id); err != nil {
 		return nil, err
 	}

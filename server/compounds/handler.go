@@ -17,7 +17,7 @@ type Handler struct {
 	Pages httpx.PageCache
 }
 
-// Routes lists the compound routes: reads for R4, writes for OWNER/ADMIN (DOMAIN.md §5).
+// Routes lists the compound routes: reads for R4, writes for OWNER/ADMIN.
 func (h *Handler) Routes() []httpx.Route {
 	ok, created := http.StatusOK, http.StatusCreated
 	return []httpx.Route{

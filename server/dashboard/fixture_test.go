@@ -135,7 +135,7 @@ func (f *fixture) insertRows(t testing.TB, d *db.DB) {
 // cents formats minor units as a SQL decimal literal.
 func cents(n int64) string { return fmt.Sprintf("%d.%02d", n/100, n%100) }
 
-// expected computes the figures from the fixture in Go, following DOMAIN.md §7 line by line,
+// expected computes the figures from the fixture in Go, following TernantApp's dashboard definitions line by line,
 // without any of the code under test. Values are exact rationals.
 func (f *fixture) expected(today time.Time) map[string]*big.Rat {
 	var units, occupied, rentSum, revenue, billed, outstanding, overdueN, overdueAmt int64

@@ -69,7 +69,7 @@ type Access struct {
 	Roles       []Role
 }
 
-// Common access rules (DOMAIN.md's notation).
+// Common access rules (R4 is the four company roles; OA is OWNER and ADMIN).
 var (
 	Public  = Access{Public: true}
 	AnyUser = Access{}

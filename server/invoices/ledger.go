@@ -35,7 +35,7 @@ func checkTransition(from, to Status) error {
 	return nil
 }
 
-// The balance rules of DOMAIN.md section 6. Each takes the invoice as locked in the current
+// The balance rules (docs/compatibility.md lists where they differ from TernantApp). Each takes the invoice as locked in the current
 // transaction, changes it in memory, and returns a 400 when the rule refuses; the caller writes it.
 
 // ApplyPayment adds a new payment of amount: paid + amount must not pass the total. Reaching the

@@ -66,8 +66,8 @@ type LineItem struct {
 	Type        *string        `json:"type,omitempty" validate:"omitnil,oneof=rent utility maintenance other"`
 }
 
-// CreateRequest is POST /invoices.
-type CreateRequest struct {
+// CreateInput is POST /invoices.
+type CreateInput struct {
 	InvoiceNumber string        `json:"invoiceNumber" validate:"max=50,string,notempty"`
 	OccupancyID   string        `json:"occupancyId" validate:"string,notempty"`
 	TenantID      string        `json:"tenantId" validate:"string,notempty"`
@@ -82,9 +82,9 @@ type CreateRequest struct {
 	Notes         *string       `json:"notes"`
 }
 
-// UpdateRequest is PATCH /invoices/:id: any create field except amountPaid, which only payments
+// UpdateInput is PATCH /invoices/:id: any create field except amountPaid, which only payments
 // change (see docs/compatibility.md).
-type UpdateRequest struct {
+type UpdateInput struct {
 	InvoiceNumber *string       `json:"invoiceNumber" validate:"omitnil,min=1,max=50"`
 	OccupancyID   *string       `json:"occupancyId" validate:"omitnil,min=1"`
 	TenantID      *string       `json:"tenantId" validate:"omitnil,min=1"`
@@ -98,25 +98,25 @@ type UpdateRequest struct {
 	Notes         *string       `json:"notes"`
 }
 
-// StatusRequest is PATCH /invoices/:id/status.
-type StatusRequest struct {
+// StatusInput is PATCH /invoices/:id/status.
+type StatusInput struct {
 	Status Status `json:"status" validate:"oneof=draft sent paid overdue cancelled"`
 }
 
-// PaymentRequest is POST /invoices/:id/payment.
-type PaymentRequest struct {
+// PaymentInput is POST /invoices/:id/payment.
+type PaymentInput struct {
 	Amount *money.Amount `json:"amount" validate:"gte=0.01,number"`
 }
 
-// GenerateRentRequest is POST /invoices/generate-rent.
-type GenerateRentRequest struct {
+// GenerateRentInput is POST /invoices/generate-rent.
+type GenerateRentInput struct {
 	OccupancyID string `json:"occupancyId" validate:"string,notempty"`
 	Month       string `json:"month" validate:"string,notempty"`
 	DueDay      *int   `json:"dueDay" validate:"omitnil,min=1,max=31"`
 }
 
-// BulkGenerateRequest is POST /invoices/generate-rent/bulk.
-type BulkGenerateRequest struct {
+// BulkGenerateInput is POST /invoices/generate-rent/bulk.
+type BulkGenerateInput struct {
 	Month  string `json:"month" validate:"string,notempty"`
 	DueDay *int   `json:"dueDay" validate:"omitnil,min=1,max=31"`
 }

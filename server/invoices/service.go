@@ -64,7 +64,7 @@ func notFoundAs(err error, nf error) error {
 func newID() string { return uuid.Must(uuid.NewV7()).String() }
 
 // Create is POST /invoices.
-func (s *Service) Create(ctx context.Context, companyID string, req CreateRequest) (*Invoice, error) {
+func (s *Service) Create(ctx context.Context, companyID string, req CreateInput) (*Invoice, error) {
 	tax := money.Amount(0)
 	if req.TaxAmount != nil {
 		tax = *req.TaxAmount
@@ -193,7 +193,7 @@ func (s *Service) Stats(ctx context.Context, companyID string) (Stats, error) {
 
 // Update is PATCH /invoices/:id. Paid and cancelled invoices cannot change; a status change obeys
 // the state machine; the merged figures must add up.
-func (s *Service) Update(ctx context.Context, companyID, id string, req UpdateRequest) (*Invoice, error) {
+func (s *Service) Update(ctx context.Context, companyID, id string, req UpdateInput) (*Invoice, error) {
 	var inv *Invoice
 	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
 		var err error
@@ -278,7 +278,7 @@ func (s *Service) transition(inv *Invoice, to Status) error {
 }
 
 // ChangeStatus is PATCH /invoices/:id/status.
-func (s *Service) ChangeStatus(ctx context.Context, companyID, id string, req StatusRequest) (*Invoice, error) {
+func (s *Service) ChangeStatus(ctx context.Context, companyID, id string, req StatusInput) (*Invoice, error) {
 	return s.SetStatus(ctx, companyID, id, req.Status)
 }
 
@@ -304,7 +304,7 @@ func (s *Service) Cancel(ctx context.Context, companyID, id string) (*Invoice, e
 
 // RecordPayment is POST /invoices/:id/payment, run inside the caller's transaction (so an
 // idempotency key can share it).
-func (s *Service) RecordPayment(ctx context.Context, tx *db.Tx, companyID, id string, req PaymentRequest) (*Invoice, error) {
+func (s *Service) RecordPayment(ctx context.Context, tx *db.Tx, companyID, id string, req PaymentInput) (*Invoice, error) {
 	amount := *req.Amount
 	if amount <= 0 {
 		return nil, httpx.Invalid("amount must not be less than 0.01")
@@ -502,7 +502,7 @@ func rentNumberLong(first dbtypes.Date, occupancyID string) string {
 }
 
 // GenerateRent is POST /invoices/generate-rent.
-func (s *Service) GenerateRent(ctx context.Context, companyID string, req GenerateRentRequest) (*Invoice, error) {
+func (s *Service) GenerateRent(ctx context.Context, companyID string, req GenerateRentInput) (*Invoice, error) {
 	first, last, err := ParseMonth(req.Month)
 	if err != nil {
 		return nil, err
@@ -522,7 +522,7 @@ func (s *Service) GenerateRent(ctx context.Context, companyID string, req Genera
 // GenerateRentBulk is POST /invoices/generate-rent/bulk: one rent invoice per active lease of the
 // company overlapping the month. A lease that already has the month's invoice is skipped, so the
 // call is idempotent (and concurrent calls cannot duplicate: the number is unique).
-func (s *Service) GenerateRentBulk(ctx context.Context, companyID string, req BulkGenerateRequest) (*BulkResult, error) {
+func (s *Service) GenerateRentBulk(ctx context.Context, companyID string, req BulkGenerateInput) (*BulkResult, error) {
 	first, last, err := ParseMonth(req.Month)
 	if err != nil {
 		return nil, err

@@ -13,6 +13,7 @@ import (
 	"github.com/ternant/ternant/server/invoices"
 	"github.com/ternant/ternant/server/jobs"
 	"github.com/ternant/ternant/server/payments"
+	"github.com/ternant/ternant/server/platform/cache"
 	"github.com/ternant/ternant/server/platform/db"
 	"github.com/ternant/ternant/server/platform/dbtypes"
 	"github.com/ternant/ternant/server/platform/embedded"
@@ -46,7 +47,7 @@ func TestBillingOnTheEmbeddedEngine(t *testing.T) {
 	company := billingtest.Company(t, d)
 	l := billingtest.NewLease(t, d, company, money.MustParse("100"), dbtypes.NewDate(2026, 1, 1), dbtypes.NewDate(2026, 12, 31))
 	inv := billingtest.NewServices(d).Invoices
-	i, err := inv.GenerateRent(ctx, company, invoices.GenerateRentRequest{OccupancyID: l.OccupancyID, Month: "2026-03"})
+	i, err := inv.GenerateRent(ctx, company, invoices.GenerateRentInput{OccupancyID: l.OccupancyID, Month: "2026-03"})
 	if err != nil {
 		t.Fatalf("generate rent: %v", err)
 	}
@@ -56,7 +57,7 @@ func TestBillingOnTheEmbeddedEngine(t *testing.T) {
 	pay := payments.NewService(d, inv)
 	amount, at := money.MustParse("40"), dbtypes.Time{Time: time.Date(2026, 3, 4, 10, 0, 0, 0, time.UTC)}
 	err = d.InTx(ctx, func(tx *db.Tx) error {
-		_, err := pay.Create(ctx, tx, company, payments.CreateRequest{InvoiceID: i.ID, Amount: &amount, PaidAt: &at, Method: "CASH"})
+		_, err := pay.Create(ctx, tx, company, payments.CreateInput{InvoiceID: i.ID, Amount: &amount, PaidAt: &at, Method: "CASH"})
 		return err
 	})
 	if err != nil {
@@ -66,7 +67,7 @@ func TestBillingOnTheEmbeddedEngine(t *testing.T) {
 	if err != nil || got.AmountPaid != amount || got.Occupancy == nil || got.Occupancy.Apartment == nil {
 		t.Fatalf("invoice after payment: %+v %v", got, err)
 	}
-	rep := reports.NewService(d, nil, "", 0, nil)
+	rep := reports.NewService(d, cache.New(nil, "", nil), 0)
 	if k, err := rep.KPIs(ctx, company, reports.Range{}); err != nil || k.TotalRevenue.Amount() != money.MustParse("100") {
 		t.Fatalf("kpis: %+v %v", k, err)
 	}

@@ -17,7 +17,7 @@ type Handler struct {
 	Service *Service
 }
 
-// Routes lists the lease routes (any authenticated user, DOMAIN.md §5).
+// Routes lists the lease routes (any authenticated user).
 func (h *Handler) Routes() []httpx.Route {
 	ok, created := http.StatusOK, http.StatusCreated
 	anyUser := identity.AnyUser

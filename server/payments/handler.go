@@ -29,7 +29,7 @@ func (h *Handler) Routes() []httpx.Route {
 	return []httpx.Route{
 		{Method: http.MethodPost, Pattern: "/payments", Access: a, Handler: httpx.Idempotent(h.Once, "payments.create", created, h.create, h.Service.Committed),
 			Doc: httpx.Doc{Summary: "Record a payment; the invoice's amountPaid, status and paidDate follow (optional Idempotency-Key header)",
-				Request: CreateRequest{}, Response: one, Errors: []int{http.StatusUnprocessableEntity}}},
+				Request: CreateInput{}, Response: one, Errors: []int{http.StatusUnprocessableEntity}}},
 		{Method: http.MethodGet, Pattern: "/payments", Access: a, Handler: httpx.Endpoint(ok, h.list),
 			Doc: httpx.Doc{Summary: "List payments with invoice.tenant, latest first", Response: list, List: true,
 				Query: []httpx.Param{{Name: "invoiceId", Type: "string"}, {Name: "includeInactive", Type: "boolean"}}}},
@@ -42,7 +42,7 @@ func (h *Handler) Routes() []httpx.Route {
 		{Method: http.MethodGet, Pattern: "/payments/{id}", Access: a, Handler: httpx.Endpoint(ok, httpx.ByID(h.Service.Get)),
 			Doc: httpx.Doc{Summary: "A payment with invoice.tenant and invoice.occupancy", Response: one}},
 		{Method: http.MethodPatch, Pattern: "/payments/{id}", Access: a, Handler: httpx.Endpoint(ok, httpx.ByIDWithBody(h.Service.Update)),
-			Doc: httpx.Doc{Summary: "Update a payment; a new amount moves the invoice's balance", Request: UpdateRequest{}, Response: one}},
+			Doc: httpx.Doc{Summary: "Update a payment; a new amount moves the invoice's balance", Request: UpdateInput{}, Response: one}},
 		{Method: http.MethodDelete, Pattern: "/payments/{id}", Access: a, Handler: httpx.Endpoint(ok, httpx.ByIDNoResult(h.Service.Remove)),
 			Doc: httpx.Doc{Summary: "Deactivate a payment and take its amount off the invoice", Status: http.StatusOK}},
 		{Method: http.MethodPost, Pattern: "/payments/{id}/activate", Access: a, Handler: httpx.Endpoint(created, httpx.ByID(h.Service.Activate)),
@@ -51,7 +51,7 @@ func (h *Handler) Routes() []httpx.Route {
 }
 
 // create records a payment inside the idempotency transaction (the route has no {id}).
-func (h *Handler) create(ctx context.Context, tx *db.Tx, companyID, _ string, req CreateRequest) (*Payment, error) {
+func (h *Handler) create(ctx context.Context, tx *db.Tx, companyID, _ string, req CreateInput) (*Payment, error) {
 	return h.Service.Create(ctx, tx, companyID, req)
 }
 

@@ -31,8 +31,8 @@ type Payment struct {
 	Invoice *invoices.Invoice `db:"-" json:"invoice,omitempty"`
 }
 
-// CreateRequest is POST /payments.
-type CreateRequest struct {
+// CreateInput is POST /payments.
+type CreateInput struct {
 	InvoiceID string                        `json:"invoiceId" validate:"string,notempty"`
 	Amount    *money.Amount                 `json:"amount" validate:"gte=0.01,number"`
 	PaidAt    *dbtypes.Time                 `json:"paidAt" validate:"datetime,notempty"`
@@ -42,8 +42,8 @@ type CreateRequest struct {
 	Notes     *string                       `json:"notes"`
 }
 
-// UpdateRequest is PATCH /payments/:id. The invoice of a payment cannot change.
-type UpdateRequest struct {
+// UpdateInput is PATCH /payments/:id. The invoice of a payment cannot change.
+type UpdateInput struct {
 	Amount    *money.Amount                 `json:"amount" validate:"omitnil,gte=0.01"`
 	PaidAt    *dbtypes.Time                 `json:"paidAt"`
 	Method    *string                       `json:"method" validate:"omitnil,oneof=CASH BANK MOBILE CARD OTHER"`

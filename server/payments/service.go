@@ -42,7 +42,7 @@ func NotFound(id string) error { return httpx.NotFound("Payment with ID " + id +
 // Create records a payment inside tx: the invoice (active, the company's, not cancelled) is
 // locked, the amount must fit its outstanding balance, and the invoice's amountPaid, status and
 // paidDate move with it (docs/compatibility.md).
-func (s *Service) Create(ctx context.Context, tx *db.Tx, companyID string, req CreateRequest) (*Payment, error) {
+func (s *Service) Create(ctx context.Context, tx *db.Tx, companyID string, req CreateInput) (*Payment, error) {
 	if *req.Amount < 1 {
 		return nil, httpx.Invalid("amount must not be less than 0.01")
 	}
@@ -95,7 +95,7 @@ func (s *Service) withLocked(ctx context.Context, companyID, id string, fn func(
 
 // Update is PATCH /payments/:id. A new amount on an active payment moves the invoice's balance
 // (paid - old + new within [0, total]); an inactive payment does not count towards it.
-func (s *Service) Update(ctx context.Context, companyID, id string, req UpdateRequest) (*Payment, error) {
+func (s *Service) Update(ctx context.Context, companyID, id string, req UpdateInput) (*Payment, error) {
 	if req.Amount != nil && *req.Amount < 1 {
 		return nil, httpx.Invalid("amount must not be less than 0.01")
 	}

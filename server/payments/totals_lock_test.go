@@ -42,7 +42,7 @@ func TestSettleAndReopenDoNotDeadlockOnTotals(t *testing.T) {
 		inv := billingtest.Invoice(t, d, l, fmt.Sprintf("LOCK-%d", w), money.MustParse("100"), 0, "sent", due, due)
 		amount, at := money.MustParse("100"), dbtypes.Time{Time: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
 		err := counted.InTx(context.Background(), func(tx *db.Tx) error {
-			p, err := svc.Create(context.Background(), tx, company, payments.CreateRequest{InvoiceID: inv, Amount: &amount, PaidAt: &at, Method: "CASH"})
+			p, err := svc.Create(context.Background(), tx, company, payments.CreateInput{InvoiceID: inv, Amount: &amount, PaidAt: &at, Method: "CASH"})
 			if err == nil {
 				ids[w] = p.ID
 			}

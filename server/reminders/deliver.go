@@ -197,7 +197,7 @@ func (d *Deliverer) record(ctx context.Context, c *claim, sendErr error) error {
 		}
 		ours := r.ErrorMessage != nil && *r.ErrorMessage == claimPrefix+c.token
 		if !ours && sendErr != nil {
-			return nil // the claim was taken over; its new holder records its own attempt
+			return nil //nolint:nilerr // the claim was taken over; its new holder records its own attempt
 		}
 		if r.ScheduledFor != nil && r.ScheduledFor.Equal(c.leaseUntil.Time) {
 			r.ScheduledFor = c.scheduled

@@ -54,8 +54,8 @@ type Reminder struct {
 	Invoice *invoices.Invoice `db:"-" json:"invoice,omitempty"`
 }
 
-// CreateRequest is POST /reminders. scheduledFor accepts ISO 8601 dates and date-times.
-type CreateRequest struct {
+// CreateInput is POST /reminders. scheduledFor accepts ISO 8601 dates and date-times.
+type CreateInput struct {
 	Type         string                        `json:"type" validate:"oneof=DUE_SOON OVERDUE RECEIPT WELCOME"`
 	TenantID     string                        `json:"tenantId" validate:"uuid,notempty"`
 	InvoiceID    *string                       `json:"invoiceId" validate:"omitnil,uuid"`
@@ -66,8 +66,8 @@ type CreateRequest struct {
 	Metadata     dbtypes.JSON[json.RawMessage] `json:"metadata"`
 }
 
-// UpdateRequest is PATCH /reminders/:id.
-type UpdateRequest struct {
+// UpdateInput is PATCH /reminders/:id.
+type UpdateInput struct {
 	Type         *string                       `json:"type" validate:"omitnil,oneof=DUE_SOON OVERDUE RECEIPT WELCOME"`
 	Subject      *string                       `json:"subject" validate:"omitnil,min=1,max=255"`
 	Message      *string                       `json:"message" validate:"omitnil,min=1"`
@@ -77,13 +77,13 @@ type UpdateRequest struct {
 	Metadata     dbtypes.JSON[json.RawMessage] `json:"metadata"`
 }
 
-// WelcomeRequest is POST /reminders/welcome/:tenantId.
-type WelcomeRequest struct {
+// WelcomeInput is POST /reminders/welcome/:tenantId.
+type WelcomeInput struct {
 	ApartmentCode string `json:"apartmentCode" validate:"max=100,string,notempty"`
 }
 
-// ReceiptRequest is POST /reminders/receipt.
-type ReceiptRequest struct {
+// ReceiptInput is POST /reminders/receipt.
+type ReceiptInput struct {
 	TenantID  string        `json:"tenantId" validate:"string,notempty"`
 	InvoiceID string        `json:"invoiceId" validate:"string,notempty"`
 	Amount    *money.Amount `json:"amount" validate:"number"`

@@ -54,7 +54,7 @@ func (s *Service) tenant(ctx context.Context, companyID, id string) (*tenants.Te
 }
 
 // Create is POST /reminders: the recipient defaults to the tenant's email.
-func (s *Service) Create(ctx context.Context, companyID string, req CreateRequest) (*Reminder, error) {
+func (s *Service) Create(ctx context.Context, companyID string, req CreateInput) (*Reminder, error) {
 	t, err := s.tenant(ctx, companyID, req.TenantID)
 	if err != nil {
 		return nil, err
@@ -153,7 +153,7 @@ func (s *Service) attach(ctx context.Context, companyID string, list []*Reminder
 }
 
 // Update is PATCH /reminders/:id.
-func (s *Service) Update(ctx context.Context, companyID, id string, req UpdateRequest) (*Reminder, error) {
+func (s *Service) Update(ctx context.Context, companyID, id string, req UpdateInput) (*Reminder, error) {
 	return s.change(ctx, companyID, id, func(r *Reminder) {
 		setIf(&r.Type, req.Type)
 		setIf(&r.Subject, req.Subject)
@@ -223,7 +223,7 @@ func (s *Service) Welcome(ctx context.Context, companyID, tenantID, apartmentCod
 }
 
 // SendReceipt is POST /reminders/receipt.
-func (s *Service) SendReceipt(ctx context.Context, companyID string, req ReceiptRequest) (*Reminder, error) {
+func (s *Service) SendReceipt(ctx context.Context, companyID string, req ReceiptInput) (*Reminder, error) {
 	t, err := s.tenant(ctx, companyID, req.TenantID)
 	if err != nil {
 		return nil, err
@@ -239,6 +239,6 @@ func (s *Service) SendReceipt(ctx context.Context, companyID string, req Receipt
 }
 
 // WelcomeTenant is POST /reminders/welcome/:tenantId.
-func (s *Service) WelcomeTenant(ctx context.Context, companyID, tenantID string, req WelcomeRequest) (*Reminder, error) {
+func (s *Service) WelcomeTenant(ctx context.Context, companyID, tenantID string, req WelcomeInput) (*Reminder, error) {
 	return s.Welcome(ctx, companyID, tenantID, req.ApartmentCode)
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/ternant/ternant/internal/billingtest"
 	"github.com/ternant/ternant/internal/testenv"
 	"github.com/ternant/ternant/server/identity"
+	"github.com/ternant/ternant/server/platform/cache"
 	"github.com/ternant/ternant/server/platform/db"
 	"github.com/ternant/ternant/server/platform/dbtypes"
 	"github.com/ternant/ternant/server/platform/money"
@@ -129,7 +130,7 @@ func serve(t *testing.T, f *fixture, role identity.Role) *harness {
 	addr := testenv.RedisAddr(t)
 	rdb := redis.NewClient(&redis.Options{Addr: addr})
 	t.Cleanup(func() { rdb.Close() })
-	svc := reports.NewService(f.db, rdb, testenv.RedisPrefix(t, addr), 0, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	svc := reports.NewService(f.db, cache.New(rdb, testenv.RedisPrefix(t, addr), slog.New(slog.NewTextHandler(io.Discard, nil))), 0)
 	svc.Now = func() time.Time { return today.Time().Add(10 * time.Hour) }
 	return &harness{fixture: f, svc: svc, base: billingtest.Serve(t, f.company, role, (&reports.Handler{Service: svc}).Routes())}
 }
@@ -330,7 +331,7 @@ func TestCSVCacheAndAccess(t *testing.T) {
 
 func TestReportsWithoutRedisStillAnswer(t *testing.T) {
 	f := build(t)
-	svc := reports.NewService(f.db, nil, "", 0, nil)
+	svc := reports.NewService(f.db, cache.New(nil, "", nil), 0)
 	k, err := svc.KPIs(context.Background(), f.company, reports.Range{})
 	if err != nil || k.TotalUnits != 5 {
 		t.Fatalf("%+v %v", k, err)
@@ -339,7 +340,7 @@ func TestReportsWithoutRedisStillAnswer(t *testing.T) {
 	proxy.Break()
 	rdb := redis.NewClient(&redis.Options{Addr: proxy.Addr, MaxRetries: -1, DialTimeout: 200 * time.Millisecond})
 	defer rdb.Close()
-	broken := reports.NewService(f.db, rdb, "x:", 0, nil)
+	broken := reports.NewService(f.db, cache.New(rdb, "x:", nil), 0)
 	if k, err := broken.KPIs(context.Background(), f.company, reports.Range{}); err != nil || k.TotalUnits != 5 {
 		t.Fatalf("with Redis down: %+v %v", k, err)
 	}

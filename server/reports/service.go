@@ -2,12 +2,10 @@ package reports
 
 import (
 	"context"
-	"log/slog"
 	"math/big"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-
+	"github.com/ternant/ternant/server/platform/cache"
 	"github.com/ternant/ternant/server/platform/db"
 	"github.com/ternant/ternant/server/platform/dbtypes"
 	"github.com/ternant/ternant/server/platform/money"
@@ -22,15 +20,17 @@ type Service struct {
 	store store
 	// Now returns the current time (tests pin it); nil means time.Now.
 	Now   func() time.Time
-	cache *cache
+	cache *cache.Cache
+	ttl   time.Duration
 }
 
-// NewService returns the service; rdb may be nil (no caching). prefix namespaces the cache keys.
-func NewService(d *db.DB, rdb *redis.Client, prefix string, ttl time.Duration, log *slog.Logger) *Service {
+// NewService returns the service, caching each report in c for ttl (DefaultTTL when zero). A
+// cache without Redis computes every report.
+func NewService(d *db.DB, c *cache.Cache, ttl time.Duration) *Service {
 	if ttl <= 0 {
 		ttl = DefaultTTL
 	}
-	return &Service{DB: d, cache: &cache{rdb: rdb, prefix: prefix, ttl: ttl, log: log}}
+	return &Service{DB: d, cache: c, ttl: ttl}
 }
 
 func (s *Service) now() time.Time {
@@ -42,17 +42,8 @@ func (s *Service) now() time.Time {
 
 // cached serves kind for the company and range from the cache, computing and storing it on a miss.
 func cached[T any](ctx context.Context, s *Service, kind, companyID string, r Range, compute func() (T, error)) (T, error) {
-	key := s.cache.key(kind, companyID, rangeKey(r))
-	var v T
-	if s.cache.get(ctx, key, &v) {
-		return v, nil
-	}
-	v, err := compute()
-	if err != nil {
-		return v, err
-	}
-	s.cache.set(ctx, key, v)
-	return v, nil
+	return cache.Fetch(ctx, s.cache, cache.Reports, cache.ReportKey(kind, companyID, rangeKey(r)), s.ttl,
+		func(context.Context) (T, error) { return compute() })
 }
 
 func rangeKey(r Range) string {
@@ -67,7 +58,7 @@ func rangeKey(r Range) string {
 
 // ClearCache is DELETE /reports/cache.
 func (s *Service) ClearCache(ctx context.Context, companyID string) error {
-	return s.cache.clear(ctx, companyID)
+	return s.cache.InvalidateMatching(ctx, cache.ReportPattern(companyID))
 }
 
 // KPIs is GET /reports/kpis.

@@ -48,7 +48,7 @@ var (
 	methods    = []string{"CASH", "BANK", "MOBILE", "CARD"}
 )
 
-// baseRent by bedrooms (DOMAIN.md section 10): 25k/45k/65k/95k, then -5k..+10k.
+// baseRent by bedrooms, as TernantApp's seeder: 25k/45k/65k/95k, then -5k..+10k.
 var baseRent = []int64{25000, 45000, 65000, 95000}
 
 // writeCompany generates and writes one company in one transaction. The generator is seeded from

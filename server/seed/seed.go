@@ -15,7 +15,7 @@ import (
 	"github.com/ternant/ternant/server/platform/db"
 )
 
-// Demo account passwords (DOMAIN.md section 10).
+// Demo account passwords (TernantApp's demo accounts).
 const (
 	SuperAdminEmail    = "superadmin@ternantapp.com"
 	SuperAdminPassword = "SuperAdmin@2025"

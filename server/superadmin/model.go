@@ -19,8 +19,8 @@ type Page[T any] struct {
 	Meta Meta `json:"meta"`
 }
 
-// CreateCompanyRequest is POST /super-admin/companies' body: a company and its owner.
-type CreateCompanyRequest struct {
+// CreateCompanyInput is POST /super-admin/companies' body: a company and its owner.
+type CreateCompanyInput struct {
 	Name           string  `json:"name" validate:"max=255,min=2,string,notempty"`
 	Slug           string  `json:"slug" validate:"max=100,min=2,slug,string,notempty"`
 	Email          *string `json:"email" validate:"omitempty,email,max=255"`
@@ -62,8 +62,8 @@ type CompanyStats struct {
 	TotalInvoices     int    `json:"totalInvoices" db:"total_invoices"`
 }
 
-// CreateUserRequest is POST /super-admin/users' body.
-type CreateUserRequest struct {
+// CreateUserInput is POST /super-admin/users' body.
+type CreateUserInput struct {
 	FirstName    string  `json:"firstName" validate:"max=100,min=2,string,notempty"`
 	LastName     string  `json:"lastName" validate:"max=100,min=2,string,notempty"`
 	Email        string  `json:"email" validate:"max=255,email,notempty"`
@@ -74,8 +74,8 @@ type CreateUserRequest struct {
 	Phone        *string `json:"phone" validate:"omitempty,max=50"`
 }
 
-// UpdateUserRequest is PATCH /super-admin/users/:id's body.
-type UpdateUserRequest struct {
+// UpdateUserInput is PATCH /super-admin/users/:id's body.
+type UpdateUserInput struct {
 	FirstName *string `json:"firstName" validate:"omitempty,max=100,min=2"`
 	LastName  *string `json:"lastName" validate:"omitempty,max=100,min=2"`
 	Email     *string `json:"email" validate:"omitempty,email,max=255"`
@@ -84,8 +84,8 @@ type UpdateUserRequest struct {
 	Phone     *string `json:"phone" validate:"omitempty,max=50"`
 }
 
-// ResetPasswordRequest is PATCH /super-admin/users/:id/reset-password's body.
-type ResetPasswordRequest struct {
+// ResetPasswordInput is PATCH /super-admin/users/:id/reset-password's body.
+type ResetPasswordInput struct {
 	NewPassword string `json:"newPassword" validate:"password,max=100,min=8,string"`
 }
 

@@ -63,7 +63,7 @@ func (s *Service) PlatformStats(ctx context.Context) (*PlatformStats, error) {
 }
 
 // CreateCompany is POST /super-admin/companies: the company and its owner in one transaction.
-func (s *Service) CreateCompany(ctx context.Context, req CreateCompanyRequest) (*CreateCompanyResponse, error) {
+func (s *Service) CreateCompany(ctx context.Context, req CreateCompanyInput) (*CreateCompanyResponse, error) {
 	c, u, err := s.Companies.CreateWithOwner(ctx,
 		companies.NewCompany{Name: req.Name, Slug: req.Slug, Email: req.Email, Phone: req.Phone,
 			Currency: req.Currency, Timezone: req.Timezone},
@@ -76,7 +76,7 @@ func (s *Service) CreateCompany(ctx context.Context, req CreateCompanyRequest) (
 }
 
 // UpdateCompany is PATCH /super-admin/companies/:id.
-func (s *Service) UpdateCompany(ctx context.Context, id string, req companies.UpdateRequest) (*companies.Company, error) {
+func (s *Service) UpdateCompany(ctx context.Context, id string, req companies.UpdateInput) (*companies.Company, error) {
 	err := s.Companies.Modify(ctx, id, func(*companies.Company) (map[string]any, error) { return companies.Changes(req) })
 	if err != nil {
 		return nil, err
@@ -147,7 +147,7 @@ func (s *Service) User(ctx context.Context, id string) (*users.User, error) {
 func (s *Service) UserStats(ctx context.Context) (*UserStats, error) { return userStats(ctx, s.DB) }
 
 // CreateUser is POST /super-admin/users: a user in any company, or a platform super admin.
-func (s *Service) CreateUser(ctx context.Context, req CreateUserRequest) (*users.User, error) {
+func (s *Service) CreateUser(ctx context.Context, req CreateUserInput) (*users.User, error) {
 	super := req.Role == string(identity.SuperAdmin) || (req.IsSuperAdmin != nil && *req.IsSuperAdmin)
 	if req.CompanyID == nil && !super {
 		return nil, httpx.Invalid("companyId should not be empty")
@@ -172,7 +172,7 @@ func (s *Service) CreateUser(ctx context.Context, req CreateUserRequest) (*users
 }
 
 // UpdateUser is PATCH /super-admin/users/:id.
-func (s *Service) UpdateUser(ctx context.Context, id string, req UpdateUserRequest) (*users.User, error) {
+func (s *Service) UpdateUser(ctx context.Context, id string, req UpdateUserInput) (*users.User, error) {
 	u, err := s.User(ctx, id)
 	if err != nil {
 		return nil, err
@@ -219,7 +219,7 @@ func (s *Service) SetUserStatus(ctx context.Context, id, status string) (*users.
 
 // ResetPassword is POST /super-admin/users/:id/reset-password: a new password, and the user's
 // sessions end.
-func (s *Service) ResetPassword(ctx context.Context, id string, req ResetPasswordRequest) (*MessageResponse, error) {
+func (s *Service) ResetPassword(ctx context.Context, id string, req ResetPasswordInput) (*MessageResponse, error) {
 	u, err := s.User(ctx, id)
 	if err != nil {
 		return nil, err

@@ -3,19 +3,12 @@ package superadmin
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/ternant/ternant/server/platform/db"
 	"github.com/ternant/ternant/server/users"
 )
 
 // These are the only queries in the server that are not scoped to one company.
-
-// likePattern escapes s for a LIKE '%s%' match.
-func likePattern(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return "%" + r.Replace(s) + "%"
-}
 
 type countRow struct {
 	Key string `db:"k"`

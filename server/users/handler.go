@@ -16,14 +16,14 @@ func (h *Handler) Routes() []httpx.Route {
 	ok, created := http.StatusOK, http.StatusCreated
 	return []httpx.Route{
 		{Method: http.MethodPost, Pattern: "/users", Access: identity.OA, Handler: httpx.Endpoint(created, httpx.CallerWithBody(s.Create)),
-			Doc: httpx.Doc{Summary: "Create a user in the caller's company", Request: CreateRequest{}, Response: User{}}},
+			Doc: httpx.Doc{Summary: "Create a user in the caller's company", Request: CreateInput{}, Response: User{}}},
 		{Method: http.MethodGet, Pattern: "/users", Access: identity.AnyUser, Handler: httpx.Endpoint(ok, h.list),
 			Doc: httpx.Doc{Summary: "The users of the caller's company", Response: []User{}, List: true,
 				Query: []httpx.Param{{Name: "includeInactive", Type: "boolean", Description: "also list inactive users (default false)"}}}},
 		{Method: http.MethodGet, Pattern: "/users/{id}", Access: identity.AnyUser, Handler: httpx.Endpoint(ok, httpx.CallerByID(s.Get)),
 			Doc: httpx.Doc{Summary: "A user of the caller's company", Response: User{}}},
 		{Method: http.MethodPatch, Pattern: "/users/{id}", Access: identity.OA, Handler: httpx.Endpoint(ok, httpx.CallerByIDWithBody(s.Update)),
-			Doc: httpx.Doc{Summary: "Update a user of the caller's company", Request: UpdateRequest{}, Response: User{}}},
+			Doc: httpx.Doc{Summary: "Update a user of the caller's company", Request: UpdateInput{}, Response: User{}}},
 		{Method: http.MethodDelete, Pattern: "/users/{id}", Access: identity.OA, Handler: httpx.Endpoint(http.StatusNoContent, httpx.CallerByIDNoResult(s.Deactivate)),
 			Doc: httpx.Doc{Summary: "Deactivate a user of the caller's company", Status: http.StatusNoContent}},
 		{Method: http.MethodPost, Pattern: "/users/{id}/activate", Access: identity.OA, Handler: httpx.Endpoint(created, httpx.CallerByID(s.Activate)),

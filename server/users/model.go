@@ -33,8 +33,8 @@ type User struct {
 	UpdatedAt       dbtypes.Time    `db:"updated_at" json:"updatedAt"`
 }
 
-// CreateRequest is POST /users' body.
-type CreateRequest struct {
+// CreateInput is POST /users' body.
+type CreateInput struct {
 	FirstName string  `json:"firstName" validate:"max=100,min=2,string,notempty"`
 	LastName  string  `json:"lastName" validate:"max=100,min=2,string,notempty"`
 	Email     string  `json:"email" validate:"max=255,email,notempty"`
@@ -43,8 +43,8 @@ type CreateRequest struct {
 	Phone     *string `json:"phone" validate:"omitempty,max=50"`
 }
 
-// UpdateRequest is PATCH /users/:id's body (no email, no password).
-type UpdateRequest struct {
+// UpdateInput is PATCH /users/:id's body (no email, no password).
+type UpdateInput struct {
 	FirstName *string `json:"firstName" validate:"omitempty,max=100,min=2"`
 	LastName  *string `json:"lastName" validate:"omitempty,max=100,min=2"`
 	Role      *string `json:"role" validate:"omitempty,oneof=OWNER ADMIN STAFF AUDITOR TENANT_PORTAL"`

@@ -74,7 +74,7 @@ func (s *Service) EmailTaken(ctx context.Context, q db.Queryer, email string) (b
 }
 
 // Create is POST /users: a user in the caller's company. Only an owner may create an owner.
-func (s *Service) Create(ctx context.Context, p *identity.Principal, req CreateRequest) (*User, error) {
+func (s *Service) Create(ctx context.Context, p *identity.Principal, req CreateInput) (*User, error) {
 	if req.Role == string(identity.Owner) && p.Role != identity.Owner {
 		return nil, httpx.Forbidden("Insufficient permissions")
 	}
@@ -120,7 +120,7 @@ func (s *Service) List(ctx context.Context, p *identity.Principal, includeInacti
 }
 
 // Update is PATCH /users/:id. Only an owner may grant or change the owner role.
-func (s *Service) Update(ctx context.Context, p *identity.Principal, id string, req UpdateRequest) (*User, error) {
+func (s *Service) Update(ctx context.Context, p *identity.Principal, id string, req UpdateInput) (*User, error) {
 	u, err := s.find(ctx, p, id)
 	if err != nil {
 		return nil, err

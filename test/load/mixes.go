@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// ReadMix is the k6 script's iteration (DOMAIN.md section 8): health, dashboard stats, and the
+// ReadMix is the k6 script's iteration (test/load/k6.js): health, dashboard stats, and the
 // compounds, apartments and tenants lists.
 func ReadMix() Mix {
 	return Mix{Name: "read", Requests: []Request{

@@ -14,7 +14,7 @@ import (
 )
 
 // expectedColumns lists, per table, every column with its information_schema COLUMN_TYPE
-// (DOMAIN.md section 3). JSON columns are longtext on MariaDB.
+// (TernantApp's schema, migration 1). JSON columns are longtext on MariaDB.
 var expectedColumns = map[string]map[string]string{
 	"companies": {
 		"id": "varchar(36)", "name": "varchar(255)", "slug": "varchar(100)", "email": "varchar(255)", "phone": "varchar(50)",
