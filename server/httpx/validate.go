@@ -45,6 +45,7 @@ func Validator() *validator.Validate {
 		must(v.RegisterValidation("password", func(fl validator.FieldLevel) bool {
 			return PasswordPolicy(fl.Field().String())
 		}))
+		registerRules(v)
 		validate = v
 	})
 	return validate
@@ -160,6 +161,9 @@ func message(fe validator.FieldError) string {
 		return f + " must be a valid ISO 8601 date string"
 	case "hexcolor":
 		return f + " must be a hexadecimal color"
+	}
+	if m, ok := ruleMessage(fe); ok {
+		return m
 	}
 	return fmt.Sprintf("%s failed the %s rule", f, fe.Tag())
 }
