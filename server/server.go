@@ -224,7 +224,10 @@ func (s *Server) router(security []httpx.Module) http.Handler {
 	}, security...)
 	modules = append(modules, s.propertyModules()...)
 	for _, m := range modules {
-		s.routes = append(s.routes, m.Routes()...)
+		for _, rt := range m.Routes() {
+			rt.Access = rt.Access.Effective(rt.Method)
+			s.routes = append(s.routes, rt)
+		}
 	}
 
 	r := chi.NewRouter()
@@ -263,7 +266,7 @@ func (s *Server) router(security []httpx.Module) http.Handler {
 		api.NotFound(metrics.Unmatched(httpx.NotFoundHandler))
 		api.MethodNotAllowed(metrics.Unmatched(httpx.NotFoundHandler))
 		for _, rt := range s.routes {
-			api.With(s.guard(rt.Access)).Method(rt.Method, rt.Pattern, rt.Handler)
+			api.With(s.guard(rt.Access), s.portal(rt.Access)).Method(rt.Method, rt.Pattern, rt.Handler)
 		}
 	})
 	return r
