@@ -42,27 +42,27 @@ type Apartment struct {
 type CreateInput struct {
 	CompoundID  string        `json:"compoundId" validate:"required,uuid"`
 	UnitNumber  string        `json:"unitNumber" validate:"required,max=50"`
-	Floor       *int          `json:"floor" validate:"omitempty,min=0"`
+	Floor       *int          `json:"floor" validate:"omitempty,min=0,max=2147483647"`
 	Bedrooms    *int          `json:"bedrooms" validate:"omitempty,min=0,max=20"`
 	Bathrooms   *int          `json:"bathrooms" validate:"omitempty,min=0,max=10"`
 	AreaSqm     *money.Amount `json:"areaSqm"`
 	MonthlyRent *money.Amount `json:"monthlyRent"`
 	Status      *string       `json:"status" validate:"omitempty,oneof=available occupied maintenance reserved"`
-	Amenities   *[]string     `json:"amenities"`
-	Notes       *string       `json:"notes"`
+	Amenities   *[]string     `json:"amenities" validate:"omitnil,max=100,dive,max=255"`
+	Notes       *string       `json:"notes" validate:"omitnil,maxbytes=65535"`
 }
 
 // UpdateInput is the PATCH /apartments/:id body: the create fields except compoundId, all optional.
 type UpdateInput struct {
-	UnitNumber  *string       `json:"unitNumber" validate:"omitempty,max=50"`
-	Floor       *int          `json:"floor" validate:"omitempty,min=0"`
+	UnitNumber  *string       `json:"unitNumber" validate:"omitnil,min=1,max=50"`
+	Floor       *int          `json:"floor" validate:"omitempty,min=0,max=2147483647"`
 	Bedrooms    *int          `json:"bedrooms" validate:"omitempty,min=0,max=20"`
 	Bathrooms   *int          `json:"bathrooms" validate:"omitempty,min=0,max=10"`
 	AreaSqm     *money.Amount `json:"areaSqm"`
 	MonthlyRent *money.Amount `json:"monthlyRent"`
 	Status      *string       `json:"status" validate:"omitempty,oneof=available occupied maintenance reserved"`
-	Amenities   *[]string     `json:"amenities"`
-	Notes       *string       `json:"notes"`
+	Amenities   *[]string     `json:"amenities" validate:"omitnil,max=100,dive,max=255"`
+	Notes       *string       `json:"notes" validate:"omitnil,maxbytes=65535"`
 }
 
 // StatusInput is the PATCH /apartments/:id/status body.

@@ -44,7 +44,7 @@ type RegisterOwner struct {
 	FirstName string `json:"firstName" validate:"required,min=2,max=100"`
 	LastName  string `json:"lastName" validate:"required,min=2,max=100"`
 	Email     string `json:"email" validate:"required,email,max=255"`
-	Password  string `json:"password" validate:"required,password"`
+	Password  string `json:"password" validate:"required,password,maxbytes=72"`
 	Phone     string `json:"phone" validate:"required,max=50"`
 }
 

@@ -34,7 +34,7 @@ type CreateInput struct {
 	Country     string  `json:"country" validate:"required,min=2,max=100"`
 	GeoLat      *Coord  `json:"geoLat"`
 	GeoLng      *Coord  `json:"geoLng"`
-	Notes       *string `json:"notes"`
+	Notes       *string `json:"notes" validate:"omitnil,maxbytes=65535"`
 	IsActive    *bool   `json:"isActive"`
 }
 
@@ -47,7 +47,7 @@ type UpdateInput struct {
 	Country     *string `json:"country" validate:"omitempty,min=2,max=100"`
 	GeoLat      *Coord  `json:"geoLat"`
 	GeoLng      *Coord  `json:"geoLng"`
-	Notes       *string `json:"notes"`
+	Notes       *string `json:"notes" validate:"omitnil,maxbytes=65535"`
 	IsActive    *bool   `json:"isActive"`
 }
 

@@ -15,7 +15,8 @@ import (
 // Rules for the schema's limits that class-validator has no name for. Each has its message here,
 // so validate.go only registers and words them through registerRules and ruleMessage.
 //
-//	maxbytes=N  a string of at most N bytes (TEXT columns hold 65,535 bytes; bcrypt reads 72)
+//	maxbytes=N  a string of at most N bytes (TEXT columns hold 65,535 bytes; bcrypt reads 72), or
+//	            any other value whose JSON encoding is at most N bytes (JSON columns)
 //	maxdepth=N  JSON nested at most N levels deep (deeper documents are refused before they reach MySQL)
 //	tsrange     a time a TIMESTAMP column can hold (1970-01-01T00:00:01Z to 2038-01-19T03:14:07Z)
 
@@ -45,7 +46,14 @@ var rules = map[string]rule{
 	"maxbytes": {
 		check: func(fl validator.FieldLevel) bool {
 			n, err := strconv.Atoi(fl.Param())
-			return err == nil && len(fl.Field().String()) <= n
+			if err != nil {
+				return false
+			}
+			if fl.Field().Kind() == reflect.String {
+				return len(fl.Field().String()) <= n
+			}
+			raw, err := json.Marshal(fl.Field().Interface()) // a JSON document: its encoded size
+			return err == nil && len(raw) <= n
 		},
 		message: func(f, p string) string { return fmt.Sprintf("%s must be shorter than or equal to %s bytes", f, p) },
 	},

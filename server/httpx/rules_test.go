@@ -1,6 +1,7 @@
 package httpx
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -23,11 +24,12 @@ func TestJSONDepthOf(t *testing.T) {
 // with a message naming the field.
 func TestSchemaRules(t *testing.T) {
 	type body struct {
-		Notes    string         `json:"notes" validate:"maxbytes=4"`
-		Meta     any            `json:"meta" validate:"omitempty,maxdepth=2"`
-		PaidAt   *dbtypes.Time  `json:"paidAt" validate:"omitempty,tsrange"`
-		Password string         `json:"password" validate:"omitempty,maxbytes=72"`
-		Extra    map[string]any `json:"extra" validate:"omitempty,maxdepth=1"`
+		Notes    string                        `json:"notes" validate:"maxbytes=4"`
+		Meta     any                           `json:"meta" validate:"omitempty,maxdepth=2"`
+		PaidAt   *dbtypes.Time                 `json:"paidAt" validate:"omitempty,tsrange"`
+		Password string                        `json:"password" validate:"omitempty,maxbytes=72"`
+		Extra    map[string]any                `json:"extra" validate:"omitempty,maxdepth=1"`
+		Doc      dbtypes.JSON[json.RawMessage] `json:"doc" validate:"maxbytes=12,maxdepth=2"`
 	}
 	at := func(s string) *dbtypes.Time {
 		tm, err := time.Parse(time.RFC3339, s)
@@ -49,6 +51,9 @@ func TestSchemaRules(t *testing.T) {
 		{"year 1", body{PaidAt: at("0001-01-01T00:00:00Z")}, "paidAt must be a date from 1970-01-01T00:00:01Z to 2038-01-19T03:14:07Z"},
 		{"past 2038", body{PaidAt: at("2038-01-19T03:14:08Z")}, "paidAt must be a date from 1970-01-01T00:00:01Z to 2038-01-19T03:14:07Z"},
 		{"bcrypt's limit", body{Password: strings.Repeat("a", 73)}, "password must be shorter than or equal to 72 bytes"},
+		{"JSON column at the limits", body{Doc: dbtypes.JSONOf(json.RawMessage(`[[1234567]]`))}, ""},
+		{"JSON column too deep", body{Doc: dbtypes.JSONOf(json.RawMessage(`[[[1]]]`))}, "doc must not be nested deeper than 2 levels"},
+		{"JSON column too large", body{Doc: dbtypes.JSONOf(json.RawMessage(`"1234567890123"`))}, "doc must be shorter than or equal to 12 bytes"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := Validate(tc.in)

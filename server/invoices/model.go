@@ -56,7 +56,7 @@ type LineItems []LineItem
 // LineItem is one invoice line. Amounts are stored in the JSON column as JSON numbers (as
 // TernantApp stores them) but written from exact decimal text, never through a float.
 type LineItem struct {
-	Description string    `json:"description" validate:"required"`
+	Description string    `json:"description" validate:"required,max=500"`
 	Quantity    Quantity  `json:"quantity" validate:"gte=0"`
 	UnitPrice   NumAmount `json:"unitPrice" validate:"gte=0"`
 	Amount      NumAmount `json:"amount" validate:"gte=0"`
@@ -71,12 +71,12 @@ type CreateRequest struct {
 	InvoiceDate   dbtypes.Date  `json:"invoiceDate" validate:"required"`
 	DueDate       dbtypes.Date  `json:"dueDate" validate:"required"`
 	Status        *Status       `json:"status" validate:"omitnil,oneof=draft sent paid overdue cancelled"`
-	LineItems     []LineItem    `json:"lineItems" validate:"required,dive"`
+	LineItems     []LineItem    `json:"lineItems" validate:"required,max=100,dive"`
 	Subtotal      *money.Amount `json:"subtotal" validate:"required,gte=0"`
 	TaxAmount     *money.Amount `json:"taxAmount" validate:"omitnil,gte=0"`
 	TotalAmount   *money.Amount `json:"totalAmount" validate:"required,gte=0"`
 	AmountPaid    *money.Amount `json:"amountPaid" validate:"omitnil,gte=0"`
-	Notes         *string       `json:"notes"`
+	Notes         *string       `json:"notes" validate:"omitnil,maxbytes=65535"`
 }
 
 // UpdateRequest is PATCH /invoices/:id: any create field except amountPaid, which only payments
@@ -88,11 +88,11 @@ type UpdateRequest struct {
 	InvoiceDate   *dbtypes.Date `json:"invoiceDate"`
 	DueDate       *dbtypes.Date `json:"dueDate"`
 	Status        *Status       `json:"status" validate:"omitnil,oneof=draft sent paid overdue cancelled"`
-	LineItems     []LineItem    `json:"lineItems" validate:"omitempty,dive"`
+	LineItems     []LineItem    `json:"lineItems" validate:"omitempty,max=100,dive"`
 	Subtotal      *money.Amount `json:"subtotal" validate:"omitnil,gte=0"`
 	TaxAmount     *money.Amount `json:"taxAmount" validate:"omitnil,gte=0"`
 	TotalAmount   *money.Amount `json:"totalAmount" validate:"omitnil,gte=0"`
-	Notes         *string       `json:"notes"`
+	Notes         *string       `json:"notes" validate:"omitnil,maxbytes=65535"`
 }
 
 // StatusRequest is PATCH /invoices/:id/status.

@@ -35,21 +35,21 @@ type Payment struct {
 type CreateRequest struct {
 	InvoiceID string                        `json:"invoiceId" validate:"required"`
 	Amount    *money.Amount                 `json:"amount" validate:"required"`
-	PaidAt    *dbtypes.Time                 `json:"paidAt" validate:"required"`
+	PaidAt    *dbtypes.Time                 `json:"paidAt" validate:"required,tsrange"`
 	Method    string                        `json:"method" validate:"required,oneof=CASH BANK MOBILE CARD OTHER"`
 	Reference *string                       `json:"reference" validate:"omitnil,max=255"`
-	Metadata  dbtypes.JSON[json.RawMessage] `json:"metadata"`
-	Notes     *string                       `json:"notes"`
+	Metadata  dbtypes.JSON[json.RawMessage] `json:"metadata" validate:"maxbytes=16384,maxdepth=32"`
+	Notes     *string                       `json:"notes" validate:"omitnil,maxbytes=65535"`
 }
 
 // UpdateRequest is PATCH /payments/:id. The invoice of a payment cannot change.
 type UpdateRequest struct {
 	Amount    *money.Amount                 `json:"amount"`
-	PaidAt    *dbtypes.Time                 `json:"paidAt"`
+	PaidAt    *dbtypes.Time                 `json:"paidAt" validate:"omitnil,tsrange"`
 	Method    *string                       `json:"method" validate:"omitnil,oneof=CASH BANK MOBILE CARD OTHER"`
 	Reference *string                       `json:"reference" validate:"omitnil,max=255"`
-	Metadata  dbtypes.JSON[json.RawMessage] `json:"metadata"`
-	Notes     *string                       `json:"notes"`
+	Metadata  dbtypes.JSON[json.RawMessage] `json:"metadata" validate:"maxbytes=16384,maxdepth=32"`
+	Notes     *string                       `json:"notes" validate:"omitnil,maxbytes=65535"`
 }
 
 // MethodStats is one method's figures in Stats.

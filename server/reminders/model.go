@@ -59,21 +59,21 @@ type CreateRequest struct {
 	TenantID     string                        `json:"tenantId" validate:"required,uuid"`
 	InvoiceID    *string                       `json:"invoiceId" validate:"omitnil,uuid"`
 	Subject      string                        `json:"subject" validate:"required,max=255"`
-	Message      string                        `json:"message" validate:"required"`
+	Message      string                        `json:"message" validate:"required,maxbytes=65535"`
 	Recipient    *string                       `json:"recipient" validate:"omitnil,max=255"`
-	ScheduledFor *dbtypes.Time                 `json:"scheduledFor" validate:"required"`
-	Metadata     dbtypes.JSON[json.RawMessage] `json:"metadata"`
+	ScheduledFor *dbtypes.Time                 `json:"scheduledFor" validate:"required,tsrange"`
+	Metadata     dbtypes.JSON[json.RawMessage] `json:"metadata" validate:"maxbytes=16384,maxdepth=32"`
 }
 
 // UpdateRequest is PATCH /reminders/:id.
 type UpdateRequest struct {
 	Type         *string                       `json:"type" validate:"omitnil,oneof=DUE_SOON OVERDUE RECEIPT WELCOME"`
 	Subject      *string                       `json:"subject" validate:"omitnil,min=1,max=255"`
-	Message      *string                       `json:"message" validate:"omitnil,min=1"`
+	Message      *string                       `json:"message" validate:"omitnil,min=1,maxbytes=65535"`
 	Recipient    *string                       `json:"recipient" validate:"omitnil,min=1,max=255"`
-	ScheduledFor *dbtypes.Time                 `json:"scheduledFor"`
+	ScheduledFor *dbtypes.Time                 `json:"scheduledFor" validate:"omitnil,tsrange"`
 	Status       *string                       `json:"status" validate:"omitnil,oneof=PENDING SENT FAILED"`
-	Metadata     dbtypes.JSON[json.RawMessage] `json:"metadata"`
+	Metadata     dbtypes.JSON[json.RawMessage] `json:"metadata" validate:"maxbytes=16384,maxdepth=32"`
 }
 
 // WelcomeRequest is POST /reminders/welcome/:tenantId.

@@ -67,7 +67,7 @@ type CreateUserRequest struct {
 	FirstName    string  `json:"firstName" validate:"required,min=2,max=100"`
 	LastName     string  `json:"lastName" validate:"required,min=2,max=100"`
 	Email        string  `json:"email" validate:"required,email,max=255"`
-	Password     string  `json:"password" validate:"required,password"`
+	Password     string  `json:"password" validate:"required,password,maxbytes=72"`
 	Role         string  `json:"role" validate:"required,oneof=SUPER_ADMIN OWNER ADMIN STAFF AUDITOR TENANT_PORTAL"`
 	CompanyID    *string `json:"companyId" validate:"omitempty,uuid"`
 	IsSuperAdmin *bool   `json:"isSuperAdmin"`
@@ -86,7 +86,7 @@ type UpdateUserRequest struct {
 
 // ResetPasswordRequest is POST /super-admin/users/:id/reset-password's body.
 type ResetPasswordRequest struct {
-	NewPassword string `json:"newPassword" validate:"required,password"`
+	NewPassword string `json:"newPassword" validate:"required,password,maxbytes=72"`
 }
 
 // UserStats is GET /super-admin/users/stats.

@@ -38,7 +38,7 @@ type CreateRequest struct {
 	FirstName string  `json:"firstName" validate:"required,min=2,max=100"`
 	LastName  string  `json:"lastName" validate:"required,min=2,max=100"`
 	Email     string  `json:"email" validate:"required,email,max=255"`
-	Password  string  `json:"password" validate:"required,password"`
+	Password  string  `json:"password" validate:"required,password,maxbytes=72"`
 	Role      string  `json:"role" validate:"required,oneof=OWNER ADMIN STAFF AUDITOR TENANT_PORTAL"`
 	Phone     *string `json:"phone" validate:"omitempty,max=50"`
 }
