@@ -18,6 +18,7 @@ import (
 //	maxbytes=N  a string of at most N bytes (TEXT columns hold 65,535 bytes; bcrypt reads 72), or
 //	            any other value whose JSON encoding is at most N bytes (JSON columns)
 //	maxdepth=N  JSON nested at most N levels deep (deeper documents are refused before they reach MySQL)
+//	positive    a number above zero (class-validator's IsPositive; money amounts)
 //	tsrange     a time a TIMESTAMP column can hold (1970-01-01T00:00:01Z to 2038-01-19T03:14:07Z)
 
 // TIMESTAMP's range in MySQL and MariaDB.
@@ -67,6 +68,18 @@ var rules = map[string]rule{
 			return err == nil && JSONDepthOf(raw) <= n
 		},
 		message: func(f, p string) string { return fmt.Sprintf("%s must not be nested deeper than %s levels", f, p) },
+	},
+	"positive": {
+		check: func(fl validator.FieldLevel) bool {
+			switch f := fl.Field(); f.Kind() {
+			case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+				return f.Int() > 0
+			case reflect.Float32, reflect.Float64:
+				return f.Float() > 0
+			}
+			return false
+		},
+		message: func(f, _ string) string { return f + " must be a positive number" },
 	},
 	"tsrange": {
 		check: func(fl validator.FieldLevel) bool {

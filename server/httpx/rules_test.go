@@ -30,6 +30,7 @@ func TestSchemaRules(t *testing.T) {
 		Password string                        `json:"password" validate:"omitempty,maxbytes=72"`
 		Extra    map[string]any                `json:"extra" validate:"omitempty,maxdepth=1"`
 		Doc      dbtypes.JSON[json.RawMessage] `json:"doc" validate:"maxbytes=12,maxdepth=2"`
+		Amount   *int64                        `json:"amount" validate:"omitnil,positive"`
 	}
 	at := func(s string) *dbtypes.Time {
 		tm, err := time.Parse(time.RFC3339, s)
@@ -51,6 +52,9 @@ func TestSchemaRules(t *testing.T) {
 		{"year 1", body{PaidAt: at("0001-01-01T00:00:00Z")}, "paidAt must be a date from 1970-01-01T00:00:01Z to 2038-01-19T03:14:07Z"},
 		{"past 2038", body{PaidAt: at("2038-01-19T03:14:08Z")}, "paidAt must be a date from 1970-01-01T00:00:01Z to 2038-01-19T03:14:07Z"},
 		{"bcrypt's limit", body{Password: strings.Repeat("a", 73)}, "password must be shorter than or equal to 72 bytes"},
+		{"positive", body{Amount: new(int64(1))}, ""},
+		{"zero is not positive", body{Amount: new(int64(0))}, "amount must be a positive number"},
+		{"negative", body{Amount: new(int64(-100))}, "amount must be a positive number"},
 		{"JSON column at the limits", body{Doc: dbtypes.JSONOf(json.RawMessage(`[[1234567]]`))}, ""},
 		{"JSON column too deep", body{Doc: dbtypes.JSONOf(json.RawMessage(`[[[1]]]`))}, "doc must not be nested deeper than 2 levels"},
 		{"JSON column too large", body{Doc: dbtypes.JSONOf(json.RawMessage(`"1234567890123"`))}, "doc must be shorter than or equal to 12 bytes"},

@@ -111,6 +111,10 @@ func (h *Handler) byTenant(w http.ResponseWriter, r *http.Request) (any, error) 
 		return nil, err
 	}
 	f.TenantID = chi.URLParam(r, "tenantId")
+	// Another company's (or an unknown) tenant is 404, as on every other tenant route.
+	if _, err := h.Service.Tenants.Get(r.Context(), httpx.CallerCompany(r), f.TenantID); err != nil {
+		return nil, err
+	}
 	return h.respond(w, r, f)
 }
 
@@ -120,5 +124,8 @@ func (h *Handler) byApartment(w http.ResponseWriter, r *http.Request) (any, erro
 		return nil, err
 	}
 	f.ApartmentID = chi.URLParam(r, "apartmentId")
+	if _, err := h.Service.Apartments.Get(r.Context(), httpx.CallerCompany(r), f.ApartmentID); err != nil {
+		return nil, err
+	}
 	return h.respond(w, r, f)
 }

@@ -85,7 +85,7 @@ type WelcomeRequest struct {
 type ReceiptRequest struct {
 	TenantID  string        `json:"tenantId" validate:"required"`
 	InvoiceID string        `json:"invoiceId" validate:"required"`
-	Amount    *money.Amount `json:"amount" validate:"required"`
+	Amount    *money.Amount `json:"amount" validate:"required,positive"`
 	Currency  string        `json:"currency" validate:"required,max=10"`
 }
 
