@@ -40,14 +40,15 @@ manifests:
 		output:crd:artifacts:config=config/crd/bases output:rbac:artifacts:config=config/rbac
 	@$(MAKE) --no-print-directory chart
 
-## chart: copy the CRDs and RBAC rules from config/ into the Helm chart (test/chart fails when they differ)
+## chart: copy the CRDs, RBAC rules and the operator's alert rules from config/ into the Helm chart (test/chart fails when they differ)
 CHART_DIR := charts/ternant-operator
 CHART_RBAC := role leader_election_role ternantinstance_editor_role ternantinstance_viewer_role
 chart:
 	@rm -f $(CHART_DIR)/files/crds/*.yaml
-	@mkdir -p $(CHART_DIR)/files/crds $(CHART_DIR)/files/rbac
+	@mkdir -p $(CHART_DIR)/files/crds $(CHART_DIR)/files/rbac $(CHART_DIR)/files/prometheus
 	cp config/crd/bases/*.yaml $(CHART_DIR)/files/crds/
 	cp $(foreach f,$(CHART_RBAC),config/rbac/$(f).yaml) $(CHART_DIR)/files/rbac/
+	cp config/prometheus/operator-alerts.yaml $(CHART_DIR)/files/prometheus/
 
 ## chart-package: the release chart dist/ternant-operator-X.Y.Z.tgz for VERSION=vX.Y.Z (version X.Y.Z, appVersion and image tag vX.Y.Z)
 chart-package: chart

@@ -24,15 +24,38 @@ import (
 // field of desired matches the live object: a steady state costs reads only. The hash catches
 // spec changes (including fields removed from desired); the comparison catches fields someone
 // else changed. It reports whether it wrote.
+//
+// An object of that name the instance does not control is never taken over: apply returns a
+// *NameCollisionError naming it (a retained object of this instance, see applyRetained, is the
+// one exception).
 func (r *TernantInstanceReconciler) apply(ctx context.Context, ti *ternantv1.TernantInstance, desired client.Object) (bool, error) {
+	return r.applyObject(ctx, ti, desired, true)
+}
+
+// applyRetained is apply for objects that must outlive the instance (credentials of a retained
+// data volume): they carry the instance's labels and the ternant.io/retained annotation but no
+// owner reference, so garbage collection leaves them.
+func (r *TernantInstanceReconciler) applyRetained(ctx context.Context, ti *ternantv1.TernantInstance, desired client.Object) (bool, error) {
+	ann := desired.GetAnnotations()
+	if ann == nil {
+		ann = map[string]string{}
+	}
+	ann[annotationRetained] = "true"
+	desired.SetAnnotations(ann)
+	return r.applyObject(ctx, ti, desired, false)
+}
+
+func (r *TernantInstanceReconciler) applyObject(ctx context.Context, ti *ternantv1.TernantInstance, desired client.Object, owned bool) (bool, error) {
 	gvk, err := apiutil.GVKForObject(desired, r.Scheme)
 	if err != nil {
 		return false, fmt.Errorf("apply %T: %w", desired, err)
 	}
 	desired.GetObjectKind().SetGroupVersionKind(gvk)
 	desired.SetNamespace(ti.Namespace)
-	if err := controllerutil.SetControllerReference(ti, desired, r.Scheme); err != nil {
-		return false, fmt.Errorf("apply %s %s: %w", gvk.Kind, desired.GetName(), err)
+	if owned {
+		if err := controllerutil.SetControllerReference(ti, desired, r.Scheme); err != nil {
+			return false, fmt.Errorf("apply %s %s: %w", gvk.Kind, desired.GetName(), err)
+		}
 	}
 	hash, err := objectHash(desired)
 	if err != nil {
@@ -56,6 +79,9 @@ func (r *TernantInstanceReconciler) apply(ctx context.Context, ti *ternantv1.Ter
 	liveObj := live.(client.Object)
 	switch err := r.Client.Get(ctx, client.ObjectKeyFromObject(desired), liveObj); {
 	case err == nil:
+		if !mayManage(ti, liveObj) {
+			return false, &NameCollisionError{Kind: gvk.Kind, Namespace: ti.Namespace, Name: desired.GetName()}
+		}
 		if liveObj.GetAnnotations()[annotationAppliedHash] == hash {
 			have, err := runtime.DefaultUnstructuredConverter.ToUnstructured(liveObj)
 			if err != nil {
@@ -82,6 +108,10 @@ func (r *TernantInstanceReconciler) createIfAbsent(ctx context.Context, ti *tern
 	obj.SetNamespace(ti.Namespace)
 	switch err := r.Client.Get(ctx, client.ObjectKeyFromObject(obj), live); {
 	case err == nil:
+		if !metav1.IsControlledBy(live, ti) {
+			kind := typeKind(r.Scheme, obj)
+			return false, &NameCollisionError{Kind: kind, Namespace: ti.Namespace, Name: obj.GetName()}
+		}
 		return false, nil
 	case !apierrors.IsNotFound(err):
 		return false, fmt.Errorf("read %s: %w", obj.GetName(), err)
@@ -116,6 +146,40 @@ func (r *TernantInstanceReconciler) deleteIfOwned(ctx context.Context, ti *terna
 		return fmt.Errorf("delete %s: %w", obj.GetName(), err)
 	}
 	return nil
+}
+
+// NameCollisionError says an object the instance needs exists under its name but was not
+// created for this instance: the operator leaves it alone and reports it.
+type NameCollisionError struct {
+	Kind, Namespace, Name string
+}
+
+func (e *NameCollisionError) Error() string {
+	return fmt.Sprintf("%s %s/%s exists and was not created by the operator for this instance; it is left untouched: "+
+		"rename or remove it (or point the spec at it as a user-supplied object)", e.Kind, e.Namespace, e.Name)
+}
+
+// mayManage reports whether the operator may write live for ti: ti controls it, or it is a
+// retained object of an instance of the same name (labelled by the operator, annotated
+// ternant.io/retained, with no controller).
+func mayManage(ti *ternantv1.TernantInstance, live client.Object) bool {
+	if metav1.IsControlledBy(live, ti) {
+		return true
+	}
+	if metav1.GetControllerOf(live) != nil {
+		return false
+	}
+	l := live.GetLabels()
+	return live.GetAnnotations()[annotationRetained] == "true" &&
+		l["app.kubernetes.io/managed-by"] == FieldOwner && l["app.kubernetes.io/instance"] == ti.Name
+}
+
+// typeKind is the kind of a typed object, or its Go type when the scheme does not know it.
+func typeKind(scheme *runtime.Scheme, obj client.Object) string {
+	if gvk, err := apiutil.GVKForObject(obj, scheme); err == nil {
+		return gvk.Kind
+	}
+	return fmt.Sprintf("%T", obj)
 }
 
 // objectHash is a short digest of an object's JSON form.

@@ -48,10 +48,7 @@ func TestCreateInstanceBuildsEveryObject(t *testing.T) {
 		{&corev1.Secret{}, name + "-secrets", componentSecrets, func(o client.Object) error {
 			return secretHasKeys(o.(*corev1.Secret), keyJWTSecret, keyJWTRefreshSecret, keySessionSecret, keyMetricsToken)
 		}},
-		{&corev1.Secret{}, name + "-mysql", componentDatabase, func(o client.Object) error {
-			return secretHasKeys(o.(*corev1.Secret), keyRootPassword, keyPassword)
-		}},
-		{&corev1.Secret{}, name + "-redis", componentCache, func(o client.Object) error { return secretHasKeys(o.(*corev1.Secret), keyPassword) }},
+		{&corev1.Secret{}, name + "-redis-credentials", componentCache, func(o client.Object) error { return secretHasKeys(o.(*corev1.Secret), keyPassword) }},
 		{&corev1.Service{}, name + "-mysql", componentDatabase, func(o client.Object) error {
 			if o.(*corev1.Service).Spec.ClusterIP != corev1.ClusterIPNone {
 				return fmt.Errorf("mysql service is not headless")
@@ -73,9 +70,20 @@ func TestCreateInstanceBuildsEveryObject(t *testing.T) {
 			return nil
 		}},
 		{&corev1.Service{}, name + "-redis", componentCache, nil},
-		{&appsv1.Deployment{}, name + "-redis", componentCache, func(o client.Object) error {
-			if img := o.(*appsv1.Deployment).Spec.Template.Spec.Containers[0].Image; img != "redis:7.4-alpine" {
-				return fmt.Errorf("redis image %s", img)
+		{&appsv1.StatefulSet{}, name + "-redis", componentCache, func(o client.Object) error {
+			sts := o.(*appsv1.StatefulSet)
+			c := sts.Spec.Template.Spec.Containers[0]
+			if c.Image != "redis:7.4-alpine" {
+				return fmt.Errorf("redis image %s", c.Image)
+			}
+			// 80 % of the default 256Mi limit, no eviction, AOF on the claim.
+			for _, want := range []string{"--maxmemory 214748364 ", "--maxmemory-policy noeviction", "--appendonly yes", "--appendfsync everysec"} {
+				if !strings.Contains(c.Command[2], want) {
+					return fmt.Errorf("redis command %q lacks %q", c.Command[2], want)
+				}
+			}
+			if len(sts.Spec.VolumeClaimTemplates) != 1 || sts.Spec.Template.Annotations[annotationPasswordHash] == "" {
+				return fmt.Errorf("redis volume claim template or password hash missing")
 			}
 			return nil
 		}},

@@ -33,9 +33,10 @@ func (r *TernantInstanceReconciler) reconcileDatabase(ctx context.Context, s *st
 	if err := r.Client.Get(ctx, client.ObjectKey{Namespace: ti.Namespace, Name: mysqlName(ti)}, sts); client.IgnoreNotFound(err) != nil {
 		return fmt.Errorf("read statefulset %s: %w", mysqlName(ti), err)
 	}
-	s.dbReady = sts.Status.ReadyReplicas >= 1
+	s.dbReady = statefulSetReady(sts)
 	if !s.dbReady {
-		setCondition(s, ternantv1.ConditionDatabaseReady, false, ternantv1.ReasonProvisioning, "MySQL StatefulSet "+mysqlName(ti)+" has no ready replica yet")
+		setCondition(s, ternantv1.ConditionDatabaseReady, false, ternantv1.ReasonProvisioning,
+			"MySQL StatefulSet "+mysqlName(ti)+" has no ready replica of its current spec yet")
 		return nil
 	}
 	if transitioned(s, ternantv1.ConditionDatabaseReady, ternantv1.ReasonAvailable) {
@@ -43,4 +44,18 @@ func (r *TernantInstanceReconciler) reconcileDatabase(ctx context.Context, s *st
 	}
 	setCondition(s, ternantv1.ConditionDatabaseReady, true, ternantv1.ReasonAvailable, "MySQL StatefulSet "+sts.Name+" is ready")
 	return nil
+}
+
+// statefulSetReady reports whether a one-replica StatefulSet's controller saw its current spec
+// (observedGeneration) and its pod runs that spec and is ready: status left over from before a
+// spec change (a restart for a new max_connections) does not count.
+func statefulSetReady(sts *appsv1.StatefulSet) bool {
+	st := sts.Status
+	if sts.Generation == 0 || st.ObservedGeneration < sts.Generation {
+		return false
+	}
+	if st.UpdateRevision != "" && st.CurrentRevision != st.UpdateRevision {
+		return false
+	}
+	return st.ReadyReplicas >= 1 && st.UpdatedReplicas >= 1
 }

@@ -46,7 +46,7 @@ func databaseConn(ti *ternantv1.TernantInstance) dbConn {
 	return dbConn{
 		Host: fmt.Sprintf("%s.%s.svc", mysqlName(ti), ti.Namespace), Port: mysqlPort, Name: mysqlDatabase,
 		User:           corev1.EnvVar{Name: "DATABASE_USERNAME", Value: mysqlUser},
-		Password:       selector(mysqlName(ti), keyPassword),
+		Password:       selector(mysqlSecretName(ti), keyPassword),
 		MaxConnections: defaulted(m.MaxConnections, 200),
 	}
 }
@@ -104,10 +104,10 @@ func mysqlStatefulSet(ti *ternantv1.TernantInstance) *appsv1.StatefulSet {
 							"--collation-server=utf8mb4_unicode_ci",
 						},
 						Env: []corev1.EnvVar{
-							secretEnv("MYSQL_ROOT_PASSWORD", selector(mysqlName(ti), keyRootPassword)),
+							secretEnv("MYSQL_ROOT_PASSWORD", selector(mysqlSecretName(ti), keyRootPassword)),
 							{Name: "MYSQL_DATABASE", Value: mysqlDatabase},
 							{Name: "MYSQL_USER", Value: mysqlUser},
-							secretEnv("MYSQL_PASSWORD", selector(mysqlName(ti), keyPassword)),
+							secretEnv("MYSQL_PASSWORD", selector(mysqlSecretName(ti), keyPassword)),
 						},
 						Ports:     []corev1.ContainerPort{{Name: "mysql", ContainerPort: mysqlPort, Protocol: corev1.ProtocolTCP}},
 						Resources: m.Resources,

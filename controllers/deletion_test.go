@@ -57,7 +57,7 @@ func TestDeletionLeavesCleanupToGarbageCollection(t *testing.T) {
 		&corev1.SecretList{}, &corev1.ConfigMapList{}, &corev1.ServiceList{}, &appsv1.DeploymentList{},
 		&appsv1.StatefulSetList{}, &batchv1.JobList{}, &batchv1.CronJobList{},
 	}
-	total := 0
+	total, retained := 0, 0
 	for _, l := range lists {
 		if err := h.k8s.List(context.Background(), l, client.InNamespace(ns), selector); err != nil {
 			t.Fatal(err)
@@ -68,6 +68,14 @@ func TestDeletionLeavesCleanupToGarbageCollection(t *testing.T) {
 		}
 		for _, o := range items {
 			total++
+			if o.GetAnnotations()[annotationRetained] == "true" {
+				// Credentials of the retained volume: kept with it, owned by nobody.
+				retained++
+				if len(o.GetOwnerReferences()) != 0 {
+					t.Errorf("retained %s has owners %+v", o.GetName(), o.GetOwnerReferences())
+				}
+				continue
+			}
 			if err := controlledBy(o, ti); err != nil {
 				t.Errorf("%T: %v", l, err)
 			}
@@ -75,6 +83,9 @@ func TestDeletionLeavesCleanupToGarbageCollection(t *testing.T) {
 	}
 	if total < 14 {
 		t.Errorf("found %d labelled objects, want at least 14", total)
+	}
+	if retained != 2 {
+		t.Errorf("found %d retained objects, want the two MySQL credential Secrets", retained)
 	}
 
 	if err := h.k8s.Delete(context.Background(), ti); err != nil {

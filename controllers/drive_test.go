@@ -154,7 +154,7 @@ func bringUp(t *testing.T, h *harness, ns, name string) {
 	t.Helper()
 	ti := &ternantv1.TernantInstance{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns}}
 	markStatefulSetReady(t, h, ns, mysqlName(ti))
-	markDeploymentAvailable(t, h, ns, redisName(ti))
+	markStatefulSetReady(t, h, ns, redisName(ti))
 	job := migrationJobFor(t, h, ns, name, testImage)
 	finishJob(t, h, ns, job.Name, true)
 	eventually(t, "server deployment", func() error { return get(h, ns, name, &appsv1.Deployment{}) })

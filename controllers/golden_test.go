@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -31,16 +32,30 @@ func TestBuildersGolden(t *testing.T) {
 	ti.Spec.Redis.Managed = &ternantv1.ManagedRedisSpec{}
 	ti.Spec.Ingress = &ternantv1.IngressSpec{Host: "api.acme.example", ClassName: ptr.To("nginx"), TLSSecretName: "acme-tls"}
 	ti.Spec.Env = []corev1.EnvVar{{Name: "CORS_ORIGINS", Value: "https://app.acme.example"}}
+	ti.Spec.Backup = &ternantv1.BackupSpec{
+		Schedule: "15 1 * * *", KeepLast: 14, MaxAge: &metav1.Duration{Duration: 30 * 24 * time.Hour},
+		Target: ternantv1.BackupTarget{S3: &ternantv1.S3Target{
+			Bucket: "acme-backups", Prefix: "ternant/prod", Endpoint: "http://minio.storage:9000", Region: "eu-west-1", PathStyle: true,
+			CredentialsSecretRef: corev1.LocalObjectReference{Name: "acme-s3"},
+		}},
+	}
+	restored := ti.DeepCopy()
+	restored.Spec.Restore = &ternantv1.RestoreSpec{
+		Source: ternantv1.BackupTarget{Volume: &ternantv1.VolumeTarget{ClaimName: "acme-backups"}},
+		At:     &metav1.Time{Time: time.Date(2026, 11, 30, 23, 0, 0, 0, time.UTC)},
+	}
 
 	refs, _ := resolveSecretRefs(ti)
 	db, rc := databaseConn(ti), redisConnection(ti)
 	run := release{Image: "ghcr.io/ternant/ternant:v1.0.0", Version: "v1.0.0"}
 	in := runtimeInputs{run: run, configHash: "0123456789abcdef", secrets: refs, db: db, redis: rc}
 	objects := []client.Object{
-		mysqlService(ti), mysqlStatefulSet(ti), redisService(ti), redisDeployment(ti),
+		mysqlService(ti), mysqlStatefulSet(ti), redisService(ti), redisStatefulSet(ti, "fedcba9876543210"),
 		migrationJob(ti, run, schemaInfo{Digest: "fixed", Version: 2}, db),
 		serverConfigMap(ti, db, rc), serverDeployment(ti, in), serverPDB(ti), serverService(ti), serverIngress(ti),
 		serviceMonitor(ti, refs.MetricsToken),
+		backupCronJob(ti, run, db), restoreJob(restored, run, db),
+		rotationJob(ti, "2026-12-03", false), rotationJob(ti, "2026-12-03", true),
 	}
 	for _, sj := range scheduledJobs(ti) {
 		objects = append(objects, cronJob(ti, in, sj))

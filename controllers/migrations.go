@@ -2,8 +2,12 @@ package controllers
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"sort"
 	"strconv"
+	"strings"
+	"time"
 
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -42,14 +46,24 @@ func (r *TernantInstanceReconciler) reconcileMigrations(ctx context.Context, s *
 		return nil
 	case err != nil:
 		return fmt.Errorf("read job %s: %w", desired.Name, err)
+	case !metav1.IsControlledBy(job, ti):
+		// Someone else's Job, or a previous instance's that garbage collection has not removed yet.
+		return &NameCollisionError{Kind: "Job", Namespace: ti.Namespace, Name: job.Name}
 	}
 
 	succeeded, failed, why := jobFinished(job)
 	switch {
 	case succeeded:
 		s.migrated = true
-		if v, err := strconv.ParseInt(job.Annotations[annotationSchemaVersion], 10, 64); err == nil {
+		if prev := meta.FindStatusCondition(s.prev.Conditions, ternantv1.ConditionMigrationsSucceeded); prev == nil ||
+			prev.Reason != ternantv1.ReasonMigrationsSucceeded || !strings.Contains(prev.Message, "Job "+job.Name+" ") {
+			// First time this Job is seen finished: take the version its pod reported.
+			v, err := r.reportedSchemaVersion(ctx, job)
+			if err != nil {
+				return err
+			}
 			ti.Status.SchemaVersion = v
+			observeJobDuration(job, "succeeded")
 		}
 		msg := fmt.Sprintf("Job %s migrated the schema to version %d for %s", job.Name, ti.Status.SchemaVersion, s.target.Version)
 		if changedMessage(s, ternantv1.ConditionMigrationsSucceeded, ternantv1.ReasonMigrationsSucceeded, msg) {
@@ -68,6 +82,7 @@ func (r *TernantInstanceReconciler) reconcileMigrations(ctx context.Context, s *
 			job.Name, why, s.target.Version, serving, job.Name)
 		if changedMessage(s, ternantv1.ConditionMigrationsSucceeded, ternantv1.ReasonMigrationsFailed, msg) {
 			r.event(s, corev1.EventTypeWarning, ternantv1.ReasonMigrationsFailed, "Migrate", msg)
+			observeJobDuration(job, "failed")
 		}
 		setCondition(s, ternantv1.ConditionMigrationsSucceeded, false, ternantv1.ReasonMigrationsFailed, msg)
 	default:
@@ -95,6 +110,67 @@ func (r *TernantInstanceReconciler) pruneMigrationJobs(ctx context.Context, s *s
 		}
 	}
 	return nil
+}
+
+// reportedSchemaVersion is the schema version the migration Job's pod wrote to its
+// termination message (`ternant migrate up` writes {"schemaVersion":N}). An image that reports
+// nothing (older releases) is taken at the version the Job was created for.
+func (r *TernantInstanceReconciler) reportedSchemaVersion(ctx context.Context, job *batchv1.Job) (int64, error) {
+	msgs, err := r.terminationMessages(ctx, job)
+	if err != nil {
+		return 0, err
+	}
+	for _, m := range msgs {
+		var rep struct {
+			SchemaVersion *int64 `json:"schemaVersion"`
+		}
+		for _, line := range strings.Split(m, "\n") {
+			if json.Unmarshal([]byte(strings.TrimSpace(line)), &rep) == nil && rep.SchemaVersion != nil {
+				return *rep.SchemaVersion, nil
+			}
+		}
+	}
+	v, _ := strconv.ParseInt(job.Annotations[annotationSchemaVersion], 10, 64)
+	return v, nil
+}
+
+// terminationMessages lists the termination messages of the Job's pods whose container exited
+// with 0, newest pod first. Pods are read directly (the operator caches no pods).
+func (r *TernantInstanceReconciler) terminationMessages(ctx context.Context, job *batchv1.Job) ([]string, error) {
+	var pods corev1.PodList
+	if err := r.reader().List(ctx, &pods, client.InNamespace(job.Namespace), client.MatchingLabels{batchv1.JobNameLabel: job.Name}); err != nil {
+		return nil, fmt.Errorf("list pods of job %s: %w", job.Name, err)
+	}
+	sort.Slice(pods.Items, func(i, j int) bool {
+		return pods.Items[j].CreationTimestamp.Before(&pods.Items[i].CreationTimestamp)
+	})
+	var out []string
+	for _, p := range pods.Items {
+		for _, cs := range p.Status.ContainerStatuses {
+			if t := cs.State.Terminated; t != nil && t.ExitCode == 0 && t.Message != "" {
+				out = append(out, t.Message)
+			}
+		}
+	}
+	return out, nil
+}
+
+// observeJobDuration records a finished migration Job's run time.
+func observeJobDuration(job *batchv1.Job, result string) {
+	if job.Status.StartTime == nil {
+		return
+	}
+	end := time.Now()
+	if job.Status.CompletionTime != nil {
+		end = job.Status.CompletionTime.Time
+	} else {
+		for _, c := range job.Status.Conditions {
+			if c.Type == batchv1.JobFailed && c.Status == corev1.ConditionTrue {
+				end = c.LastTransitionTime.Time
+			}
+		}
+	}
+	migrationDuration.WithLabelValues(result).Observe(end.Sub(job.Status.StartTime.Time).Seconds())
 }
 
 // runningImage is the image the status says the server runs.

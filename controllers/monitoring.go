@@ -26,13 +26,14 @@ func (r *TernantInstanceReconciler) reconcileMonitoring(ctx context.Context, s *
 
 	parts := []struct {
 		kind    string
+		empty   client.Object
 		on      bool
 		desired func() (client.Object, error)
 	}{
-		{monitoringv1.ServiceMonitorsKind, enabled(mon.ServiceMonitor.Enabled), func() (client.Object, error) {
+		{monitoringv1.ServiceMonitorsKind, &monitoringv1.ServiceMonitor{}, enabled(mon.ServiceMonitor.Enabled), func() (client.Object, error) {
 			return serviceMonitor(ti, s.secrets.MetricsToken), nil
 		}},
-		{monitoringv1.PrometheusRuleKind, enabled(mon.PrometheusRule.Enabled), func() (client.Object, error) {
+		{monitoringv1.PrometheusRuleKind, &monitoringv1.PrometheusRule{}, enabled(mon.PrometheusRule.Enabled), func() (client.Object, error) {
 			if alertRulesErr != nil {
 				return nil, alertRulesErr
 			}
@@ -49,6 +50,10 @@ func (r *TernantInstanceReconciler) reconcileMonitoring(ctx context.Context, s *
 				missing = append(missing, p.kind)
 			}
 			continue
+		}
+		// Watch the kind from now on, so a deleted object comes back at once.
+		if err := r.watcher.watch(p.empty, p.kind); err != nil {
+			return err
 		}
 		obj, err := p.desired()
 		if err != nil {

@@ -1,11 +1,14 @@
 package controllers
 
 import (
+	"context"
+	"fmt"
 	"path/filepath"
 	"testing"
 
 	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
 	ternantv1 "github.com/ternant/ternant/api/v1alpha1"
@@ -60,5 +63,24 @@ func TestMonitoringCRDsDetected(t *testing.T) {
 	}
 	if len(pr.Spec.Groups) == 0 || len(pr.Spec.Groups) != len(alertRules.Groups) {
 		t.Errorf("prometheus rule has %d groups, alerts.yaml %d", len(pr.Spec.Groups), len(alertRules.Groups))
+	}
+
+	// Both kinds are watched from now on: deleted, they come back (no periodic recheck runs
+	// once the CRDs exist, so only the watch can bring them).
+	for _, obj := range []client.Object{sm, pr} {
+		uid := obj.GetUID()
+		if err := h.k8s.Delete(context.Background(), obj); err != nil {
+			t.Fatal(err)
+		}
+		eventually(t, "deleted "+obj.GetName()+" comes back", func() error {
+			fresh := obj.DeepCopyObject().(client.Object)
+			if err := get(h, ns, name, fresh); err != nil {
+				return err
+			}
+			if fresh.GetUID() == uid {
+				return fmt.Errorf("not deleted yet")
+			}
+			return nil
+		})
 	}
 }

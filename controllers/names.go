@@ -24,6 +24,18 @@ const (
 	annotationSchemaVersion = "ternant.io/schema-version"
 	// annotationTargetImage on a migration Job is the image it migrates for.
 	annotationTargetImage = "ternant.io/target-image"
+	// annotationRetained marks a generated object that deliberately has no owner, so it
+	// outlives the instance (database credentials of a retained volume). The operator takes
+	// such an object up again only when it also carries the instance's labels.
+	annotationRetained = "ternant.io/retained"
+	// annotationPasswordHash on the Redis pod template hashes the Redis password, so a new
+	// password restarts Redis.
+	annotationPasswordHash = "ternant.io/password-hash"
+	// AnnotationRotateDatabasePassword on a TernantInstance asks for a new database password:
+	// each new value rotates it once (change in MySQL, then in the Secret, then roll the pods).
+	AnnotationRotateDatabasePassword = "ternant.io/rotate-database-password"
+	// annotationRotation on the credentials Secret is the last rotation request carried out.
+	annotationRotation = "ternant.io/rotation"
 )
 
 // Components name the parts of an instance in the app.kubernetes.io/component label.
@@ -35,6 +47,8 @@ const (
 	componentJobs       = "jobs"
 	componentMonitoring = "monitoring"
 	componentSecrets    = "secrets"
+	componentBackup     = "backup"
+	componentRestore    = "restore"
 )
 
 // Names of the objects an instance owns: all prefixed with the instance name, which the CRD
@@ -45,6 +59,25 @@ func secretsName(ti *ternantv1.TernantInstance) string    { return ti.Name + "-s
 func mysqlName(ti *ternantv1.TernantInstance) string      { return ti.Name + "-mysql" }
 func redisName(ti *ternantv1.TernantInstance) string      { return ti.Name + "-redis" }
 func dashboardsName(ti *ternantv1.TernantInstance) string { return ti.Name + "-dashboards" }
+func backupName(ti *ternantv1.TernantInstance) string     { return ti.Name + "-backup" }
+
+// Generated credential Secrets end in -credentials, so they cannot collide with the Secrets
+// users create for external stores (the samples' <name>-db, <name>-redis, <name>-auth).
+// Instances created by earlier operator versions kept them under the bare component name
+// (legacy...Name); their values are carried over once.
+func mysqlSecretName(ti *ternantv1.TernantInstance) string { return ti.Name + "-mysql-credentials" }
+func redisSecretName(ti *ternantv1.TernantInstance) string { return ti.Name + "-redis-credentials" }
+
+// mysqlSecretCopyName is the second copy of the database credentials: deleting one of the two
+// Secrets recreates it from the other, so a password the data directory knows is never lost.
+func mysqlSecretCopyName(ti *ternantv1.TernantInstance) string {
+	return ti.Name + "-mysql-credentials-copy"
+}
+func legacyMySQLSecretName(ti *ternantv1.TernantInstance) string { return ti.Name + "-mysql" }
+func legacyRedisSecretName(ti *ternantv1.TernantInstance) string { return ti.Name + "-redis" }
+
+// mysqlClaimName is the data volume claim of the MySQL StatefulSet's only pod.
+func mysqlClaimName(ti *ternantv1.TernantInstance) string { return "data-" + mysqlName(ti) + "-0" }
 
 // selectorLabels identify the pods of one component of one instance. They never change, since
 // a Deployment's or StatefulSet's selector is immutable.

@@ -6,6 +6,7 @@ package controllers
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -31,10 +32,23 @@ type Options struct {
 
 // TernantInstanceReconciler reconciles TernantInstance objects.
 type TernantInstanceReconciler struct {
-	Client   client.Client
-	Scheme   *runtime.Scheme
-	Recorder events.EventRecorder
-	Options  Options
+	Client client.Client
+	// APIReader reads what the cache does not hold (user Secrets, claims, pods) directly from
+	// the API server; SetupWithManager sets the manager's when nil.
+	APIReader client.Reader
+	Scheme    *runtime.Scheme
+	Recorder  events.EventRecorder
+	Options   Options
+
+	watcher *ownedWatcher
+}
+
+// reader is the uncached reader.
+func (r *TernantInstanceReconciler) reader() client.Reader {
+	if r.APIReader != nil {
+		return r.APIReader
+	}
+	return r.Client
 }
 
 // state carries what earlier steps learned to later ones during one reconcile.
@@ -52,6 +66,7 @@ type state struct {
 
 	dbReady    bool
 	migrated   bool // migrations for target succeeded
+	serving    bool // the server Deployment has at least one available replica (any version)
 	configHash string
 	result     ctrl.Result
 	// halt stops the walk after the current step: it set a condition saying what it waits for.
@@ -78,12 +93,15 @@ func (r *TernantInstanceReconciler) steps() []step {
 		{"secrets", r.reconcileSecrets},
 		{"database", r.reconcileDatabase},
 		{"redis", r.reconcileRedis},
+		{"restore", r.reconcileRestore},
 		{"migrations", r.reconcileMigrations},
 		{"server config", r.reconcileServerConfig},
 		{"server", r.reconcileServer},
+		{"credential rotation", r.reconcileRotation},
 		{"service and ingress", r.reconcileNetwork},
 		{"monitoring", r.reconcileMonitoring},
 		{"scheduled jobs", r.reconcileScheduledJobs},
+		{"backup", r.reconcileBackup},
 	}
 }
 
@@ -93,11 +111,13 @@ func (r *TernantInstanceReconciler) Reconcile(ctx context.Context, req ctrl.Requ
 	ti := &ternantv1.TernantInstance{}
 	if err := r.Client.Get(ctx, req.NamespacedName, ti); err != nil {
 		if apierrors.IsNotFound(err) {
+			forgetInstance(req.Namespace, req.Name)
 			return ctrl.Result{}, nil
 		}
 		return ctrl.Result{}, fmt.Errorf("read instance %s: %w", req.NamespacedName, err)
 	}
 	if !ti.DeletionTimestamp.IsZero() {
+		forgetInstance(ti.Namespace, ti.Name)
 		return ctrl.Result{}, nil // garbage collection removes the owned objects
 	}
 	orig := ti.DeepCopy()
@@ -114,9 +134,24 @@ func (r *TernantInstanceReconciler) Reconcile(ctx context.Context, req ctrl.Requ
 	}()
 
 	for _, st := range r.steps() {
-		if err := st.run(ctx, s); err != nil {
+		err := st.run(ctx, s)
+		var collision *NameCollisionError
+		if errors.As(err, &collision) {
+			// Someone else's object holds a name the instance needs: waiting is all the operator
+			// can do (retrying with backoff would only repeat the refusal).
+			r.halt(s, ternantv1.ReasonNameCollision, collision.Error())
+			s.requeueAfter(r.Options.SecretRecheck)
+			err = nil
+		}
+		switch {
+		case err != nil:
+			reconcileSteps.WithLabelValues(st.name, outcomeError).Inc()
 			// controller-runtime logs the returned error; the status records it as Ready=False.
 			return ctrl.Result{}, fmt.Errorf("%s: %w", st.name, err)
+		case s.halt:
+			reconcileSteps.WithLabelValues(st.name, outcomeWait).Inc()
+		default:
+			reconcileSteps.WithLabelValues(st.name, outcomeOK).Inc()
 		}
 		if s.halt {
 			break

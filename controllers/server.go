@@ -31,6 +31,11 @@ func (r *TernantInstanceReconciler) reconcileServer(ctx context.Context, s *stat
 	if live != nil {
 		current = release{Image: live.Annotations[annotationImage], Version: live.Annotations[annotationVersion]}
 	}
+	if current.Image == "" {
+		// Deleted (or never created): come back at the image the pods last ran, never at a
+		// target whose migrations have not succeeded.
+		current = release{Image: ti.Status.Image, Version: ti.Status.Version}
+	}
 
 	run := current
 	if s.migrated {
@@ -55,6 +60,7 @@ func (r *TernantInstanceReconciler) reconcileServer(ctx context.Context, s *stat
 		return err
 	}
 
+	s.serving = live != nil && live.Status.AvailableReplicas >= 1
 	switch {
 	case live == nil || wrote:
 		setCondition(s, ternantv1.ConditionServerAvailable, false, ternantv1.ReasonRollingOut,
@@ -66,6 +72,10 @@ func (r *TernantInstanceReconciler) reconcileServer(ctx context.Context, s *stat
 	default:
 		setCondition(s, ternantv1.ConditionServerAvailable, true, ternantv1.ReasonAvailable,
 			fmt.Sprintf("Deployment %s runs %s with %d replicas available", live.Name, run.Version, live.Status.AvailableReplicas))
+		if live.Status.Replicas == live.Status.UpdatedReplicas {
+			// The rollout is complete: every pod, and so every ready pod, runs run.
+			ti.Status.Image, ti.Status.Version = run.Image, run.Version
+		}
 	}
 	return nil
 }

@@ -20,6 +20,7 @@ import (
 	"k8s.io/client-go/rest"
 	"k8s.io/utils/ptr"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/client/interceptor"
 	"sigs.k8s.io/controller-runtime/pkg/config"
@@ -106,6 +107,7 @@ func startHarness() (*harness, func(), error) {
 		HealthProbeBindAddress: "0",
 		Controller:             config.Controller{SkipNameValidation: ptr.To(true)},
 		Client:                 client.Options{Cache: &client.CacheOptions{EnableReadYourWritesConsistency: ptr.To(true)}},
+		Cache:                  cache.Options{ByObject: CacheOptions()},
 	})
 	if err != nil {
 		_ = env.Stop()
@@ -139,10 +141,28 @@ func startHarness() (*harness, func(), error) {
 	return &harness{env: env, cfg: cfg, k8s: k8s, reconciler: r, writes: writes}, stop, nil
 }
 
-// writeCounter counts the operator's write calls per namespace.
+// writeCounter counts the operator's write calls per namespace (and, for the record, its
+// reads through the cached client).
 type writeCounter struct {
 	mu          sync.Mutex
 	byNamespace map[string]int
+	reads       map[string]int
+}
+
+func (w *writeCounter) read(ns string) {
+	w.mu.Lock()
+	if w.reads == nil {
+		w.reads = map[string]int{}
+	}
+	w.reads[ns]++
+	w.mu.Unlock()
+}
+
+// readCount is the number of cached-client reads in ns so far.
+func (w *writeCounter) readCount(ns string) int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.reads[ns]
 }
 
 func (w *writeCounter) add(ns string) {
@@ -170,6 +190,15 @@ func (w *writeCounter) wrap(c client.WithWatch) client.WithWatch {
 		return ""
 	}
 	return interceptor.NewClient(c, interceptor.Funcs{
+		Get: func(ctx context.Context, c client.WithWatch, key client.ObjectKey, obj client.Object, opts ...client.GetOption) error {
+			w.read(key.Namespace)
+			return c.Get(ctx, key, obj, opts...)
+		},
+		List: func(ctx context.Context, c client.WithWatch, list client.ObjectList, opts ...client.ListOption) error {
+			lo := (&client.ListOptions{}).ApplyOptions(opts)
+			w.read(lo.Namespace)
+			return c.List(ctx, list, opts...)
+		},
 		Create: func(ctx context.Context, c client.WithWatch, obj client.Object, opts ...client.CreateOption) error {
 			w.add(obj.GetNamespace())
 			return c.Create(ctx, obj, opts...)

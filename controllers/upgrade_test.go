@@ -33,6 +33,7 @@ func TestUpgradeWaitsForMigrations(t *testing.T) {
 	finishJob(t, h, ns, job.Name, true)
 	eventually(t, "deployment moves to the new image", func() error { return serverImageIs(h, ns, name, newImage) })
 	markDeploymentAvailable(t, h, ns, name)
+	waitCondition(t, h, ns, name, ternantv1.ConditionUpgrading, metav1.ConditionFalse, ternantv1.ReasonUpToDate)
 	ti := waitCondition(t, h, ns, name, ternantv1.ConditionReady, metav1.ConditionTrue, ternantv1.ReasonAvailable)
 	if ti.Status.Version != "v1.1.0" || ti.Status.Image != newImage {
 		t.Errorf("status version %q image %q after the upgrade", ti.Status.Version, ti.Status.Image)
@@ -55,7 +56,8 @@ func TestUpgradeWaitsForMigrations(t *testing.T) {
 }
 
 // TestFailedMigrationBlocksRollout fails the migration Job of an upgrade: the Job is kept, the
-// Deployment keeps the old image, MigrationsSucceeded=False and an Event say why.
+// Deployment keeps the old image, MigrationsSucceeded=False, Upgrading=True RolloutBlocked and
+// Warning Events say why, while Ready stays true because the old version serves.
 func TestFailedMigrationBlocksRollout(t *testing.T) {
 	h := requireEnvtest(t)
 	const name = "blocked"
@@ -69,7 +71,12 @@ func TestFailedMigrationBlocksRollout(t *testing.T) {
 			t.Errorf("MigrationsSucceeded message %q does not mention %q", c.Message, want)
 		}
 	}
-	ti = waitCondition(t, h, ns, name, ternantv1.ConditionReady, metav1.ConditionFalse, ternantv1.ReasonRolloutBlocked)
+	// The old version serves: Ready stays true, Upgrading says the rollout is blocked.
+	ti = waitCondition(t, h, ns, name, ternantv1.ConditionUpgrading, metav1.ConditionTrue, ternantv1.ReasonRolloutBlocked)
+	if c := meta.FindStatusCondition(ti.Status.Conditions, ternantv1.ConditionReady); c == nil || c.Status != metav1.ConditionTrue {
+		t.Errorf("Ready while the old version serves: %+v", c)
+	}
+	waitEvent(t, h, ns, name, ternantv1.ReasonRolloutBlocked, "v2.0.0")
 	if ti.Status.Version != "v1.0.0" {
 		t.Errorf("status version %q, want the old v1.0.0", ti.Status.Version)
 	}

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -45,6 +46,20 @@ func TestValidationRejectsInvalidSpecs(t *testing.T) {
 		{"throttle ttl too short", "", func(ti *ternantv1.TernantInstance) {
 			ti.Spec.Throttle.TTL = &metav1.Duration{Duration: 1}
 		}, "throttle.ttl must be between 1s and 24h"},
+		{"backup to two targets", "", func(ti *ternantv1.TernantInstance) {
+			ti.Spec.Backup = &ternantv1.BackupSpec{Target: ternantv1.BackupTarget{
+				S3:     &ternantv1.S3Target{Bucket: "bkt", CredentialsSecretRef: corev1.LocalObjectReference{Name: "s3"}},
+				Volume: &ternantv1.VolumeTarget{ClaimName: "backups"},
+			}}
+		}, "set exactly one of s3 and volume"},
+		{"backup maxAge too short", "", func(ti *ternantv1.TernantInstance) {
+			ti.Spec.Backup = &ternantv1.BackupSpec{MaxAge: &metav1.Duration{Duration: time.Minute},
+				Target: ternantv1.BackupTarget{Volume: &ternantv1.VolumeTarget{ClaimName: "backups"}}}
+		}, "backup.maxAge must be at least 1h"},
+		{"restore by name and time", "", func(ti *ternantv1.TernantInstance) {
+			ti.Spec.Restore = &ternantv1.RestoreSpec{Name: "b1", At: &metav1.Time{Time: time.Now()},
+				Source: ternantv1.BackupTarget{Volume: &ternantv1.VolumeTarget{ClaimName: "backups"}}}
+		}, "set at most one of restore.name and restore.at"},
 		{"negative replicas", "", func(ti *ternantv1.TernantInstance) { ti.Spec.Replicas = -1 }, "spec.replicas"},
 		{"mysql 5.7", "", func(ti *ternantv1.TernantInstance) {
 			ti.Spec.Database.Managed = &ternantv1.ManagedDatabaseSpec{Version: "5.7"}

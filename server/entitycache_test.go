@@ -451,11 +451,11 @@ func TestEntityReadsWithRedisDown(t *testing.T) {
 	rdb := redis.NewClient(&redis.Options{Addr: proxy.Addr, MaxRetries: -1, DialTimeout: 200 * time.Millisecond})
 	t.Cleanup(func() { rdb.Close() })
 	c := cache.New(rdb, inst.KeyPrefix+"down:", nil)
-	us := &users.Service{DB: inst.DB, Hash: func(string) (string, error) { return "", nil }, Cache: c, TTL: time.Minute}
-	cs := &companies.Service{DB: inst.DB, Users: us, Cache: c, TTL: time.Minute}
+	us := users.NewService(inst.DB, nil, func(string) (string, error) { return "", nil }, c, time.Minute)
+	cs := companies.NewService(inst.DB, us, nil, c, time.Minute)
 	principal := &identity.Principal{UserID: "owner", CompanyID: &e.company, Role: identity.Owner}
 	r := chi.NewRouter()
-	for _, rt := range append(cs.Routes(), us.Routes()...) {
+	for _, rt := range append((&companies.Handler{Service: cs}).Routes(), (&users.Handler{Service: us}).Routes()...) {
 		r.Method(rt.Method, rt.Pattern, http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 			rt.Handler(w, req.WithContext(identity.With(req.Context(), principal)))
 		}))

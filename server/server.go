@@ -20,7 +20,6 @@ import (
 	"github.com/ternant/ternant/server/apidoc"
 	"github.com/ternant/ternant/server/auth"
 	"github.com/ternant/ternant/server/config"
-	"github.com/ternant/ternant/server/dashboard"
 	"github.com/ternant/ternant/server/health"
 	"github.com/ternant/ternant/server/httpx"
 	"github.com/ternant/ternant/server/platform/cache"
@@ -75,10 +74,9 @@ type Server struct {
 	// tracer is nil when tracing is off, and then no tracing hook is installed.
 	tracer *tracing.Tracer
 
-	routes   []httpx.Route
-	apiDoc   []byte
-	closers  []io.Closer
-	property propertyServices
+	routes  []httpx.Route
+	apiDoc  []byte
+	closers []io.Closer
 }
 
 // New connects the stores and builds the router. With no database configured it starts the
@@ -162,12 +160,11 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	s.Cache = cache.New(s.Redis, s.KeyPrefix, log)
 	s.closers = append(s.closers, metrics.NewBusiness(s.DB, log).Start(cfg.MetricsRefresh))
 
-	httpx.SetMaxBodyBytes(cfg.MaxBodyBytes)
-	security, err := s.wireSecurity()
+	modules, err := s.wire()
 	if err != nil {
 		return nil, err
 	}
-	s.Handler = s.router(append(security, s.wireBilling()...))
+	s.Handler = s.router(modules)
 	ok = true
 	return s, nil
 }
@@ -212,17 +209,16 @@ type redisPinger struct{ c *redis.Client }
 
 func (p redisPinger) Ping(ctx context.Context) error { return p.c.Ping(ctx).Err() }
 
-func (s *Server) router(security []httpx.Module) http.Handler {
+// router mounts the health probes, /metrics, the API document and every module's routes behind
+// the middleware chain.
+func (s *Server) router(domains []httpx.Module) http.Handler {
 	cfg := s.Config
 	hh := &health.Handler{DB: s.DB, Started: time.Now(), Version: version.Version}
 	if s.Redis != nil {
 		hh.Redis = redisPinger{s.Redis}
 	}
 	mh := metrics.NewHandler(cfg.MetricsToken)
-	modules := append([]httpx.Module{hh, mh,
-		dashboard.NewHandler(dashboard.NewService(s.DB, s.Cache, cfg.DashboardCacheTTL)),
-	}, security...)
-	modules = append(modules, s.propertyModules()...)
+	modules := append([]httpx.Module{hh, mh}, domains...)
 	for _, m := range modules {
 		for _, rt := range m.Routes() {
 			rt.Access = rt.Access.Effective(rt.Method)
@@ -241,7 +237,7 @@ func (s *Server) router(security []httpx.Module) http.Handler {
 	if c := corsHandler(cfg.CORSOrigins); c != nil {
 		r.Use(c)
 	}
-	r.Use(httpx.AccessLog(s.Log))
+	r.Use(httpx.AccessLog(s.Log), httpx.MaxBody(cfg.MaxBodyBytes))
 	r.NotFound(metrics.Unmatched(httpx.NotFoundHandler))
 	r.MethodNotAllowed(metrics.Unmatched(httpx.NotFoundHandler))
 

@@ -14,6 +14,12 @@ const (
 	ConditionServerAvailable = "ServerAvailable"
 	// ConditionMonitoringReady is true when every enabled monitoring object exists.
 	ConditionMonitoringReady = "MonitoringReady"
+	// ConditionUpgrading is true while the platform moves to a new target (migrations running,
+	// rollout in progress or blocked); the old version keeps serving meanwhile.
+	ConditionUpgrading = "Upgrading"
+	// ConditionBackupHealthy is true when the newest successful backup is no older than the
+	// schedule allows (only with spec.backup).
+	ConditionBackupHealthy = "BackupHealthy"
 )
 
 // Condition reasons. Each names why a condition has its status, in CamelCase as Kubernetes expects.
@@ -34,6 +40,19 @@ const (
 	ReasonCRDNotInstalled     = "CRDNotInstalled"
 	ReasonDisabled            = "Disabled"
 	ReasonPending             = "Pending"
+	ReasonNameCollision       = "NameCollision"
+	ReasonInvalidSecret       = "InvalidSecret"
+	ReasonCredentialsMissing  = "CredentialsMissing"
+	ReasonRotatingCredentials = "RotatingCredentials"
+	ReasonRotationFailed      = "CredentialRotationFailed"
+	ReasonUpToDate            = "UpToDate"
+	ReasonRestoring           = "Restoring"
+	ReasonRestoreFailed       = "RestoreFailed"
+	ReasonRestoreIgnored      = "RestoreIgnored"
+	ReasonBackupsCurrent      = "BackupsCurrent"
+	ReasonBackupStale         = "BackupStale"
+	ReasonNoBackupYet         = "NoBackupYet"
+	ReasonInvalidSchedule     = "InvalidSchedule"
 )
 
 // Event reasons beyond the condition reasons above.

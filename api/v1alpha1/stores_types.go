@@ -107,8 +107,9 @@ type ExternalDatabaseSpec struct {
 //
 // +kubebuilder:validation:XValidation:rule="has(self.managed) != has(self.external)",message="set exactly one of redis.managed and redis.external"
 type RedisSpec struct {
-	// Managed runs Redis 7 in the namespace (a Deployment and a Service, password protected,
-	// no persistence: Ternant keeps only caches, sessions and rate-limit counters there).
+	// Managed runs Redis 7 in the namespace (a StatefulSet and a Service, password protected,
+	// append-only file on a persistent volume so sessions survive restarts, maxmemory at 80 % of
+	// the memory limit with noeviction).
 	// +optional
 	Managed *ManagedRedisSpec `json:"managed,omitempty"`
 
@@ -130,9 +131,19 @@ type ManagedRedisSpec struct {
 	// +optional
 	Image string `json:"image,omitempty"`
 
-	// Resources of the Redis container.
+	// Resources of the Redis container. Redis' maxmemory is 80 % of the memory limit
+	// (default limit 256Mi).
 	// +optional
 	Resources corev1.ResourceRequirements `json:"resources,omitempty"`
+
+	// Storage is the size of the volume holding the append-only file.
+	// +kubebuilder:default="1Gi"
+	// +optional
+	Storage *resource.Quantity `json:"storage,omitempty"`
+
+	// StorageClassName of the volume; unset uses the cluster's default class.
+	// +optional
+	StorageClassName *string `json:"storageClassName,omitempty"`
 }
 
 // ExternalRedisSpec is a Redis server the operator only connects to.

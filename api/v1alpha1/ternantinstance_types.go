@@ -138,6 +138,15 @@ type TernantInstanceSpec struct {
 	// +optional
 	Jobs ScheduledJobsSpec `json:"jobs,omitempty"`
 
+	// Backup schedules logical backups of the database; unset takes none.
+	// +optional
+	Backup *BackupSpec `json:"backup,omitempty"`
+
+	// Restore initialises a new instance's database from a backup before its first migration;
+	// the API server is not created until the restore succeeded.
+	// +optional
+	Restore *RestoreSpec `json:"restore,omitempty"`
+
 	// JWTSecretRef selects the access-token signing secret (at least 32 bytes). Unset: the
 	// operator generates one once, in the Secret <name>-secrets, and never rotates it.
 	// +optional
@@ -164,28 +173,38 @@ type TernantInstanceStatus struct {
 	// +optional
 	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
 
-	// Conditions: Ready, DatabaseReady, CacheReady, MigrationsSucceeded, ServerAvailable and
-	// MonitoringReady, each with a reason and the generation it was computed for.
+	// Conditions: Ready, DatabaseReady, CacheReady, MigrationsSucceeded, ServerAvailable,
+	// Upgrading, MonitoringReady and (with spec.backup) BackupHealthy, each with a reason and the generation it was computed for.
 	// +listType=map
 	// +listMapKey=type
 	// +optional
 	Conditions []metav1.Condition `json:"conditions,omitempty"`
 
-	// Version is the Ternant version the API server Deployment runs.
+	// Version is the Ternant version every ready API server pod runs: it changes only once a
+	// rollout completed.
 	// +optional
 	Version string `json:"version,omitempty"`
 
-	// Image is the image the API server Deployment runs.
+	// Image is the image every ready API server pod runs.
 	// +optional
 	Image string `json:"image,omitempty"`
 
-	// SchemaVersion is the schema migration version the last successful migration Job applied.
+	// SchemaVersion is the schema version the last successful migration Job reported for its
+	// image (its termination message).
 	// +optional
 	SchemaVersion int64 `json:"schemaVersion,omitempty"`
 
 	// Endpoint is the URL of the API: the Ingress host when set, else the in-cluster Service.
 	// +optional
 	Endpoint string `json:"endpoint,omitempty"`
+
+	// Backup describes the newest successful backup.
+	// +optional
+	Backup *BackupStatus `json:"backup,omitempty"`
+
+	// Restore records the restore that initialised the database.
+	// +optional
+	Restore *RestoreStatus `json:"restore,omitempty"`
 }
 
 func init() {

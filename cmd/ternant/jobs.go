@@ -74,7 +74,7 @@ func jobsCmd(args []string, stdout, stderr io.Writer) error {
 			Password: cfg.Redis.Password, DB: cfg.Redis.DB, DialTimeout: 2 * time.Second})
 		defer rdb.Close()
 		c := cache.New(rdb, "", log)
-		runner.Invoices.Invalidate = func(ctx context.Context, companyID string) {
+		runner.Invoices.InvalidateDashboard = func(ctx context.Context, companyID string) {
 			c.Invalidate(ctx, cache.DashboardStatsKey(companyID))
 		}
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 
 	"github.com/ternant/ternant/migrations"
@@ -75,6 +76,28 @@ func migrateCmd(args []string, stdout, _ io.Writer) error {
 		fmt.Fprintf(stdout, " DIRTY: repair, then `ternant migrate force %d`", v-1)
 	}
 	fmt.Fprintln(stdout)
+	if action == "up" && !dirty {
+		if err := reportToTerminationLog(migrateTerminationLog, fmt.Sprintf(`{"schemaVersion":%d}`, v)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// migrateTerminationLog is where Kubernetes reads a container's termination message from. The
+// operator reads the schema version `migrate up` reached (and the result of `backup create`)
+// from the finished pod's status.
+var migrateTerminationLog = "/dev/termination-log"
+
+// reportToTerminationLog writes msg to path when that file exists (it does in a Kubernetes
+// container); elsewhere it does nothing.
+func reportToTerminationLog(path, msg string) error {
+	if _, err := os.Stat(path); err != nil {
+		return nil
+	}
+	if err := os.WriteFile(path, []byte(msg+"\n"), 0o644); err != nil {
+		return fmt.Errorf("write termination message: %w", err)
+	}
 	return nil
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -10,12 +11,17 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/go-logr/logr"
+	coordinationv1 "k8s.io/api/coordination/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/rest"
+	"k8s.io/client-go/tools/clientcmd"
+	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
@@ -79,6 +85,9 @@ func TestOperatorRunsAgainstAPIServer(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	waitHTTP(t, "http://"+metricsAddr+"/metrics", `controller_runtime_reconcile_total{controller="ternantinstance"`)
+	// The operator's own metrics beside controller-runtime's.
+	waitHTTP(t, "http://"+metricsAddr+"/metrics", `ternant_operator_reconcile_steps_total{outcome="ok",step="secrets"}`)
+	waitHTTP(t, "http://"+metricsAddr+"/metrics", `ternant_operator_instance_condition{condition="DatabaseReady",instance_name="smoke",instance_namespace="default"`)
 
 	cancel()
 	select {
@@ -122,4 +131,141 @@ func waitHTTP(t *testing.T, url, want string) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	t.Fatalf("%s: want 200 containing %q, last %s", url, want, last)
+}
+
+// TestOperatorCommandOnAWorkstation runs the `ternant operator` command as a developer would,
+// outside a cluster: once with --kubeconfig FILE, once with only KUBECONFIG set and the default
+// leader election (off outside a cluster), and once with --leader-elect, whose Lease then goes
+// to the kubeconfig context's namespace. Each starts, answers its probes and stops cleanly.
+func TestOperatorCommandOnAWorkstation(t *testing.T) {
+	if testing.Short() {
+		t.Skip("needs envtest (a real kube-apiserver and etcd); runs without -short")
+	}
+	if os.Getenv("KUBEBUILDER_ASSETS") == "" {
+		t.Fatal("KUBEBUILDER_ASSETS is not set: run `make envtest` and export KUBEBUILDER_ASSETS=~/.cache/ternant/k8s, or run `make test`")
+	}
+	env := &envtest.Environment{
+		CRDDirectoryPaths:     []string{filepath.Join("..", "..", "config", "crd", "bases")},
+		ErrorIfCRDPathMissing: true,
+	}
+	cfg, err := env.Start()
+	if err != nil {
+		t.Fatalf("start envtest: %v", err)
+	}
+	t.Cleanup(func() { _ = env.Stop() })
+	kubeconfig := writeKubeconfig(t, cfg, "ops")
+	skipControllerNameValidation = true
+	t.Cleanup(func() { skipControllerNameValidation = false })
+	t.Setenv("KUBERNETES_SERVICE_HOST", "")
+	t.Setenv("KUBERNETES_SERVICE_PORT", "")
+
+	c, err := client.New(cfg, client.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Create(context.Background(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "ops"}}); err != nil {
+		t.Fatal(err)
+	}
+
+	for _, tc := range []struct {
+		name   string
+		envKC  string
+		args   []string
+		leased bool
+	}{
+		{"--kubeconfig", "", []string{"--kubeconfig", kubeconfig}, false},
+		{"KUBECONFIG and defaults", kubeconfig, nil, false},
+		{"--leader-elect outside a cluster", kubeconfig, []string{"--leader-elect"}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv("KUBECONFIG", tc.envKC)
+			probe := freeAddr(t)
+			args := append([]string{"--health-probe-bind-address", probe, "--metrics-bind-address", "0"}, tc.args...)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			done := make(chan error, 1)
+			var stderr syncBuffer
+			go func() { done <- runOperatorCommand(ctx, args, io.Discard, &stderr) }()
+			waitHTTPOr(t, "http://"+probe+"/readyz", "ok", done, &stderr)
+			if tc.leased {
+				deadline := time.Now().Add(30 * time.Second)
+				for {
+					var lease coordinationv1.Lease
+					err := c.Get(ctx, client.ObjectKey{Namespace: "ops", Name: "operator.ternant.io"}, &lease)
+					if err == nil {
+						break
+					}
+					if time.Now().After(deadline) {
+						t.Fatalf("no leader-election Lease in the kubeconfig's namespace: %v", err)
+					}
+					time.Sleep(100 * time.Millisecond)
+				}
+			}
+			cancel()
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Fatalf("operator stopped with %v; log:\n%s", err, stderr.String())
+				}
+			case <-time.After(30 * time.Second):
+				t.Fatal("operator did not stop within 30s of cancellation")
+			}
+		})
+	}
+}
+
+// writeKubeconfig writes a kubeconfig for cfg whose context's namespace is ns.
+func writeKubeconfig(t *testing.T, cfg *rest.Config, ns string) string {
+	t.Helper()
+	kc := clientcmdapi.NewConfig()
+	kc.Clusters["envtest"] = &clientcmdapi.Cluster{Server: cfg.Host, CertificateAuthorityData: cfg.CAData}
+	kc.AuthInfos["envtest"] = &clientcmdapi.AuthInfo{ClientCertificateData: cfg.CertData, ClientKeyData: cfg.KeyData, Token: cfg.BearerToken}
+	kc.Contexts["envtest"] = &clientcmdapi.Context{Cluster: "envtest", AuthInfo: "envtest", Namespace: ns}
+	kc.CurrentContext = "envtest"
+	path := filepath.Join(t.TempDir(), "kubeconfig")
+	if err := clientcmd.WriteToFile(*kc, path); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// waitHTTPOr is waitHTTP that fails at once, with the log, when the operator exits.
+func waitHTTPOr(t *testing.T, url, want string, done <-chan error, log *syncBuffer) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		select {
+		case err := <-done:
+			t.Fatalf("operator exited before serving %s: %v; log:\n%s", url, err, log.String())
+		default:
+		}
+		resp, err := http.Get(url)
+		if err == nil {
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK && strings.Contains(string(b), want) {
+				return
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("%s never answered %q; log:\n%s", url, want, log.String())
+}
+
+// syncBuffer is a bytes.Buffer safe for the operator's logger and the test to share.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

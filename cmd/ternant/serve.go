@@ -61,7 +61,7 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	defer srv.Close()
 	if *runJobs {
 		runner := jobs.New(srv.DB, cfg.Mail, log)
-		runner.Invoices.Invalidate = srv.InvalidateDashboard
+		runner.Invoices.InvalidateDashboard = srv.InvalidateDashboard
 		go runner.Every(ctx, *jobsEvery)
 	}
 	if *pprofAddr != "" {

@@ -16,11 +16,16 @@ import (
 
 	"github.com/ternant/ternant/internal/testenv"
 	"github.com/ternant/ternant/migrations"
+	"github.com/ternant/ternant/server/apartments"
+	"github.com/ternant/ternant/server/compounds"
 	"github.com/ternant/ternant/server/httpx"
 	"github.com/ternant/ternant/server/identity"
+	"github.com/ternant/ternant/server/invoices"
+	"github.com/ternant/ternant/server/occupancies"
 	"github.com/ternant/ternant/server/platform/db"
 	"github.com/ternant/ternant/server/platform/dbtypes"
 	"github.com/ternant/ternant/server/platform/money"
+	"github.com/ternant/ternant/server/tenants"
 )
 
 // Open returns a pool on a fresh, migrated database, closed when the test ends.
@@ -153,4 +158,18 @@ func Serve(t testing.TB, companyID string, role identity.Role, routes []httpx.Ro
 	hs := httptest.NewServer(r)
 	t.Cleanup(hs.Close)
 	return hs.URL + "/api/v1"
+}
+
+// Services are the billing services over one database, built as the server builds them.
+type Services struct {
+	Tenants  *tenants.Service
+	Leases   *occupancies.Service
+	Invoices *invoices.Service
+}
+
+// NewServices builds the invoices service and the property services it reads through.
+func NewServices(d *db.DB) Services {
+	ts := tenants.NewService(d)
+	ls := occupancies.NewService(d, ts, apartments.NewService(d, compounds.NewService(d)))
+	return Services{Tenants: ts, Leases: ls, Invoices: invoices.NewService(d, ts, ls)}
 }

@@ -25,19 +25,19 @@ const (
 
 // Service holds the apartment rules.
 type Service struct {
-	Store     *Store
+	store     *store
 	DB        *db.DB
 	Compounds *compounds.Service
-	// Invalidate is called after every committed write (they change the dashboard's unit counts);
+	// InvalidateDashboard is called after every committed write (they change the dashboard's unit counts);
 	// nil is a no-op.
-	Invalidate func(ctx context.Context, companyID string)
+	InvalidateDashboard func(ctx context.Context, companyID string)
 	// ListCache, when set, caches the list's counts and pages per company; every write drops them.
 	ListCache *cache.ListCache
 }
 
 // NewService returns a service over database that checks compounds through cs.
 func NewService(database *db.DB, cs *compounds.Service) *Service {
-	return &Service{Store: &Store{DB: database}, DB: database, Compounds: cs}
+	return &Service{store: &store{DB: database}, DB: database, Compounds: cs}
 }
 
 // NotFound is TernantApp's 404 for an apartment id.
@@ -62,8 +62,8 @@ func conflict(unit string, err error) error {
 
 func (s *Service) invalidate(ctx context.Context, companyID string) {
 	s.ListCache.Invalidate(ctx, companyID)
-	if s.Invalidate != nil {
-		s.Invalidate(ctx, companyID)
+	if s.InvalidateDashboard != nil {
+		s.InvalidateDashboard(ctx, companyID)
 	}
 }
 
@@ -95,17 +95,17 @@ func (s *Service) Create(ctx context.Context, companyID string, in CreateInput) 
 	if in.Amenities != nil {
 		a.Amenities = dbtypes.JSONOf(*in.Amenities)
 	}
-	if err := s.Store.Insert(ctx, &a); err != nil {
+	if err := s.store.Insert(ctx, &a); err != nil {
 		return Apartment{}, conflict(a.UnitNumber, err)
 	}
 	s.invalidate(ctx, companyID)
-	out, err := s.Store.Get(ctx, s.DB, companyID, a.ID)
+	out, err := s.store.Get(ctx, s.DB, companyID, a.ID)
 	return out, notFound(a.ID, err)
 }
 
 // Get returns one apartment, active or not, with its compound.
 func (s *Service) Get(ctx context.Context, companyID, id string) (Apartment, error) {
-	a, err := s.Store.Get(ctx, s.DB, companyID, id)
+	a, err := s.store.Get(ctx, s.DB, companyID, id)
 	if err != nil {
 		return a, notFound(id, err)
 	}
@@ -118,12 +118,12 @@ func (s *Service) Get(ctx context.Context, companyID, id string) (Apartment, err
 
 // List returns a page of active apartments with their compounds, and the total.
 func (s *Service) List(ctx context.Context, companyID string, f ListFilter) ([]Apartment, int, error) {
-	rows, err := s.Store.Page(ctx, companyID, f)
+	rows, err := s.store.Page(ctx, companyID, f)
 	if err != nil {
 		return nil, 0, err
 	}
 	total, err := s.ListCache.PageTotal(ctx, companyID, f.Key(), len(rows), f.Limit, f.Offset,
-		func(ctx context.Context) (int, error) { return s.Store.Total(ctx, companyID, f) })
+		func(ctx context.Context) (int, error) { return s.store.Total(ctx, companyID, f) })
 	if err != nil {
 		return nil, 0, err
 	}
@@ -150,12 +150,12 @@ func (s *Service) withCompounds(ctx context.Context, companyID string, rows []Ap
 
 // Search finds active apartments by unit number or notes.
 func (s *Service) Search(ctx context.Context, companyID, term string) ([]Apartment, error) {
-	return s.Store.Search(ctx, companyID, term, SearchLimit)
+	return s.store.Search(ctx, companyID, term, SearchLimit)
 }
 
 // Stats counts active apartments per status.
 func (s *Service) Stats(ctx context.Context, companyID string) (Stats, error) {
-	return s.Store.Stats(ctx, companyID)
+	return s.store.Stats(ctx, companyID)
 }
 
 // CompoundStats returns a compound (404 if it is not the company's) with its active apartments.
@@ -164,7 +164,7 @@ func (s *Service) CompoundStats(ctx context.Context, companyID, compoundID strin
 	if err != nil {
 		return CompoundStats{}, err
 	}
-	rows, err := s.Store.InCompound(ctx, companyID, compoundID)
+	rows, err := s.store.InCompound(ctx, companyID, compoundID)
 	if err != nil {
 		return CompoundStats{}, err
 	}
@@ -206,7 +206,7 @@ func (s *Service) Activate(ctx context.Context, companyID, id string) (Apartment
 func (s *Service) modify(ctx context.Context, companyID, id string, change func(*Apartment) error) (Apartment, error) {
 	var unit string
 	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
-		a, err := s.Store.GetForUpdate(ctx, tx, companyID, id)
+		a, err := s.store.GetForUpdate(ctx, tx, companyID, id)
 		if err != nil {
 			return notFound(id, err)
 		}
@@ -215,13 +215,13 @@ func (s *Service) modify(ctx context.Context, companyID, id string, change func(
 		}
 		unit = a.UnitNumber
 		a.UpdatedAt = dbtypes.Now()
-		return s.Store.Update(ctx, tx, &a)
+		return s.store.Update(ctx, tx, &a)
 	})
 	if err != nil {
 		return Apartment{}, conflict(unit, err)
 	}
 	s.invalidate(ctx, companyID)
-	out, err := s.Store.Get(ctx, s.DB, companyID, id)
+	out, err := s.store.Get(ctx, s.DB, companyID, id)
 	return out, notFound(id, err)
 }
 
@@ -229,7 +229,7 @@ func (s *Service) modify(ctx context.Context, companyID, id string, change func(
 // for the same apartment run one after another. A missing, foreign or inactive apartment is the
 // apartment 404.
 func (s *Service) LockActive(ctx context.Context, tx *db.Tx, companyID, id string) (Apartment, error) {
-	a, err := s.Store.GetForUpdate(ctx, tx, companyID, id)
+	a, err := s.store.GetForUpdate(ctx, tx, companyID, id)
 	if err != nil {
 		return a, notFound(id, err)
 	}
@@ -241,14 +241,14 @@ func (s *Service) LockActive(ctx context.Context, tx *db.Tx, companyID, id strin
 
 // Lock locks an apartment of the company inside tx, active or not.
 func (s *Service) Lock(ctx context.Context, tx *db.Tx, companyID, id string) (Apartment, error) {
-	a, err := s.Store.GetForUpdate(ctx, tx, companyID, id)
+	a, err := s.store.GetForUpdate(ctx, tx, companyID, id)
 	return a, notFound(id, err)
 }
 
 // ByIDs returns the company's apartments among ids keyed by id; withCompound also fills each
 // apartment's compound.
 func (s *Service) ByIDs(ctx context.Context, companyID string, ids []string, withCompound bool) (map[string]Apartment, error) {
-	rows, err := s.Store.ByIDs(ctx, companyID, ids)
+	rows, err := s.store.ByIDs(ctx, companyID, ids)
 	if err != nil {
 		return nil, err
 	}

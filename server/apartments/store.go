@@ -7,8 +7,8 @@ import (
 	"github.com/ternant/ternant/server/platform/db"
 )
 
-// Store holds the apartments SQL. Every statement is scoped by company_id.
-type Store struct {
+// store holds the apartments SQL. Every statement is scoped by company_id.
+type store struct {
 	DB *db.DB
 }
 
@@ -23,7 +23,7 @@ type ListFilter struct {
 }
 
 // Insert writes a new apartment; a taken unit number is a *db.ConstraintError (ErrConflict).
-func (s *Store) Insert(ctx context.Context, a *Apartment) error {
+func (s *store) Insert(ctx context.Context, a *Apartment) error {
 	const q = `INSERT INTO apartments (id, company_id, created_at, updated_at, compound_id, unit_number,
 		floor, bedrooms, bathrooms, area_sqm, monthly_rent, status, amenities, notes, is_active)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
@@ -36,7 +36,7 @@ func (s *Store) Insert(ctx context.Context, a *Apartment) error {
 }
 
 // Get reads one apartment of the company, active or not.
-func (s *Store) Get(ctx context.Context, q db.Queryer, companyID, id string) (Apartment, error) {
+func (s *store) Get(ctx context.Context, q db.Queryer, companyID, id string) (Apartment, error) {
 	var a Apartment
 	if err := q.Get(ctx, &a, `SELECT `+columns+` FROM apartments WHERE company_id = ? AND id = ?`, companyID, id); err != nil {
 		return a, fmt.Errorf("get apartment %s: %w", id, err)
@@ -45,7 +45,7 @@ func (s *Store) Get(ctx context.Context, q db.Queryer, companyID, id string) (Ap
 }
 
 // GetForUpdate reads one apartment and locks its row until the transaction ends.
-func (s *Store) GetForUpdate(ctx context.Context, tx *db.Tx, companyID, id string) (Apartment, error) {
+func (s *store) GetForUpdate(ctx context.Context, tx *db.Tx, companyID, id string) (Apartment, error) {
 	var a Apartment
 	if err := tx.Get(ctx, &a, `SELECT `+columns+` FROM apartments WHERE company_id = ? AND id = ? FOR UPDATE`, companyID, id); err != nil {
 		return a, fmt.Errorf("lock apartment %s: %w", id, err)
@@ -54,7 +54,7 @@ func (s *Store) GetForUpdate(ctx context.Context, tx *db.Tx, companyID, id strin
 }
 
 // ByIDs reads the company's apartments among ids, active or not.
-func (s *Store) ByIDs(ctx context.Context, companyID string, ids []string) ([]Apartment, error) {
+func (s *store) ByIDs(ctx context.Context, companyID string, ids []string) ([]Apartment, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
@@ -88,7 +88,7 @@ func (f ListFilter) where(companyID string) (string, []any) {
 func (f ListFilter) Key() string { return "compound=" + f.CompoundID + "&status=" + f.Status }
 
 // Page returns one page of active apartments ordered by unit number.
-func (s *Store) Page(ctx context.Context, companyID string, f ListFilter) ([]Apartment, error) {
+func (s *store) Page(ctx context.Context, companyID string, f ListFilter) ([]Apartment, error) {
 	where, args := f.where(companyID)
 	out := []Apartment{}
 	err := s.DB.Select(ctx, &out, `SELECT `+columns+` FROM apartments WHERE `+where+`
@@ -100,7 +100,7 @@ func (s *Store) Page(ctx context.Context, companyID string, f ListFilter) ([]Apa
 }
 
 // Total counts the active apartments the filter selects, before paging.
-func (s *Store) Total(ctx context.Context, companyID string, f ListFilter) (int, error) {
+func (s *store) Total(ctx context.Context, companyID string, f ListFilter) (int, error) {
 	where, args := f.where(companyID)
 	var total int
 	if err := s.DB.Get(ctx, &total, `SELECT COUNT(*) FROM apartments WHERE `+where, args...); err != nil {
@@ -110,7 +110,7 @@ func (s *Store) Total(ctx context.Context, companyID string, f ListFilter) (int,
 }
 
 // Search returns up to limit active apartments whose unit number or notes contain term.
-func (s *Store) Search(ctx context.Context, companyID, term string, limit int) ([]Apartment, error) {
+func (s *store) Search(ctx context.Context, companyID, term string, limit int) ([]Apartment, error) {
 	p := db.ContainsPattern(term)
 	out := []Apartment{}
 	err := s.DB.Select(ctx, &out, `SELECT `+columns+` FROM apartments
@@ -123,7 +123,7 @@ func (s *Store) Search(ctx context.Context, companyID, term string, limit int) (
 }
 
 // Stats counts active apartments in total and per status.
-func (s *Store) Stats(ctx context.Context, companyID string) (Stats, error) {
+func (s *store) Stats(ctx context.Context, companyID string) (Stats, error) {
 	var st Stats
 	err := s.DB.Get(ctx, &st, `SELECT COUNT(*) AS total,
 		COALESCE(SUM(status = 'available'), 0) AS available,
@@ -138,7 +138,7 @@ func (s *Store) Stats(ctx context.Context, companyID string) (Stats, error) {
 }
 
 // InCompound returns the active apartments of one compound ordered by unit number.
-func (s *Store) InCompound(ctx context.Context, companyID, compoundID string) ([]Apartment, error) {
+func (s *store) InCompound(ctx context.Context, companyID, compoundID string) ([]Apartment, error) {
 	out := []Apartment{}
 	err := s.DB.Select(ctx, &out, `SELECT `+columns+` FROM apartments
 		WHERE company_id = ? AND compound_id = ? AND is_active = 1 ORDER BY unit_number, id`, companyID, compoundID)
@@ -149,7 +149,7 @@ func (s *Store) InCompound(ctx context.Context, companyID, compoundID string) ([
 }
 
 // Update writes every mutable column of a; a taken unit number is a *db.ConstraintError.
-func (s *Store) Update(ctx context.Context, q db.Queryer, a *Apartment) error {
+func (s *store) Update(ctx context.Context, q db.Queryer, a *Apartment) error {
 	const stmt = `UPDATE apartments SET updated_at = ?, unit_number = ?, floor = ?, bedrooms = ?,
 		bathrooms = ?, area_sqm = ?, monthly_rent = ?, status = ?, amenities = ?, notes = ?, is_active = ?
 		WHERE company_id = ? AND id = ?`

@@ -47,8 +47,8 @@ func (s *Service) handleLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var company any
-	if acct.CompanyID != nil && s.Company != nil {
-		if company, err = s.Company(r.Context(), *acct.CompanyID); err != nil {
+	if acct.CompanyID != nil && s.Companies != nil {
+		if company, err = s.Companies.LoginCompany(r.Context(), *acct.CompanyID); err != nil {
 			httpx.WriteError(w, r, err)
 			return
 		}

@@ -77,10 +77,17 @@ type Service struct {
 	dummyHash string
 	now       func() time.Time
 
-	// Company loads the company a login returns (set by the server; nil answers null).
-	Company func(ctx context.Context, id string) (any, error)
+	// Companies loads the company a login returns (set by the server; nil answers null).
+	Companies CompanyLoader
 	// Cache drops a user's cached read after a login stamps lastLoginAt (set by the server).
 	Cache cache.Invalidator
+}
+
+// CompanyLoader loads the company a login answers with, as the companies module serves it
+// (companies.Service implements it; auth cannot import companies, which logs a registered owner in
+// through auth). A missing company is an error.
+type CompanyLoader interface {
+	LoginCompany(ctx context.Context, id string) (any, error)
 }
 
 // NewService builds the service. Sessions need Redis.

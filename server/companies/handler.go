@@ -3,96 +3,47 @@ package companies
 import (
 	"net/http"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/ternant/ternant/server/auth"
 	"github.com/ternant/ternant/server/httpx"
 	"github.com/ternant/ternant/server/identity"
 )
 
+// Handler serves /companies.
+type Handler struct{ Service *Service }
+
 // Routes are the /companies endpoints.
-func (s *Service) Routes() []httpx.Route {
+func (h *Handler) Routes() []httpx.Route {
+	s := h.Service
+	ok, created := http.StatusOK, http.StatusCreated
 	return []httpx.Route{
-		{Method: http.MethodPost, Pattern: "/companies/register", Access: identity.Public, Handler: s.handleRegister,
+		{Method: http.MethodPost, Pattern: "/companies/register", Access: identity.Public, Handler: httpx.Endpoint(created, h.register),
 			Doc: httpx.Doc{Summary: "Register a company and its owner; logs the owner in",
 				Request: RegisterRequest{}, Response: RegisterResponse{}}},
-		{Method: http.MethodPost, Pattern: "/companies", Access: identity.Roles(identity.Owner), Handler: s.handleCreate,
+		{Method: http.MethodPost, Pattern: "/companies", Access: identity.Roles(identity.Owner), Handler: httpx.Endpoint(created, h.create),
 			Doc: httpx.Doc{Summary: "Create a company", Request: CreateRequest{}, Response: Company{}}},
-		{Method: http.MethodGet, Pattern: "/companies/slug/{slug}", Access: identity.AnyUser, Handler: s.handleGetBySlug,
+		{Method: http.MethodGet, Pattern: "/companies/slug/{slug}", Access: identity.AnyUser, Handler: httpx.Endpoint(ok, httpx.CallerByParam("slug", s.GetBySlug)),
 			Doc: httpx.Doc{Summary: "The caller's company, by slug", Response: Company{}}},
-		{Method: http.MethodGet, Pattern: "/companies/{id}", Access: identity.AnyUser, Handler: s.handleGet,
+		{Method: http.MethodGet, Pattern: "/companies/{id}", Access: identity.AnyUser, Handler: httpx.Endpoint(ok, httpx.CallerByID(s.Get)),
 			Doc: httpx.Doc{Summary: "The caller's company, by id", Response: Company{}}},
-		{Method: http.MethodPatch, Pattern: "/companies/{id}", Access: identity.OA, Handler: s.handleUpdate,
+		{Method: http.MethodPatch, Pattern: "/companies/{id}", Access: identity.OA, Handler: httpx.Endpoint(ok, httpx.CallerByIDWithBody(s.Update)),
 			Doc: httpx.Doc{Summary: "Update the caller's company", Request: UpdateRequest{}, Response: Company{}}},
-		{Method: http.MethodDelete, Pattern: "/companies/{id}", Access: identity.Roles(identity.Owner), Handler: s.handleDelete,
+		{Method: http.MethodDelete, Pattern: "/companies/{id}", Access: identity.Roles(identity.Owner), Handler: httpx.Endpoint(ok, httpx.CallerByIDNoResult(s.Deactivate)),
 			Doc: httpx.Doc{Summary: "Deactivate the caller's company (empty 200)"}},
 	}
 }
 
-func (s *Service) handleRegister(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) register(_ http.ResponseWriter, r *http.Request) (any, error) {
 	var req RegisterRequest
 	if err := httpx.Decode(r, &req); err != nil {
-		httpx.WriteError(w, r, err)
-		return
+		return nil, err
 	}
-	out, err := s.Register(r.Context(), req, auth.ClientOf(r))
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	httpx.Created(w, out)
+	return h.Service.Register(r.Context(), req, auth.ClientOf(r))
 }
 
-func (s *Service) handleCreate(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) create(_ http.ResponseWriter, r *http.Request) (any, error) {
 	var req CreateRequest
 	if err := httpx.Decode(r, &req); err != nil {
-		httpx.WriteError(w, r, err)
-		return
+		return nil, err
 	}
-	c, err := s.Create(r.Context(), req)
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	httpx.Created(w, c)
-}
-
-func (s *Service) handleGet(w http.ResponseWriter, r *http.Request) {
-	c, err := s.Get(r.Context(), identity.From(r.Context()), chi.URLParam(r, "id"))
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	httpx.OK(w, c)
-}
-
-func (s *Service) handleGetBySlug(w http.ResponseWriter, r *http.Request) {
-	c, err := s.GetBySlug(r.Context(), identity.From(r.Context()), chi.URLParam(r, "slug"))
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	httpx.OK(w, c)
-}
-
-func (s *Service) handleUpdate(w http.ResponseWriter, r *http.Request) {
-	var req UpdateRequest
-	if err := httpx.Decode(r, &req); err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	c, err := s.Update(r.Context(), identity.From(r.Context()), chi.URLParam(r, "id"), req)
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	httpx.OK(w, c)
-}
-
-func (s *Service) handleDelete(w http.ResponseWriter, r *http.Request) {
-	if err := s.Deactivate(r.Context(), identity.From(r.Context()), chi.URLParam(r, "id")); err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	httpx.EmptyOK(w)
+	return h.Service.Create(r.Context(), req)
 }

@@ -38,6 +38,12 @@ type Service struct {
 	TTL   time.Duration
 }
 
+// NewService returns the service over database. Users are created through us, a registered owner
+// is logged in through a, and reads are cached in c for ttl.
+func NewService(database *db.DB, us *users.Service, a *auth.Service, c *cache.Cache, ttl time.Duration) *Service {
+	return &Service{DB: database, Users: us, Auth: a, Cache: c, TTL: ttl}
+}
+
 // NotFound is the 404 for a company id.
 func NotFound(id string) *httpx.Error {
 	return httpx.NotFound(fmt.Sprintf("Company with ID %s not found", id))
@@ -68,8 +74,8 @@ type NewCompany struct {
 	ReminderPreferences     dbtypes.RawJSON
 }
 
-// Insert creates a company inside q. A taken slug is a 409 with TernantApp's message.
-func Insert(ctx context.Context, q db.Queryer, n NewCompany) (*Company, error) {
+// insertNew creates a company inside q. A taken slug is a 409 with TernantApp's message.
+func insertNew(ctx context.Context, q db.Queryer, n NewCompany) (*Company, error) {
 	c := &Company{ID: uuid.Must(uuid.NewV7()).String(), Name: n.Name, Slug: Slugify(n.Slug), Email: n.Email,
 		Phone: n.Phone, Currency: "USD", Timezone: "UTC", EmailSettings: EmailSettingsJSON(n.EmailSettings), Branding: n.Branding,
 		ReminderPreferences: n.ReminderPreferences, IsActive: true}
@@ -92,7 +98,7 @@ func Insert(ctx context.Context, q db.Queryer, n NewCompany) (*Company, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Get(ctx, q, c.ID)
+	return get(ctx, q, c.ID)
 }
 
 // CreateWithOwner creates a company and its OWNER in one transaction. The owner's email must be
@@ -109,7 +115,7 @@ func (s *Service) CreateWithOwner(ctx context.Context, nc NewCompany, owner user
 		if taken {
 			return httpx.Conflict(MsgEmailTaken)
 		}
-		if c, err = Insert(ctx, tx, nc); err != nil {
+		if c, err = insertNew(ctx, tx, nc); err != nil {
 			return err
 		}
 		owner.CompanyID, owner.Role = &c.ID, string(identity.Owner)
@@ -159,7 +165,7 @@ func (s *Service) Create(ctx context.Context, req CreateRequest) (*Company, erro
 	if n.Branding, err = jsonOf(req.Branding); err != nil {
 		return nil, err
 	}
-	return Insert(ctx, s.DB, n)
+	return insertNew(ctx, s.DB, n)
 }
 
 // visible returns the caller's own company; any other id is 404 (TernantApp did not check). It
@@ -175,7 +181,7 @@ func (s *Service) visible(p *identity.Principal, c *Company, err error, key stri
 // in the cache; an id that the database matches only through its collation (another letter case)
 // is read uncached.
 func (s *Service) Get(ctx context.Context, p *identity.Principal, id string) (*Company, error) {
-	load := func(ctx context.Context) (*Company, error) { return Get(ctx, s.DB, id) }
+	load := func(ctx context.Context) (*Company, error) { return get(ctx, s.DB, id) }
 	if id != p.Company() || !cache.Canonical(id) {
 		c, err := load(ctx)
 		return s.visible(p, c, err, id)
@@ -196,9 +202,29 @@ func (s *Service) GetBySlug(ctx context.Context, p *identity.Principal, slug str
 	return s.visible(p, c, err, slug)
 }
 
+// ByID is any company by id, whoever asks (the super-admin console and the company a login
+// answers with); a missing one is its 404. It reads the row, never the cache: these callers read
+// right after a write, and must neither see nor refill an entry the write is dropping.
+func (s *Service) ByID(ctx context.Context, id string) (*Company, error) {
+	c, err := get(ctx, s.DB, id)
+	if errors.Is(err, db.ErrNotFound) {
+		return nil, NotFound(id)
+	}
+	return c, err
+}
+
+// LoginCompany is the company a login answers with (auth.CompanyLoader).
+func (s *Service) LoginCompany(ctx context.Context, id string) (any, error) { return s.ByID(ctx, id) }
+
+// List returns a page of every company, newest first, optionally matching search on name, slug or
+// email, and the total (the super-admin console).
+func (s *Service) List(ctx context.Context, search string, limit, offset int) ([]Company, int, error) {
+	return list(ctx, s.DB, search, limit, offset)
+}
+
 // own loads the caller's company for a write, bypassing the cache.
 func (s *Service) own(ctx context.Context, p *identity.Principal, id string) (*Company, error) {
-	c, err := Get(ctx, s.DB, id)
+	c, err := get(ctx, s.DB, id)
 	return s.visible(p, c, err, id)
 }
 

@@ -7,8 +7,8 @@ import (
 	"github.com/ternant/ternant/server/platform/db"
 )
 
-// Columns selects a companies row into Company (shared with the super-admin queries).
-const Columns = `id, name, slug, email, phone, currency, timezone, email_settings, reminder_preferences, branding,
+// columns selects a companies row into Company.
+const columns = `id, name, slug, email, phone, currency, timezone, email_settings, reminder_preferences, branding,
 	is_active, created_at, updated_at`
 
 // insert writes a new company.
@@ -22,10 +22,10 @@ func insert(ctx context.Context, q db.Queryer, c *Company) error {
 	return nil
 }
 
-// Get loads a company by id (the caller decides whether it may see it).
-func Get(ctx context.Context, q db.Queryer, id string) (*Company, error) {
+// get loads a company by id (the caller decides whether it may see it).
+func get(ctx context.Context, q db.Queryer, id string) (*Company, error) {
 	var c Company
-	if err := q.Get(ctx, &c, `SELECT `+Columns+` FROM companies WHERE id = ?`, id); err != nil {
+	if err := q.Get(ctx, &c, `SELECT `+columns+` FROM companies WHERE id = ?`, id); err != nil {
 		return nil, fmt.Errorf("get company %s: %w", id, err)
 	}
 	return &c, nil
@@ -34,7 +34,7 @@ func Get(ctx context.Context, q db.Queryer, id string) (*Company, error) {
 // getBySlug loads a company by slug.
 func getBySlug(ctx context.Context, q db.Queryer, slug string) (*Company, error) {
 	var c Company
-	if err := q.Get(ctx, &c, `SELECT `+Columns+` FROM companies WHERE slug = ?`, slug); err != nil {
+	if err := q.Get(ctx, &c, `SELECT `+columns+` FROM companies WHERE slug = ?`, slug); err != nil {
 		return nil, fmt.Errorf("get company %q: %w", slug, err)
 	}
 	return &c, nil
@@ -43,7 +43,7 @@ func getBySlug(ctx context.Context, q db.Queryer, slug string) (*Company, error)
 // getForUpdate loads a company by id and locks its row until the transaction ends.
 func getForUpdate(ctx context.Context, q db.Queryer, id string) (*Company, error) {
 	var c Company
-	if err := q.Get(ctx, &c, `SELECT `+Columns+` FROM companies WHERE id = ? FOR UPDATE`, id); err != nil {
+	if err := q.Get(ctx, &c, `SELECT `+columns+` FROM companies WHERE id = ? FOR UPDATE`, id); err != nil {
 		return nil, fmt.Errorf("lock company %s: %w", id, err)
 	}
 	return &c, nil
@@ -60,4 +60,25 @@ func update(ctx context.Context, q db.Queryer, id string, set map[string]any) er
 		return fmt.Errorf("update company %s: %w", id, err)
 	}
 	return nil
+}
+
+// list returns a page of every company, newest first, optionally matching search on name, slug or
+// email, and the total before paging (the super-admin console; the only unscoped company query).
+func list(ctx context.Context, q db.Queryer, search string, limit, offset int) ([]Company, int, error) {
+	where, args := "1 = 1", []any{}
+	if search != "" {
+		p := db.ContainsPattern(search)
+		where = "(name LIKE ? OR slug LIKE ? OR email LIKE ?)"
+		args = append(args, p, p, p)
+	}
+	var total int
+	if err := q.Get(ctx, &total, `SELECT COUNT(*) FROM companies WHERE `+where, args...); err != nil {
+		return nil, 0, fmt.Errorf("count companies: %w", err)
+	}
+	out := []Company{}
+	sq := `SELECT ` + columns + ` FROM companies WHERE ` + where + ` ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`
+	if err := q.Select(ctx, &out, sq, append(args, limit, offset)...); err != nil {
+		return nil, 0, fmt.Errorf("list companies: %w", err)
+	}
+	return out, total, nil
 }

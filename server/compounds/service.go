@@ -22,7 +22,7 @@ const DefaultCacheTTL = 5 * time.Minute
 
 // Service holds the compound rules.
 type Service struct {
-	Store *Store
+	store *store
 	DB    *db.DB
 	// Cache, when set, serves GET /compounds/:id for TTL (DefaultCacheTTL when zero); every write
 	// drops the entry after it commits.
@@ -30,14 +30,14 @@ type Service struct {
 	TTL   time.Duration
 	// ListCache, when set, caches the list's counts and pages per company; every write drops them.
 	ListCache *cache.ListCache
-	// Invalidate, when set, is called after every committed write, for the caches that embed
-	// compounds (the apartments list includes each apartment's compound).
-	Invalidate func(ctx context.Context, companyID string)
+	// InvalidateApartmentLists, when set, is called after every committed write: the apartments
+	// list embeds each apartment's compound.
+	InvalidateApartmentLists func(ctx context.Context, companyID string)
 }
 
 // NewService returns a service over database without a cache.
 func NewService(database *db.DB) *Service {
-	return &Service{Store: &Store{DB: database}, DB: database}
+	return &Service{store: &store{DB: database}, DB: database}
 }
 
 // cacheKey names a compound's cache entry. The company is part of the key so that a shared load
@@ -72,7 +72,7 @@ func (s *Service) Create(ctx context.Context, companyID string, in CreateInput) 
 		Name: in.Name, AddressLine: in.AddressLine, City: in.City, Region: in.Region, Country: in.Country,
 		GeoLat: in.GeoLat, GeoLng: in.GeoLng, Notes: in.Notes, IsActive: in.IsActive == nil || *in.IsActive,
 	}
-	if err := s.Store.Insert(ctx, &c); err != nil {
+	if err := s.store.Insert(ctx, &c); err != nil {
 		return Compound{}, err
 	}
 	s.invalidate(ctx, companyID)
@@ -82,7 +82,7 @@ func (s *Service) Create(ctx context.Context, companyID string, in CreateInput) 
 // Get returns one of the company's compounds, active or not, through the cache when there is one.
 func (s *Service) Get(ctx context.Context, companyID, id string) (Compound, error) {
 	load := func(ctx context.Context) (Compound, error) {
-		c, err := s.Store.Get(ctx, s.DB, companyID, id)
+		c, err := s.store.Get(ctx, s.DB, companyID, id)
 		return c, notFound(id, err)
 	}
 	if s.Cache == nil || !cache.Canonical(companyID) || !cache.Canonical(id) {
@@ -99,23 +99,23 @@ func (s *Service) Get(ctx context.Context, companyID, id string) (Compound, erro
 
 // List returns a page of compounds and the total.
 func (s *Service) List(ctx context.Context, companyID string, f ListFilter) ([]Compound, int, error) {
-	rows, err := s.Store.Page(ctx, companyID, f)
+	rows, err := s.store.Page(ctx, companyID, f)
 	if err != nil {
 		return nil, 0, err
 	}
 	total, err := s.ListCache.PageTotal(ctx, companyID, f.Key(), len(rows), f.Limit, f.Offset,
-		func(ctx context.Context) (int, error) { return s.Store.Total(ctx, companyID, f) })
+		func(ctx context.Context) (int, error) { return s.store.Total(ctx, companyID, f) })
 	return rows, total, err
 }
 
 // Search finds active compounds by name, city or address.
 func (s *Service) Search(ctx context.Context, companyID, term string) ([]Compound, error) {
-	return s.Store.Search(ctx, companyID, term, SearchLimit)
+	return s.store.Search(ctx, companyID, term, SearchLimit)
 }
 
 // Count counts active compounds.
 func (s *Service) Count(ctx context.Context, companyID string) (int, error) {
-	return s.Store.Count(ctx, companyID)
+	return s.store.Count(ctx, companyID)
 }
 
 // Update applies a partial update under a row lock and returns the stored result.
@@ -140,21 +140,21 @@ func (s *Service) Activate(ctx context.Context, companyID, id string) (Compound,
 // invalidate drops the compound lists and whatever embeds compounds after a committed write.
 func (s *Service) invalidate(ctx context.Context, companyID string) {
 	s.ListCache.Invalidate(ctx, companyID)
-	if s.Invalidate != nil {
-		s.Invalidate(ctx, companyID)
+	if s.InvalidateApartmentLists != nil {
+		s.InvalidateApartmentLists(ctx, companyID)
 	}
 }
 
 // modify locks the row, applies change and writes it back in one transaction.
 func (s *Service) modify(ctx context.Context, companyID, id string, change func(*Compound)) (Compound, error) {
 	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
-		c, err := s.Store.GetForUpdate(ctx, tx, companyID, id)
+		c, err := s.store.GetForUpdate(ctx, tx, companyID, id)
 		if err != nil {
 			return notFound(id, err)
 		}
 		change(&c)
 		c.UpdatedAt = dbtypes.Now()
-		return s.Store.Update(ctx, tx, &c)
+		return s.store.Update(ctx, tx, &c)
 	})
 	if err != nil {
 		return Compound{}, err
@@ -163,14 +163,14 @@ func (s *Service) modify(ctx context.Context, companyID, id string, change func(
 		s.Cache.Invalidate(ctx, cacheKey(companyID, id))
 	}
 	s.invalidate(ctx, companyID)
-	c, err := s.Store.Get(ctx, s.DB, companyID, id)
+	c, err := s.store.Get(ctx, s.DB, companyID, id)
 	return c, notFound(id, err)
 }
 
 // RequireActive reports whether id is an active compound of the company: nil if so, db.ErrNotFound
 // otherwise.
 func (s *Service) RequireActive(ctx context.Context, q db.Queryer, companyID, id string) error {
-	c, err := s.Store.Get(ctx, q, companyID, id)
+	c, err := s.store.Get(ctx, q, companyID, id)
 	if err != nil {
 		return err
 	}
@@ -182,7 +182,7 @@ func (s *Service) RequireActive(ctx context.Context, q db.Queryer, companyID, id
 
 // ByIDs returns the company's compounds among ids, keyed by id (for includes).
 func (s *Service) ByIDs(ctx context.Context, companyID string, ids []string) (map[string]Compound, error) {
-	rows, err := s.Store.ByIDs(ctx, companyID, ids)
+	rows, err := s.store.ByIDs(ctx, companyID, ids)
 	if err != nil {
 		return nil, err
 	}

@@ -8,8 +8,8 @@ import (
 	"github.com/ternant/ternant/server/platform/db"
 )
 
-// Store holds the compounds SQL. Every statement is scoped by company_id.
-type Store struct {
+// store holds the compounds SQL. Every statement is scoped by company_id.
+type store struct {
 	DB *db.DB
 }
 
@@ -23,7 +23,7 @@ type ListFilter struct {
 }
 
 // Insert writes a new compound.
-func (s *Store) Insert(ctx context.Context, c *Compound) error {
+func (s *store) Insert(ctx context.Context, c *Compound) error {
 	const q = `INSERT INTO compounds (id, company_id, created_at, updated_at, name, address_line, city,
 		region, country, geo_lat, geo_lng, notes, is_active)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
@@ -36,7 +36,7 @@ func (s *Store) Insert(ctx context.Context, c *Compound) error {
 }
 
 // Get reads one compound of the company, active or not. A missing row is db.ErrNotFound.
-func (s *Store) Get(ctx context.Context, q db.Queryer, companyID, id string) (Compound, error) {
+func (s *store) Get(ctx context.Context, q db.Queryer, companyID, id string) (Compound, error) {
 	var c Compound
 	err := q.Get(ctx, &c, `SELECT `+columns+` FROM compounds WHERE company_id = ? AND id = ?`, companyID, id)
 	if err != nil {
@@ -46,7 +46,7 @@ func (s *Store) Get(ctx context.Context, q db.Queryer, companyID, id string) (Co
 }
 
 // GetForUpdate reads one compound and locks its row until the transaction ends.
-func (s *Store) GetForUpdate(ctx context.Context, tx *db.Tx, companyID, id string) (Compound, error) {
+func (s *store) GetForUpdate(ctx context.Context, tx *db.Tx, companyID, id string) (Compound, error) {
 	var c Compound
 	err := tx.Get(ctx, &c, `SELECT `+columns+` FROM compounds WHERE company_id = ? AND id = ? FOR UPDATE`, companyID, id)
 	if err != nil {
@@ -56,7 +56,7 @@ func (s *Store) GetForUpdate(ctx context.Context, tx *db.Tx, companyID, id strin
 }
 
 // ByIDs reads the company's compounds among ids, active or not.
-func (s *Store) ByIDs(ctx context.Context, companyID string, ids []string) ([]Compound, error) {
+func (s *store) ByIDs(ctx context.Context, companyID string, ids []string) ([]Compound, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
@@ -83,7 +83,7 @@ func (f ListFilter) where(companyID string) (string, []any) {
 func (f ListFilter) Key() string { return "inactive=" + strconv.FormatBool(f.IncludeInactive) }
 
 // Page returns one page of the company's compounds ordered by name.
-func (s *Store) Page(ctx context.Context, companyID string, f ListFilter) ([]Compound, error) {
+func (s *store) Page(ctx context.Context, companyID string, f ListFilter) ([]Compound, error) {
 	where, args := f.where(companyID)
 	out := []Compound{}
 	err := s.DB.Select(ctx, &out, `SELECT `+columns+` FROM compounds WHERE `+where+`
@@ -95,7 +95,7 @@ func (s *Store) Page(ctx context.Context, companyID string, f ListFilter) ([]Com
 }
 
 // Total counts the compounds the filter selects, before paging.
-func (s *Store) Total(ctx context.Context, companyID string, f ListFilter) (int, error) {
+func (s *store) Total(ctx context.Context, companyID string, f ListFilter) (int, error) {
 	where, args := f.where(companyID)
 	var total int
 	if err := s.DB.Get(ctx, &total, `SELECT COUNT(*) FROM compounds WHERE `+where, args...); err != nil {
@@ -105,7 +105,7 @@ func (s *Store) Total(ctx context.Context, companyID string, f ListFilter) (int,
 }
 
 // Search returns up to limit active compounds whose name, city or address contains term.
-func (s *Store) Search(ctx context.Context, companyID, term string, limit int) ([]Compound, error) {
+func (s *store) Search(ctx context.Context, companyID, term string, limit int) ([]Compound, error) {
 	p := db.ContainsPattern(term)
 	out := []Compound{}
 	err := s.DB.Select(ctx, &out, `SELECT `+columns+` FROM compounds
@@ -118,7 +118,7 @@ func (s *Store) Search(ctx context.Context, companyID, term string, limit int) (
 }
 
 // Count returns the number of active compounds.
-func (s *Store) Count(ctx context.Context, companyID string) (int, error) {
+func (s *store) Count(ctx context.Context, companyID string) (int, error) {
 	var n int
 	if err := s.DB.Get(ctx, &n, `SELECT COUNT(*) FROM compounds WHERE company_id = ? AND is_active = 1`, companyID); err != nil {
 		return 0, fmt.Errorf("count compounds: %w", err)
@@ -127,7 +127,7 @@ func (s *Store) Count(ctx context.Context, companyID string) (int, error) {
 }
 
 // Update writes every mutable column of c.
-func (s *Store) Update(ctx context.Context, q db.Queryer, c *Compound) error {
+func (s *store) Update(ctx context.Context, q db.Queryer, c *Compound) error {
 	const stmt = `UPDATE compounds SET updated_at = ?, name = ?, address_line = ?, city = ?, region = ?,
 		country = ?, geo_lat = ?, geo_lng = ?, notes = ?, is_active = ? WHERE company_id = ? AND id = ?`
 	_, err := q.Exec(ctx, stmt, c.UpdatedAt, c.Name, c.AddressLine, c.City, c.Region, c.Country,

@@ -2,6 +2,7 @@ package httpx
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,11 +14,28 @@ import (
 	"strings"
 )
 
-// MaxBodyBytes caps request bodies unless the server sets another limit (see SetMaxBodyBytes).
-var maxBodyBytes int64 = 1 << 20
+// DefaultMaxBodyBytes caps request bodies when no MaxBody middleware set another limit.
+const DefaultMaxBodyBytes int64 = 1 << 20
 
-// SetMaxBodyBytes sets the body cap used by Decode. It is called once at start.
-func SetMaxBodyBytes(n int64) { maxBodyBytes = n }
+type maxBodyKey struct{}
+
+// MaxBody sets the body cap Decode applies to the requests it wraps (each server its own, so two
+// servers in one process never share a setting).
+func MaxBody(n int64) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), maxBodyKey{}, n)))
+		})
+	}
+}
+
+// maxBodyBytes is the body cap of r: the MaxBody setting, else DefaultMaxBodyBytes.
+func maxBodyBytes(r *http.Request) int64 {
+	if n, ok := r.Context().Value(maxBodyKey{}).(int64); ok && n > 0 {
+		return n
+	}
+	return DefaultMaxBodyBytes
+}
 
 // Decode reads a JSON body into dst strictly, as TernantApp's ValidationPipe with whitelist and
 // forbidNonWhitelisted does: every unknown property is reported, wrong types are 400, and the struct
@@ -30,11 +48,12 @@ func Decode(r *http.Request, dst any) error {
 			return NewError(http.StatusUnsupportedMediaType, "Content-Type must be application/json")
 		}
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxBodyBytes))
+	limit := maxBodyBytes(r)
+	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, limit))
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return NewError(http.StatusRequestEntityTooLarge, fmt.Sprintf("Request body larger than %d bytes", maxBodyBytes))
+			return NewError(http.StatusRequestEntityTooLarge, fmt.Sprintf("Request body larger than %d bytes", limit))
 		}
 		return BadRequest("Could not read request body")
 	}

@@ -99,12 +99,13 @@ func TestDecodeContentTypeAndSize(t *testing.T) {
 	if err := Decode(req, &dst); !errors.As(err, &he) || he.Status != http.StatusUnsupportedMediaType {
 		t.Errorf("text/plain: %v", err)
 	}
-	SetMaxBodyBytes(64)
-	defer SetMaxBodyBytes(1 << 20)
+	var decodeErr error
+	capped := MaxBody(64)(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) { decodeErr = Decode(r, &dst) }))
 	req = httptest.NewRequest("POST", "/", strings.NewReader(validBody))
 	req.Header.Set("Content-Type", "application/json; charset=utf-8")
-	if err := Decode(req, &dst); !errors.As(err, &he) || he.Status != http.StatusRequestEntityTooLarge {
-		t.Errorf("oversized: %v", err)
+	capped.ServeHTTP(httptest.NewRecorder(), req)
+	if !errors.As(decodeErr, &he) || he.Status != http.StatusRequestEntityTooLarge || he.Message != "Request body larger than 64 bytes" {
+		t.Errorf("oversized: %v", decodeErr)
 	}
 }
 

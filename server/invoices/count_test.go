@@ -68,7 +68,7 @@ func TestListTotalsMatchCount(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, page := range []httpx.Page{{Limit: 1}, {Limit: 100}} {
-				_, total, err := invoices.Store{}.List(context.Background(), d, company, f, page)
+				_, total, err := invoices.StoreList(context.Background(), d, company, f, page)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -13,6 +13,7 @@ import (
 	"github.com/ternant/ternant/server/invoices"
 	"github.com/ternant/ternant/server/platform/db"
 	"github.com/ternant/ternant/server/platform/dbtypes"
+	"github.com/ternant/ternant/server/platform/idempotency"
 	"github.com/ternant/ternant/server/platform/money"
 	"github.com/ternant/ternant/server/servertest"
 )
@@ -30,10 +31,10 @@ func setup(t *testing.T) *env {
 	company := billingtest.Company(t, d)
 	e := &env{db: d}
 	e.l = billingtest.NewLease(t, d, company, money.MustParse("45000"), dbtypes.NewDate(2026, 1, 1), dbtypes.NewDate(2026, 12, 31))
-	svc := invoices.NewService(d)
+	svc := billingtest.NewServices(d).Invoices
 	svc.Now = func() time.Time { return time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC) }
-	svc.Invalidate = func(_ context.Context, c string) { e.invalidated = append(e.invalidated, c) }
-	e.base = billingtest.Serve(t, company, identity.Staff, (&invoices.Handler{Svc: svc}).Routes())
+	svc.InvalidateDashboard = func(_ context.Context, c string) { e.invalidated = append(e.invalidated, c) }
+	e.base = billingtest.Serve(t, company, identity.Staff, (&invoices.Handler{Service: svc, Once: idempotency.New(d)}).Routes())
 	return e
 }
 

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/ternant/ternant/server/httpx"
+	"github.com/ternant/ternant/server/occupancies"
 	"github.com/ternant/ternant/server/platform/dbtypes"
 	"github.com/ternant/ternant/server/platform/money"
 )
@@ -100,8 +101,8 @@ func TestBalanceRules(t *testing.T) {
 }
 
 func TestCheckTotals(t *testing.T) {
-	line := func(q Quantity, unit, amount string) LineItem {
-		return LineItem{Description: "x", Quantity: q, UnitPrice: NumAmount(money.MustParse(unit)), Amount: NumAmount(money.MustParse(amount))}
+	line := func(q money.Quantity, unit, amount string) LineItem {
+		return LineItem{Description: "x", Quantity: q, UnitPrice: money.Number(money.MustParse(unit)), Amount: money.Number(money.MustParse(amount))}
 	}
 	m := money.MustParse
 	cases := []struct {
@@ -137,7 +138,7 @@ func TestRentNumberAndMonths(t *testing.T) {
 	if n := RentNumber(first, "0190abcd-1234-7000-8000-000000000000"); n != "INV-202802-0190abcd" {
 		t.Fatalf("number %s", n)
 	}
-	inv := rentInvoice(&Occupancy{ID: "o", CompanyID: "c", TenantID: "t", MonthlyRent: money.MustParse("1000")}, first, last, 31)
+	inv := rentInvoice(occupancies.Occupancy{ID: "o", CompanyID: "c", TenantID: "t", MonthlyRent: money.MustParse("1000")}, first, last, 31)
 	if inv.DueDate.String() != "2028-02-29" || inv.Status != Draft || inv.TotalAmount != money.MustParse("1000") {
 		t.Fatalf("rent invoice: %+v", inv)
 	}

@@ -3,8 +3,10 @@
 package invoices
 
 import (
+	"github.com/ternant/ternant/server/occupancies"
 	"github.com/ternant/ternant/server/platform/dbtypes"
 	"github.com/ternant/ternant/server/platform/money"
+	"github.com/ternant/ternant/server/tenants"
 )
 
 // Status is an invoice's status (the invoices.status enum).
@@ -43,8 +45,9 @@ type Invoice struct {
 	CreatedAt     dbtypes.Time            `db:"created_at" json:"createdAt"`
 	UpdatedAt     dbtypes.Time            `db:"updated_at" json:"updatedAt"`
 
-	Tenant    *Tenant    `db:"-" json:"tenant,omitempty"`
-	Occupancy *Occupancy `db:"-" json:"occupancy,omitempty"`
+	// Tenant and Occupancy are the includes, as the tenants and occupancies modules serve them.
+	Tenant    *tenants.Tenant        `db:"-" json:"tenant,omitempty"`
+	Occupancy *occupancies.Occupancy `db:"-" json:"occupancy,omitempty"`
 }
 
 // Outstanding is what is still owed: total - paid.
@@ -56,11 +59,11 @@ type LineItems []LineItem
 // LineItem is one invoice line. Amounts are stored in the JSON column as JSON numbers (as
 // TernantApp stores them) but written from exact decimal text, never through a float.
 type LineItem struct {
-	Description string    `json:"description" validate:"required,max=500"`
-	Quantity    Quantity  `json:"quantity" validate:"gte=0"`
-	UnitPrice   NumAmount `json:"unitPrice" validate:"gte=0"`
-	Amount      NumAmount `json:"amount" validate:"gte=0"`
-	Type        *string   `json:"type,omitempty" validate:"omitnil,oneof=rent utility maintenance other"`
+	Description string         `json:"description" validate:"required,max=500"`
+	Quantity    money.Quantity `json:"quantity" validate:"gte=0"`
+	UnitPrice   money.Number   `json:"unitPrice" validate:"gte=0"`
+	Amount      money.Number   `json:"amount" validate:"gte=0"`
+	Type        *string        `json:"type,omitempty" validate:"omitnil,oneof=rent utility maintenance other"`
 }
 
 // CreateRequest is POST /invoices.
@@ -129,10 +132,10 @@ type BulkResult struct {
 // Stats answers GET /invoices/stats. totalOutstanding is a JSON number, as in TernantApp, written
 // from the exact decimal.
 type Stats struct {
-	Total            int       `json:"total"`
-	Draft            int       `json:"draft"`
-	Sent             int       `json:"sent"`
-	Paid             int       `json:"paid"`
-	Overdue          int       `json:"overdue"`
-	TotalOutstanding NumAmount `json:"totalOutstanding"`
+	Total            int          `json:"total"`
+	Draft            int          `json:"draft"`
+	Sent             int          `json:"sent"`
+	Paid             int          `json:"paid"`
+	Overdue          int          `json:"overdue"`
+	TotalOutstanding money.Number `json:"totalOutstanding"`
 }

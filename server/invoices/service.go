@@ -9,24 +9,32 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/ternant/ternant/server/httpx"
+	"github.com/ternant/ternant/server/occupancies"
 	"github.com/ternant/ternant/server/platform/db"
 	"github.com/ternant/ternant/server/platform/dbtypes"
 	"github.com/ternant/ternant/server/platform/money"
+	"github.com/ternant/ternant/server/tenants"
 )
 
 // Service holds the invoice rules.
 type Service struct {
 	DB    *db.DB
-	Store Store
-	// Invalidate, when set, is called after every committed write that changes a dashboard
+	store store
+	// Tenants and Leases answer the tenant and occupancy an invoice names (checked active on a
+	// write, included in reads).
+	Tenants *tenants.Service
+	Leases  *occupancies.Service
+	// InvalidateDashboard, when set, is called after every committed write that changes a dashboard
 	// figure, with the company whose figures changed.
-	Invalidate func(ctx context.Context, companyID string)
+	InvalidateDashboard func(ctx context.Context, companyID string)
 	// Now returns the current time (tests pin it); nil means time.Now.
 	Now func() time.Time
 }
 
-// NewService returns the service over database.
-func NewService(database *db.DB) *Service { return &Service{DB: database} }
+// NewService returns the service over database, reading tenants and leases through ts and ls.
+func NewService(database *db.DB, ts *tenants.Service, ls *occupancies.Service) *Service {
+	return &Service{DB: database, Tenants: ts, Leases: ls}
+}
 
 func (s *Service) today() dbtypes.Date {
 	if s.Now != nil {
@@ -36,8 +44,8 @@ func (s *Service) today() dbtypes.Date {
 }
 
 func (s *Service) invalidate(ctx context.Context, companyID string) {
-	if s.Invalidate != nil {
-		s.Invalidate(ctx, companyID)
+	if s.InvalidateDashboard != nil {
+		s.InvalidateDashboard(ctx, companyID)
 	}
 }
 
@@ -100,22 +108,16 @@ func (s *Service) Create(ctx context.Context, companyID string, req CreateReques
 
 // checkRefs requires the occupancy and tenant to be the company's and active.
 func (s *Service) checkRefs(ctx context.Context, q db.Queryer, companyID, occupancyID, tenantID string) error {
-	if _, err := s.Store.ActiveOccupancy(ctx, q, companyID, occupancyID); err != nil {
-		return notFoundAs(err, httpx.NotFound("Occupancy with ID "+occupancyID+" not found"))
-	}
-	ok, err := s.Store.ActiveTenantExists(ctx, q, companyID, tenantID)
-	if err != nil {
+	if _, err := s.Leases.RequireActive(ctx, q, companyID, occupancyID); err != nil {
 		return err
 	}
-	if !ok {
-		return httpx.NotFound("Tenant with ID " + tenantID + " not found")
-	}
-	return nil
+	_, err := s.Tenants.RequireActive(ctx, q, companyID, tenantID)
+	return err
 }
 
 // insert writes inv, answering a duplicate number with 409 conflictMsg.
 func (s *Service) insert(ctx context.Context, q db.Queryer, inv *Invoice, conflictMsg string) error {
-	err := s.Store.Insert(ctx, q, inv)
+	err := s.store.Insert(ctx, q, inv)
 	if errors.Is(err, db.ErrConflict) {
 		return httpx.Conflict(conflictMsg)
 	}
@@ -124,15 +126,11 @@ func (s *Service) insert(ctx context.Context, q db.Queryer, inv *Invoice, confli
 
 // Get is GET /invoices/:id: the invoice with its tenant and occupancy.apartment.
 func (s *Service) Get(ctx context.Context, companyID, id string) (*Invoice, error) {
-	inv, err := s.Store.Get(ctx, s.DB, companyID, id)
+	inv, err := s.store.Get(ctx, s.DB, companyID, id)
 	if err != nil {
 		return nil, notFoundAs(err, NotFound(id))
 	}
-	list := []*Invoice{inv}
-	if err := s.Store.AttachTenants(ctx, s.DB, companyID, list); err != nil {
-		return nil, err
-	}
-	if err := s.Store.AttachOccupancies(ctx, s.DB, companyID, list, true); err != nil {
+	if err := s.include(ctx, companyID, []*Invoice{inv}, Includes{Tenant: true, Occupancy: true}, true); err != nil {
 		return nil, err
 	}
 	return inv, nil
@@ -143,19 +141,12 @@ type Includes struct{ Tenant, Occupancy bool }
 
 // List returns a page of invoices with the requested relations.
 func (s *Service) List(ctx context.Context, companyID string, f Filter, inc Includes, page httpx.Page) ([]*Invoice, int, error) {
-	list, total, err := s.Store.List(ctx, s.DB, companyID, f, page)
+	list, total, err := s.store.List(ctx, s.DB, companyID, f, page)
 	if err != nil {
 		return nil, 0, err
 	}
-	if inc.Tenant {
-		if err := s.Store.AttachTenants(ctx, s.DB, companyID, list); err != nil {
-			return nil, 0, err
-		}
-	}
-	if inc.Occupancy {
-		if err := s.Store.AttachOccupancies(ctx, s.DB, companyID, list, false); err != nil {
-			return nil, 0, err
-		}
+	if err := s.include(ctx, companyID, list, inc, false); err != nil {
+		return nil, 0, err
 	}
 	return list, total, nil
 }
@@ -163,12 +154,8 @@ func (s *Service) List(ctx context.Context, companyID string, f Filter, inc Incl
 // ByTenant is GET /invoices/tenant/:id: the tenant's active invoices with their occupancy. An
 // unknown tenant is 404.
 func (s *Service) ByTenant(ctx context.Context, companyID, tenantID string, page httpx.Page) ([]*Invoice, int, error) {
-	ts, err := TenantsByID(ctx, s.DB, companyID, []string{tenantID})
-	if err != nil {
+	if _, err := s.Tenants.Get(ctx, companyID, tenantID); err != nil {
 		return nil, 0, err
-	}
-	if ts[tenantID] == nil {
-		return nil, 0, httpx.NotFound("Tenant with ID " + tenantID + " not found")
 	}
 	return s.List(ctx, companyID, Filter{TenantID: tenantID}, Includes{Occupancy: true}, page)
 }
@@ -176,12 +163,12 @@ func (s *Service) ByTenant(ctx context.Context, companyID, tenantID string, page
 // ByOccupancy is GET /invoices/occupancy/:id: the occupancy's active invoices with their tenant.
 // An unknown occupancy is 404.
 func (s *Service) ByOccupancy(ctx context.Context, companyID, occupancyID string, page httpx.Page) ([]*Invoice, int, error) {
-	os, err := OccupanciesByID(ctx, s.DB, companyID, []string{occupancyID}, false)
+	occs, err := s.Leases.ByIDs(ctx, companyID, []string{occupancyID}, false)
 	if err != nil {
 		return nil, 0, err
 	}
-	if os[occupancyID] == nil {
-		return nil, 0, httpx.NotFound("Occupancy with ID " + occupancyID + " not found")
+	if _, ok := occs[occupancyID]; !ok {
+		return nil, 0, occupancies.NotFound(occupancyID)
 	}
 	return s.List(ctx, companyID, Filter{OccupancyID: occupancyID}, Includes{Tenant: true}, page)
 }
@@ -201,7 +188,7 @@ func (s *Service) DueSoon(ctx context.Context, companyID string, daysAhead int, 
 
 // Stats is GET /invoices/stats.
 func (s *Service) Stats(ctx context.Context, companyID string) (Stats, error) {
-	return s.Store.Stats(ctx, s.DB, companyID, s.today())
+	return s.store.Stats(ctx, s.DB, companyID, s.today())
 }
 
 // Update is PATCH /invoices/:id. Paid and cancelled invoices cannot change; a status change obeys
@@ -210,7 +197,7 @@ func (s *Service) Update(ctx context.Context, companyID, id string, req UpdateRe
 	var inv *Invoice
 	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
 		var err error
-		if inv, err = s.Store.Lock(ctx, tx, companyID, id); err != nil {
+		if inv, err = s.store.Lock(ctx, tx, companyID, id); err != nil {
 			return notFoundAs(err, NotFound(id))
 		}
 		if inv.Status == Paid || inv.Status == Cancelled {
@@ -253,7 +240,7 @@ func (s *Service) Update(ctx context.Context, companyID, id string, req UpdateRe
 				return err
 			}
 		}
-		err = s.Store.Update(ctx, tx, inv)
+		err = s.store.Update(ctx, tx, inv)
 		if errors.Is(err, db.ErrConflict) && inv.InvoiceNumber != number {
 			return httpx.Conflict("Invoice with number '" + inv.InvoiceNumber + "' already exists")
 		}
@@ -290,7 +277,17 @@ func (s *Service) transition(inv *Invoice, to Status) error {
 	return nil
 }
 
-// SetStatus is PATCH /invoices/:id/status (and send, cancel).
+// ChangeStatus is PATCH /invoices/:id/status.
+func (s *Service) ChangeStatus(ctx context.Context, companyID, id string, req StatusRequest) (*Invoice, error) {
+	return s.SetStatus(ctx, companyID, id, req.Status)
+}
+
+// Send is POST /invoices/:id/send.
+func (s *Service) Send(ctx context.Context, companyID, id string) (*Invoice, error) {
+	return s.SetStatus(ctx, companyID, id, Sent)
+}
+
+// SetStatus moves an invoice to status under the state machine.
 func (s *Service) SetStatus(ctx context.Context, companyID, id string, to Status) (*Invoice, error) {
 	return s.change(ctx, companyID, id, func(inv *Invoice) error { return s.transition(inv, to) })
 }
@@ -307,25 +304,94 @@ func (s *Service) Cancel(ctx context.Context, companyID, id string) (*Invoice, e
 
 // RecordPayment is POST /invoices/:id/payment, run inside the caller's transaction (so an
 // idempotency key can share it).
-func (s *Service) RecordPayment(ctx context.Context, tx *db.Tx, companyID, id string, amount money.Amount) (*Invoice, error) {
+func (s *Service) RecordPayment(ctx context.Context, tx *db.Tx, companyID, id string, req PaymentRequest) (*Invoice, error) {
+	amount := *req.Amount
 	if amount <= 0 {
 		return nil, httpx.Invalid("amount must not be less than 0.01")
 	}
-	inv, err := s.Store.Lock(ctx, tx, companyID, id)
+	inv, err := s.store.Lock(ctx, tx, companyID, id)
 	if err != nil {
 		return nil, notFoundAs(err, NotFound(id))
 	}
 	if err := ApplyDirectPayment(inv, amount, s.today()); err != nil {
 		return nil, err
 	}
-	if err := s.Store.SaveBalance(ctx, tx, inv); err != nil {
+	if err := s.store.SaveBalance(ctx, tx, inv); err != nil {
 		return nil, err
 	}
 	return inv, nil
 }
 
-// Committed tells the service a transaction that changed the company's invoices has committed.
-func (s *Service) Committed(ctx context.Context, companyID string) { s.invalidate(ctx, companyID) }
+// PaymentCommitted tells the service a transaction that changed the company's invoice balances
+// has committed (a payment recorded, changed, removed or restored).
+func (s *Service) PaymentCommitted(ctx context.Context, companyID string) {
+	s.invalidate(ctx, companyID)
+}
+
+// ApplyPayment takes a payment of amount onto the company's active invoice inside the caller's
+// transaction: the invoice row is locked, the amount must fit its outstanding balance, and its
+// amountPaid, status and paidDate move with it. A missing or inactive invoice is its 404.
+func (s *Service) ApplyPayment(ctx context.Context, tx *db.Tx, companyID, invoiceID string, amount money.Amount) (*Invoice, error) {
+	inv, err := s.store.Lock(ctx, tx, companyID, invoiceID)
+	if err == nil && !inv.IsActive {
+		err = db.ErrNotFound
+	}
+	if err != nil {
+		return nil, notFoundAs(err, NotFound(invoiceID))
+	}
+	if err := ApplyPayment(inv, amount, s.today()); err != nil {
+		return nil, err
+	}
+	if err := s.store.SaveBalance(ctx, tx, inv); err != nil {
+		return nil, err
+	}
+	return inv, nil
+}
+
+// AdjustBalance locks the company's invoice inside the caller's transaction, lets change move its
+// balance (with ApplyPaymentChange, RemovePayment or RestorePayment) and saves the balance when
+// it moved. Callers that lock a payment too lock the invoice first, the order every balance
+// change takes.
+func (s *Service) AdjustBalance(ctx context.Context, tx *db.Tx, companyID, invoiceID string, change func(inv *Invoice, today dbtypes.Date) error) error {
+	inv, err := s.store.Lock(ctx, tx, companyID, invoiceID)
+	if err != nil {
+		return err
+	}
+	before := *inv
+	if err := change(inv, s.today()); err != nil {
+		return err
+	}
+	if inv.AmountPaid != before.AmountPaid || inv.Status != before.Status {
+		return s.store.SaveBalance(ctx, tx, inv)
+	}
+	return nil
+}
+
+// Require answers the invoice's 404 unless the company has it (active or not).
+func (s *Service) Require(ctx context.Context, companyID, id string) error {
+	_, err := s.store.Get(ctx, s.DB, companyID, id)
+	return notFoundAs(err, NotFound(id))
+}
+
+// ByIDs reads the company's invoices among ids (active or not) keyed by id, with the relations
+// inc names (occupancies without their apartment).
+func (s *Service) ByIDs(ctx context.Context, companyID string, ids []string, inc Includes) (map[string]*Invoice, error) {
+	byID, err := s.store.ByIDs(ctx, s.DB, companyID, ids)
+	if err != nil {
+		return nil, err
+	}
+	list := make([]*Invoice, 0, len(byID))
+	for _, inv := range byID {
+		list = append(list, inv)
+	}
+	if err := s.include(ctx, companyID, list, inc, false); err != nil {
+		return nil, err
+	}
+	return byID, nil
+}
+
+// Today is the service's current date (tests pin Now).
+func (s *Service) Today() dbtypes.Date { return s.today() }
 
 // Remove is DELETE /invoices/:id: only draft or cancelled invoices, soft.
 func (s *Service) Remove(ctx context.Context, companyID, id string) error {
@@ -349,13 +415,13 @@ func (s *Service) change(ctx context.Context, companyID, id string, fn func(*Inv
 	var inv *Invoice
 	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
 		var err error
-		if inv, err = s.Store.Lock(ctx, tx, companyID, id); err != nil {
+		if inv, err = s.store.Lock(ctx, tx, companyID, id); err != nil {
 			return notFoundAs(err, NotFound(id))
 		}
 		if err := fn(inv); err != nil {
 			return err
 		}
-		return s.Store.Update(ctx, tx, inv)
+		return s.store.Update(ctx, tx, inv)
 	})
 	if err != nil {
 		return nil, err
@@ -386,7 +452,7 @@ func RentNumber(first dbtypes.Date, occupancyID string) string {
 
 // rentInvoice builds the draft rent invoice of an occupancy for the month starting first. A due
 // day past the month's end falls on its last day.
-func rentInvoice(occ *Occupancy, first, last dbtypes.Date, dueDay int) *Invoice {
+func rentInvoice(occ occupancies.Occupancy, first, last dbtypes.Date, dueDay int) *Invoice {
 	if dueDay > last.Time().Day() {
 		dueDay = last.Time().Day()
 	}
@@ -399,7 +465,7 @@ func rentInvoice(occ *Occupancy, first, last dbtypes.Date, dueDay int) *Invoice 
 		ID: newID(), CompanyID: occ.CompanyID, InvoiceNumber: RentNumber(first, occ.ID), OccupancyID: occ.ID,
 		TenantID: occ.TenantID, InvoiceDate: first, DueDate: first.AddDays(dueDay - 1), Status: Draft,
 		LineItems: dbtypes.JSONOf(LineItems{{Description: "Monthly Rent - " + label, Quantity: 100,
-			UnitPrice: NumAmount(rent), Amount: NumAmount(rent), Type: &typ}}),
+			UnitPrice: money.Number(rent), Amount: money.Number(rent), Type: &typ}}),
 		Subtotal: rent, TotalAmount: rent, Notes: &notes, IsActive: true, CreatedAt: now, UpdatedAt: now,
 	}
 }
@@ -415,11 +481,11 @@ func (s *Service) insertRent(ctx context.Context, q db.Queryer, inv *Invoice) er
 	first := inv.InvoiceDate
 	for _, number := range []string{RentNumber(first, inv.OccupancyID), rentNumberLong(first, inv.OccupancyID)} {
 		inv.InvoiceNumber = number
-		err := s.Store.Insert(ctx, q, inv)
+		err := s.store.Insert(ctx, q, inv)
 		if !errors.Is(err, db.ErrConflict) {
 			return err
 		}
-		owner, err := s.Store.OccupancyOfNumber(ctx, q, inv.CompanyID, number)
+		owner, err := s.store.OccupancyOfNumber(ctx, q, inv.CompanyID, number)
 		if err != nil {
 			return err
 		}
@@ -441,9 +507,9 @@ func (s *Service) GenerateRent(ctx context.Context, companyID string, req Genera
 	if err != nil {
 		return nil, err
 	}
-	occ, err := s.Store.ActiveOccupancy(ctx, s.DB, companyID, req.OccupancyID)
+	occ, err := s.Leases.RequireActive(ctx, s.DB, companyID, req.OccupancyID)
 	if err != nil {
-		return nil, notFoundAs(err, httpx.NotFound("Occupancy with ID "+req.OccupancyID+" not found"))
+		return nil, err
 	}
 	inv := rentInvoice(occ, first, last, deref(req.DueDay, 5))
 	if err := s.insertRent(ctx, s.DB, inv); err != nil {
@@ -461,7 +527,7 @@ func (s *Service) GenerateRentBulk(ctx context.Context, companyID string, req Bu
 	if err != nil {
 		return nil, err
 	}
-	leases, err := s.Store.LeasesInMonth(ctx, s.DB, companyID, first, last)
+	leases, err := s.Leases.ActiveInMonth(ctx, companyID, first, last)
 	if err != nil {
 		return nil, err
 	}
@@ -490,7 +556,7 @@ func (s *Service) GenerateRentBulk(ctx context.Context, companyID string, req Bu
 // nothing. It returns how many invoices changed.
 func (s *Service) MarkOverdue(ctx context.Context) (int, error) {
 	today := s.today()
-	companies, n, err := s.Store.MarkOverdue(ctx, s.DB, today)
+	companies, n, err := s.store.MarkOverdue(ctx, s.DB, today)
 	if err != nil {
 		return 0, err
 	}

@@ -11,14 +11,14 @@ import (
 	"github.com/ternant/ternant/server/platform/money"
 )
 
-// Store is the invoices table. Every statement filters on company_id.
-type Store struct{}
+// store is the invoices table. Every statement filters on company_id.
+type store struct{}
 
 const invoiceColumns = `id, company_id, invoice_number, occupancy_id, tenant_id, invoice_date, due_date, status,
 	lineItems, subtotal, tax_amount, total_amount, amount_paid, notes, paid_date, is_active, created_at, updated_at`
 
 // Insert writes a new invoice. A duplicate number is db.ErrConflict.
-func (Store) Insert(ctx context.Context, q db.Queryer, inv *Invoice) error {
+func (store) Insert(ctx context.Context, q db.Queryer, inv *Invoice) error {
 	const stmt = `INSERT INTO invoices (id, company_id, invoice_number, occupancy_id, tenant_id, invoice_date,
 		due_date, status, lineItems, subtotal, tax_amount, total_amount, amount_paid, notes, paid_date, is_active,
 		created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
@@ -32,7 +32,7 @@ func (Store) Insert(ctx context.Context, q db.Queryer, inv *Invoice) error {
 }
 
 // Get reads one invoice of the company (active or not). Missing is db.ErrNotFound.
-func (Store) Get(ctx context.Context, q db.Queryer, companyID, id string) (*Invoice, error) {
+func (store) Get(ctx context.Context, q db.Queryer, companyID, id string) (*Invoice, error) {
 	var inv Invoice
 	err := q.Get(ctx, &inv, `SELECT `+invoiceColumns+` FROM invoices WHERE company_id = ? AND id = ?`, companyID, id)
 	if err != nil {
@@ -43,7 +43,7 @@ func (Store) Get(ctx context.Context, q db.Queryer, companyID, id string) (*Invo
 
 // Lock reads one invoice of the company and locks its row until the transaction ends: every
 // balance change goes through it, so concurrent payments on one invoice serialise here.
-func (Store) Lock(ctx context.Context, tx *db.Tx, companyID, id string) (*Invoice, error) {
+func (store) Lock(ctx context.Context, tx *db.Tx, companyID, id string) (*Invoice, error) {
 	var inv Invoice
 	err := tx.Get(ctx, &inv, `SELECT `+invoiceColumns+` FROM invoices WHERE company_id = ? AND id = ? FOR UPDATE`, companyID, id)
 	if err != nil {
@@ -53,7 +53,7 @@ func (Store) Lock(ctx context.Context, tx *db.Tx, companyID, id string) (*Invoic
 }
 
 // SaveBalance writes amountPaid, status and paidDate.
-func (Store) SaveBalance(ctx context.Context, q db.Queryer, inv *Invoice) error {
+func (store) SaveBalance(ctx context.Context, q db.Queryer, inv *Invoice) error {
 	inv.UpdatedAt = dbtypes.Now()
 	_, err := q.Exec(ctx, `UPDATE invoices SET amount_paid = ?, status = ?, paid_date = ?, updated_at = ?
 		WHERE company_id = ? AND id = ?`, inv.AmountPaid, inv.Status, inv.PaidDate, inv.UpdatedAt, inv.CompanyID, inv.ID)
@@ -64,7 +64,7 @@ func (Store) SaveBalance(ctx context.Context, q db.Queryer, inv *Invoice) error 
 }
 
 // Update writes every editable column.
-func (Store) Update(ctx context.Context, q db.Queryer, inv *Invoice) error {
+func (store) Update(ctx context.Context, q db.Queryer, inv *Invoice) error {
 	inv.UpdatedAt = dbtypes.Now()
 	_, err := q.Exec(ctx, `UPDATE invoices SET invoice_number = ?, occupancy_id = ?, tenant_id = ?, invoice_date = ?,
 		due_date = ?, status = ?, lineItems = ?, subtotal = ?, tax_amount = ?, total_amount = ?, amount_paid = ?,
@@ -153,7 +153,7 @@ func (f Filter) count(ctx context.Context, q db.Queryer, companyID string) (int,
 }
 
 // List returns one page of the company's invoices and the total number matching.
-func (Store) List(ctx context.Context, q db.Queryer, companyID string, f Filter, page httpx.Page) ([]*Invoice, int, error) {
+func (store) List(ctx context.Context, q db.Queryer, companyID string, f Filter, page httpx.Page) ([]*Invoice, int, error) {
 	where, args := f.where(companyID)
 	order := "invoice_date DESC, created_at DESC, id DESC" // one direction: idx_invoices_company_active_date serves it
 	if f.OrderByDue {
@@ -175,135 +175,9 @@ func (Store) List(ctx context.Context, q db.Queryer, companyID string, f Filter,
 	return out, total, nil
 }
 
-// AttachTenants loads each invoice's tenant.
-func (Store) AttachTenants(ctx context.Context, q db.Queryer, companyID string, invs []*Invoice) error {
-	ids := make([]string, 0, len(invs))
-	for _, inv := range invs {
-		ids = append(ids, inv.TenantID)
-	}
-	tenants, err := TenantsByID(ctx, q, companyID, ids)
-	if err != nil {
-		return err
-	}
-	for _, inv := range invs {
-		inv.Tenant = tenants[inv.TenantID]
-	}
-	return nil
-}
-
-// AttachOccupancies loads each invoice's occupancy, and its apartment when withApartment is set.
-func (Store) AttachOccupancies(ctx context.Context, q db.Queryer, companyID string, invs []*Invoice, withApartment bool) error {
-	ids := make([]string, 0, len(invs))
-	for _, inv := range invs {
-		ids = append(ids, inv.OccupancyID)
-	}
-	occs, err := OccupanciesByID(ctx, q, companyID, ids, withApartment)
-	if err != nil {
-		return err
-	}
-	for _, inv := range invs {
-		inv.Occupancy = occs[inv.OccupancyID]
-	}
-	return nil
-}
-
-// TenantsByID reads the company's tenants with the given ids.
-func TenantsByID(ctx context.Context, q db.Queryer, companyID string, ids []string) (map[string]*Tenant, error) {
-	out := map[string]*Tenant{}
-	if len(ids) == 0 {
-		return out, nil
-	}
-	query, args, err := db.InCompany(`SELECT `+tenantColumns+` FROM tenants t WHERE t.company_id = ? AND t.id IN (?)`, companyID, ids)
-	if err != nil {
-		return nil, fmt.Errorf("build tenant query: %w", err)
-	}
-	var rows []*Tenant
-	if err := q.Select(ctx, &rows, query, args...); err != nil {
-		return nil, fmt.Errorf("load tenants: %w", err)
-	}
-	for _, t := range rows {
-		out[t.ID] = t
-	}
-	return out, nil
-}
-
-// OccupanciesByID reads the company's occupancies with the given ids, with their apartments when
-// withApartment is set.
-func OccupanciesByID(ctx context.Context, q db.Queryer, companyID string, ids []string, withApartment bool) (map[string]*Occupancy, error) {
-	out := map[string]*Occupancy{}
-	if len(ids) == 0 {
-		return out, nil
-	}
-	query, args, err := db.InCompany(`SELECT `+occupancyColumns+` FROM occupancies o WHERE o.company_id = ? AND o.id IN (?)`, companyID, ids)
-	if err != nil {
-		return nil, fmt.Errorf("build occupancy query: %w", err)
-	}
-	var rows []*Occupancy
-	if err := q.Select(ctx, &rows, query, args...); err != nil {
-		return nil, fmt.Errorf("load occupancies: %w", err)
-	}
-	aptIDs := make([]string, 0, len(rows))
-	for _, o := range rows {
-		out[o.ID] = o
-		aptIDs = append(aptIDs, o.ApartmentID)
-	}
-	if !withApartment || len(aptIDs) == 0 {
-		return out, nil
-	}
-	query, args, err = db.InCompany(`SELECT `+apartmentColumns+` FROM apartments a WHERE a.company_id = ? AND a.id IN (?)`, companyID, aptIDs)
-	if err != nil {
-		return nil, fmt.Errorf("build apartment query: %w", err)
-	}
-	var apts []*Apartment
-	if err := q.Select(ctx, &apts, query, args...); err != nil {
-		return nil, fmt.Errorf("load apartments: %w", err)
-	}
-	byID := map[string]*Apartment{}
-	for _, a := range apts {
-		byID[a.ID] = a
-	}
-	for _, o := range rows {
-		o.Apartment = byID[o.ApartmentID]
-	}
-	return out, nil
-}
-
-// ActiveOccupancy reads an active (is_active) occupancy of the company.
-func (Store) ActiveOccupancy(ctx context.Context, q db.Queryer, companyID, id string) (*Occupancy, error) {
-	var o Occupancy
-	err := q.Get(ctx, &o, `SELECT `+occupancyColumns+` FROM occupancies o WHERE o.company_id = ? AND o.id = ? AND o.is_active = 1`, companyID, id)
-	if err != nil {
-		return nil, fmt.Errorf("load occupancy %s: %w", id, err)
-	}
-	return &o, nil
-}
-
-// ActiveTenantExists reports whether the company has the tenant and it is active.
-func (Store) ActiveTenantExists(ctx context.Context, q db.Queryer, companyID, id string) (bool, error) {
-	var n int
-	err := q.Get(ctx, &n, `SELECT COUNT(*) FROM tenants WHERE company_id = ? AND id = ? AND is_active = 1`, companyID, id)
-	if err != nil {
-		return false, fmt.Errorf("check tenant %s: %w", id, err)
-	}
-	return n > 0, nil
-}
-
-// LeasesInMonth reads the company's active leases (status active, is_active) that overlap the
-// month [first, last].
-func (Store) LeasesInMonth(ctx context.Context, q db.Queryer, companyID string, first, last dbtypes.Date) ([]*Occupancy, error) {
-	var rows []*Occupancy
-	err := q.Select(ctx, &rows, `SELECT `+occupancyColumns+` FROM occupancies o WHERE o.company_id = ? AND o.is_active = 1
-		AND o.status = 'active' AND o.lease_start_date <= ? AND o.lease_end_date >= ? ORDER BY o.lease_start_date, o.id`,
-		companyID, last, first)
-	if err != nil {
-		return nil, fmt.Errorf("list active leases: %w", err)
-	}
-	return rows, nil
-}
-
 // Stats computes GET /invoices/stats over active invoices: counts per status, open invoices past
 // due, and the outstanding total of sent invoices, summed exactly in DECIMAL.
-func (Store) Stats(ctx context.Context, q db.Queryer, companyID string, today dbtypes.Date) (Stats, error) {
+func (store) Stats(ctx context.Context, q db.Queryer, companyID string, today dbtypes.Date) (Stats, error) {
 	var row struct {
 		Total       int          `db:"total"`
 		Draft       int          `db:"draft"`
@@ -323,11 +197,11 @@ func (Store) Stats(ctx context.Context, q db.Queryer, companyID string, today db
 		return Stats{}, fmt.Errorf("invoice stats: %w", err)
 	}
 	return Stats{Total: row.Total, Draft: row.Draft, Sent: row.Sent, Paid: row.Paid, Overdue: row.Overdue,
-		TotalOutstanding: NumAmount(row.Outstanding)}, nil
+		TotalOutstanding: money.Number(row.Outstanding)}, nil
 }
 
 // OccupancyOfNumber returns the occupancy of the company's invoice with the number.
-func (Store) OccupancyOfNumber(ctx context.Context, q db.Queryer, companyID, number string) (string, error) {
+func (store) OccupancyOfNumber(ctx context.Context, q db.Queryer, companyID, number string) (string, error) {
 	var id string
 	err := q.Get(ctx, &id, `SELECT occupancy_id FROM invoices WHERE company_id = ? AND invoice_number = ?`, companyID, number)
 	if err != nil {
@@ -338,7 +212,7 @@ func (Store) OccupancyOfNumber(ctx context.Context, q db.Queryer, companyID, num
 
 // MarkOverdue sets status overdue on active sent invoices due before today, across companies, in
 // one transaction, and returns the companies concerned and the number of invoices changed.
-func (Store) MarkOverdue(ctx context.Context, d *db.DB, today dbtypes.Date) ([]string, int, error) {
+func (store) MarkOverdue(ctx context.Context, d *db.DB, today dbtypes.Date) ([]string, int, error) {
 	var companies []string
 	var n int64
 	err := d.InTx(ctx, func(tx *db.Tx) error {
@@ -359,7 +233,7 @@ func (Store) MarkOverdue(ctx context.Context, d *db.DB, today dbtypes.Date) ([]s
 }
 
 // ByIDs reads the company's invoices with the given ids (active or not).
-func (Store) ByIDs(ctx context.Context, q db.Queryer, companyID string, ids []string) (map[string]*Invoice, error) {
+func (store) ByIDs(ctx context.Context, q db.Queryer, companyID string, ids []string) (map[string]*Invoice, error) {
 	out := map[string]*Invoice{}
 	if len(ids) == 0 {
 		return out, nil

@@ -45,7 +45,7 @@ func TestBillingOnTheEmbeddedEngine(t *testing.T) {
 
 	company := billingtest.Company(t, d)
 	l := billingtest.NewLease(t, d, company, money.MustParse("100"), dbtypes.NewDate(2026, 1, 1), dbtypes.NewDate(2026, 12, 31))
-	inv := invoices.NewService(d)
+	inv := billingtest.NewServices(d).Invoices
 	i, err := inv.GenerateRent(ctx, company, invoices.GenerateRentRequest{OccupancyID: l.OccupancyID, Month: "2026-03"})
 	if err != nil {
 		t.Fatalf("generate rent: %v", err)

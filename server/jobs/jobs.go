@@ -9,13 +9,17 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/ternant/ternant/server/apartments"
+	"github.com/ternant/ternant/server/compounds"
 	"github.com/ternant/ternant/server/config"
 	"github.com/ternant/ternant/server/invoices"
+	"github.com/ternant/ternant/server/occupancies"
 	"github.com/ternant/ternant/server/platform/db"
 	"github.com/ternant/ternant/server/platform/dbtypes"
 	"github.com/ternant/ternant/server/platform/idempotency"
 	"github.com/ternant/ternant/server/platform/mail"
 	"github.com/ternant/ternant/server/reminders"
+	"github.com/ternant/ternant/server/tenants"
 )
 
 // Job names, as `ternant jobs <name>` takes them.
@@ -66,7 +70,10 @@ type Runner struct {
 // New builds a runner over the database, sending mail with mailCfg (no host: reminders are
 // created and stay PENDING until a run with mail configured).
 func New(d *db.DB, mailCfg config.Mail, log *slog.Logger) *Runner {
-	r := &Runner{DB: d, Invoices: invoices.NewService(d), Reminders: &reminders.Service{DB: d}, Log: log}
+	ts := tenants.NewService(d)
+	ls := occupancies.NewService(d, ts, apartments.NewService(d, compounds.NewService(d)))
+	inv := invoices.NewService(d, ts, ls)
+	r := &Runner{DB: d, Invoices: inv, Reminders: reminders.NewService(d, inv, ts), Log: log}
 	r.Deliverer = &reminders.Deliverer{DB: d, Log: log}
 	if s := mail.New(mailCfg); s != nil {
 		r.Deliverer.Mail = s

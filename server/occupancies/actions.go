@@ -129,7 +129,7 @@ func (s *Service) Activate(ctx context.Context, companyID, id string) (Occupancy
 // the stored lease without includes.
 func (s *Service) modify(ctx context.Context, companyID, id string, change func(*db.Tx, *Occupancy) error) (Occupancy, error) {
 	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
-		o, err := s.Store.GetForUpdate(ctx, tx, companyID, id)
+		o, err := s.store.GetForUpdate(ctx, tx, companyID, id)
 		if err != nil {
 			return notFound(id, err)
 		}
@@ -137,12 +137,12 @@ func (s *Service) modify(ctx context.Context, companyID, id string, change func(
 			return err
 		}
 		o.UpdatedAt = dbtypes.Now()
-		return s.Store.Update(ctx, tx, &o)
+		return s.store.Update(ctx, tx, &o)
 	})
 	if err != nil {
 		return Occupancy{}, err
 	}
 	s.invalidate(ctx, companyID)
-	out, err := s.Store.Get(ctx, s.DB, companyID, id)
+	out, err := s.store.Get(ctx, s.DB, companyID, id)
 	return out, notFound(id, err)
 }

@@ -17,18 +17,18 @@ import (
 
 // Service holds the lease rules.
 type Service struct {
-	Store      *Store
+	store      *store
 	DB         *db.DB
 	Tenants    *tenants.Service
 	Apartments *apartments.Service
-	// Invalidate is called after every committed write (leases drive the dashboard's occupancy and
+	// InvalidateDashboard is called after every committed write (leases drive the dashboard's occupancy and
 	// revenue figures); nil is a no-op.
-	Invalidate func(ctx context.Context, companyID string)
+	InvalidateDashboard func(ctx context.Context, companyID string)
 }
 
 // NewService returns a service over database that checks tenants and apartments through ts and as.
 func NewService(database *db.DB, ts *tenants.Service, as *apartments.Service) *Service {
-	return &Service{Store: &Store{DB: database}, DB: database, Tenants: ts, Apartments: as}
+	return &Service{store: &store{DB: database}, DB: database, Tenants: ts, Apartments: as}
 }
 
 // NotFound is TernantApp's 404 for an occupancy id.
@@ -47,8 +47,8 @@ func notFound(id string, err error) error {
 func (s *Service) today() dbtypes.Date { return dbtypes.Today() }
 
 func (s *Service) invalidate(ctx context.Context, companyID string) {
-	if s.Invalidate != nil {
-		s.Invalidate(ctx, companyID)
+	if s.InvalidateDashboard != nil {
+		s.InvalidateDashboard(ctx, companyID)
 	}
 }
 
@@ -89,13 +89,13 @@ func (s *Service) Create(ctx context.Context, companyID string, in CreateInput) 
 		if err := s.checkOverlap(ctx, tx, &o); err != nil {
 			return err
 		}
-		return s.Store.Insert(ctx, tx, &o)
+		return s.store.Insert(ctx, tx, &o)
 	})
 	if err != nil {
 		return Occupancy{}, err
 	}
 	s.invalidate(ctx, companyID)
-	out, err := s.Store.Get(ctx, s.DB, companyID, o.ID)
+	out, err := s.store.Get(ctx, s.DB, companyID, o.ID)
 	return out, notFound(o.ID, err)
 }
 
@@ -103,7 +103,7 @@ func (s *Service) Create(ctx context.Context, companyID string, in CreateInput) 
 // caller holds the apartment's row lock; this is the transaction's first plain read, so its
 // snapshot is taken after the lock was granted and includes every lease committed before.
 func (s *Service) checkOverlap(ctx context.Context, tx *db.Tx, o *Occupancy) error {
-	overlap, err := s.Store.Overlapping(ctx, tx, o.CompanyID, o.ApartmentID, o.ID, o.LeaseStartDate, o.LeaseEndDate)
+	overlap, err := s.store.Overlapping(ctx, tx, o.CompanyID, o.ApartmentID, o.ID, o.LeaseStartDate, o.LeaseEndDate)
 	if err != nil {
 		return err
 	}
@@ -115,7 +115,7 @@ func (s *Service) checkOverlap(ctx context.Context, tx *db.Tx, o *Occupancy) err
 
 // Get returns one lease, active or not, with its tenant and its apartment's compound.
 func (s *Service) Get(ctx context.Context, companyID, id string) (Occupancy, error) {
-	o, err := s.Store.Get(ctx, s.DB, companyID, id)
+	o, err := s.store.Get(ctx, s.DB, companyID, id)
 	if err != nil {
 		return o, notFound(id, err)
 	}
@@ -128,7 +128,7 @@ func (s *Service) Get(ctx context.Context, companyID, id string) (Occupancy, err
 
 // List returns a page of leases with their tenants and apartments, and the total.
 func (s *Service) List(ctx context.Context, companyID string, f ListFilter) ([]Occupancy, int, error) {
-	rows, total, err := s.Store.List(ctx, companyID, f)
+	rows, total, err := s.store.List(ctx, companyID, f)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -153,7 +153,7 @@ func (s *Service) Stats(ctx context.Context, companyID string) (Stats, error) {
 	today := s.today()
 	t := today.Time()
 	monthEnd := dbtypes.DateOf(time.Date(t.Year(), t.Month()+1, 0, 0, 0, 0, 0, time.UTC))
-	return s.Store.Stats(ctx, companyID, today, monthEnd)
+	return s.store.Stats(ctx, companyID, today, monthEnd)
 }
 
 // History returns a tenant (404 if not the company's) with all their leases and apartments.
@@ -162,7 +162,7 @@ func (s *Service) History(ctx context.Context, companyID, tenantID string) (Hist
 	if err != nil {
 		return History{}, err
 	}
-	rows, err := s.Store.ByTenant(ctx, companyID, tenantID)
+	rows, err := s.store.ByTenant(ctx, companyID, tenantID)
 	if err != nil {
 		return History{}, err
 	}

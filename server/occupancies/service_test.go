@@ -86,7 +86,7 @@ func TestInvalidateAfterCommittedWrites(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	var calls []string
-	f.svc.Invalidate = func(_ context.Context, companyID string) { calls = append(calls, companyID) }
+	f.svc.InvalidateDashboard = func(_ context.Context, companyID string) { calls = append(calls, companyID) }
 	apt, ten := f.apartment(t, "co-a", "1"), f.tenant(t, "co-a", "t@x.test")
 
 	o, err := f.svc.Create(ctx, "co-a", input(ten, apt, "2030-01-01", "2030-12-31"))
@@ -121,7 +121,7 @@ func TestInvalidateAfterCommittedWrites(t *testing.T) {
 	}
 
 	var aptCalls int
-	f.apartments.Invalidate = func(context.Context, string) { aptCalls++ }
+	f.apartments.InvalidateDashboard = func(context.Context, string) { aptCalls++ }
 	f.apartment(t, "co-a", "2")
 	if _, err := f.apartments.Create(ctx, "co-a", apartments.CreateInput{CompoundID: f.compound["co-a"], UnitNumber: "2"}); err == nil {
 		t.Fatal("duplicate unit accepted")

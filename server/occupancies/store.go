@@ -9,8 +9,8 @@ import (
 	"github.com/ternant/ternant/server/platform/dbtypes"
 )
 
-// Store holds the occupancies SQL. Every statement is scoped by company_id.
-type Store struct {
+// store holds the occupancies SQL. Every statement is scoped by company_id.
+type store struct {
 	DB *db.DB
 }
 
@@ -72,7 +72,7 @@ func (f ListFilter) where(companyID string) (string, []any) {
 }
 
 // Insert writes a new lease.
-func (s *Store) Insert(ctx context.Context, q db.Queryer, o *Occupancy) error {
+func (s *store) Insert(ctx context.Context, q db.Queryer, o *Occupancy) error {
 	const stmt = `INSERT INTO occupancies (` + columns + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	_, err := q.Exec(ctx, stmt, o.ID, o.CompanyID, o.CreatedAt, o.UpdatedAt, o.TenantID, o.ApartmentID,
 		o.LeaseStartDate, o.LeaseEndDate, o.MonthlyRent, o.SecurityDeposit, o.DepositPaid, o.MoveInDate,
@@ -84,7 +84,7 @@ func (s *Store) Insert(ctx context.Context, q db.Queryer, o *Occupancy) error {
 }
 
 // Get reads one lease of the company, active or not.
-func (s *Store) Get(ctx context.Context, q db.Queryer, companyID, id string) (Occupancy, error) {
+func (s *store) Get(ctx context.Context, q db.Queryer, companyID, id string) (Occupancy, error) {
 	var o Occupancy
 	if err := q.Get(ctx, &o, `SELECT `+columns+` FROM occupancies WHERE company_id = ? AND id = ?`, companyID, id); err != nil {
 		return o, fmt.Errorf("get occupancy %s: %w", id, err)
@@ -93,7 +93,7 @@ func (s *Store) Get(ctx context.Context, q db.Queryer, companyID, id string) (Oc
 }
 
 // GetForUpdate reads one lease and locks its row until the transaction ends.
-func (s *Store) GetForUpdate(ctx context.Context, tx *db.Tx, companyID, id string) (Occupancy, error) {
+func (s *store) GetForUpdate(ctx context.Context, tx *db.Tx, companyID, id string) (Occupancy, error) {
 	var o Occupancy
 	if err := tx.Get(ctx, &o, `SELECT `+columns+` FROM occupancies WHERE company_id = ? AND id = ? FOR UPDATE`, companyID, id); err != nil {
 		return o, fmt.Errorf("lock occupancy %s: %w", id, err)
@@ -110,7 +110,7 @@ const overlapQuery = `SELECT COUNT(*) FROM occupancies
 // Overlapping reports whether another active, pending-or-active lease on the apartment overlaps
 // [start, end] (both inclusive). The caller holds the apartment's row lock, which serialises every
 // lease write for that apartment, so the answer stays true until it commits.
-func (s *Store) Overlapping(ctx context.Context, tx *db.Tx, companyID, apartmentID, excludeID string, start, end dbtypes.Date) (bool, error) {
+func (s *store) Overlapping(ctx context.Context, tx *db.Tx, companyID, apartmentID, excludeID string, start, end dbtypes.Date) (bool, error) {
 	var n int
 	err := tx.Get(ctx, &n, overlapQuery, companyID, apartmentID, end, start, excludeID)
 	if err != nil {
@@ -120,7 +120,7 @@ func (s *Store) Overlapping(ctx context.Context, tx *db.Tx, companyID, apartment
 }
 
 // List returns one page of leases and the total before paging.
-func (s *Store) List(ctx context.Context, companyID string, f ListFilter) ([]Occupancy, int, error) {
+func (s *store) List(ctx context.Context, companyID string, f ListFilter) ([]Occupancy, int, error) {
 	where, args := f.where(companyID)
 	var total int
 	if err := s.DB.Get(ctx, &total, `SELECT COUNT(*) FROM occupancies WHERE `+where, args...); err != nil {
@@ -140,7 +140,7 @@ func (s *Store) List(ctx context.Context, companyID string, f ListFilter) ([]Occ
 }
 
 // ByTenant returns every lease of a tenant, active or not, newest start first.
-func (s *Store) ByTenant(ctx context.Context, companyID, tenantID string) ([]Occupancy, error) {
+func (s *store) ByTenant(ctx context.Context, companyID, tenantID string) ([]Occupancy, error) {
 	out := []Occupancy{}
 	err := s.DB.Select(ctx, &out, `SELECT `+columns+` FROM occupancies WHERE company_id = ? AND tenant_id = ?
 		ORDER BY `+orderStartDesc, companyID, tenantID)
@@ -152,7 +152,7 @@ func (s *Store) ByTenant(ctx context.Context, companyID, tenantID string) ([]Occ
 
 // Stats counts active leases in total and per status, and the active ones ending between today and
 // monthEnd.
-func (s *Store) Stats(ctx context.Context, companyID string, today, monthEnd dbtypes.Date) (Stats, error) {
+func (s *store) Stats(ctx context.Context, companyID string, today, monthEnd dbtypes.Date) (Stats, error) {
 	var st Stats
 	err := s.DB.Get(ctx, &st, `SELECT COUNT(*) AS total,
 		COALESCE(SUM(status = 'active'), 0) AS active,
@@ -167,7 +167,7 @@ func (s *Store) Stats(ctx context.Context, companyID string, today, monthEnd dbt
 }
 
 // Update writes every mutable column of o.
-func (s *Store) Update(ctx context.Context, q db.Queryer, o *Occupancy) error {
+func (s *store) Update(ctx context.Context, q db.Queryer, o *Occupancy) error {
 	const stmt = `UPDATE occupancies SET updated_at = ?, tenant_id = ?, apartment_id = ?, lease_start_date = ?,
 		lease_end_date = ?, monthly_rent = ?, security_deposit = ?, deposit_paid = ?, move_in_date = ?,
 		move_out_date = ?, status = ?, notes = ?, is_active = ? WHERE company_id = ? AND id = ?`
@@ -178,4 +178,33 @@ func (s *Store) Update(ctx context.Context, q db.Queryer, o *Occupancy) error {
 		return fmt.Errorf("update occupancy %s: %w", o.ID, err)
 	}
 	return nil
+}
+
+// ByIDs reads the company's leases among ids, active or not.
+func (s *store) ByIDs(ctx context.Context, companyID string, ids []string) ([]Occupancy, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	q, args, err := db.InCompany(`SELECT `+columns+` FROM occupancies WHERE company_id = ? AND id IN (?)`, companyID, ids)
+	if err != nil {
+		return nil, fmt.Errorf("expand occupancy ids: %w", err)
+	}
+	var out []Occupancy
+	if err := s.DB.Select(ctx, &out, q, args...); err != nil {
+		return nil, fmt.Errorf("get occupancies by id: %w", err)
+	}
+	return out, nil
+}
+
+// InMonth reads the company's active leases (status active, is_active) that overlap the month
+// [first, last], earliest start first.
+func (s *store) InMonth(ctx context.Context, companyID string, first, last dbtypes.Date) ([]Occupancy, error) {
+	var out []Occupancy
+	err := s.DB.Select(ctx, &out, `SELECT `+columns+` FROM occupancies WHERE company_id = ? AND is_active = 1
+		AND status = 'active' AND lease_start_date <= ? AND lease_end_date >= ? ORDER BY lease_start_date, id`,
+		companyID, last, first)
+	if err != nil {
+		return nil, fmt.Errorf("list active leases: %w", err)
+	}
+	return out, nil
 }

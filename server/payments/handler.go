@@ -1,6 +1,7 @@
 package payments
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -8,67 +9,50 @@ import (
 
 	"github.com/ternant/ternant/server/httpx"
 	"github.com/ternant/ternant/server/identity"
-	"github.com/ternant/ternant/server/invoices"
 	"github.com/ternant/ternant/server/platform/db"
-	"github.com/ternant/ternant/server/platform/idempotency"
 )
 
 // Handler serves /payments.
-type Handler struct{ Svc *Service }
+type Handler struct {
+	Service *Service
+	// Once runs POST /payments at most once per Idempotency-Key.
+	Once httpx.Once
+}
 
 // Routes lists the payment endpoints: any user of a company (TernantApp: any user).
 func (h *Handler) Routes() []httpx.Route {
 	a := identity.CompanyUser
+	ok, created := http.StatusOK, http.StatusCreated
 	one, list := Payment{}, []Payment{}
 	dates := []httpx.Param{{Name: "startDate", Type: "string", Format: "date"}, {Name: "endDate", Type: "string", Format: "date",
 		Description: "a date-only endDate covers that whole day"}}
 	return []httpx.Route{
-		{Method: http.MethodPost, Pattern: "/payments", Access: a, Handler: h.create,
+		{Method: http.MethodPost, Pattern: "/payments", Access: a, Handler: httpx.Idempotent(h.Once, "payments.create", created, h.create, h.Service.Committed),
 			Doc: httpx.Doc{Summary: "Record a payment; the invoice's amountPaid, status and paidDate follow (optional Idempotency-Key header)",
 				Request: CreateRequest{}, Response: one, Errors: []int{http.StatusUnprocessableEntity}}},
-		{Method: http.MethodGet, Pattern: "/payments", Access: a, Handler: h.list,
+		{Method: http.MethodGet, Pattern: "/payments", Access: a, Handler: httpx.Endpoint(ok, h.list),
 			Doc: httpx.Doc{Summary: "List payments with invoice.tenant, latest first", Response: list, List: true,
 				Query: []httpx.Param{{Name: "invoiceId", Type: "string"}, {Name: "includeInactive", Type: "boolean"}}}},
-		{Method: http.MethodGet, Pattern: "/payments/stats", Access: a, Handler: invoices.CallNoBody(http.StatusOK, h.stats),
+		{Method: http.MethodGet, Pattern: "/payments/stats", Access: a, Handler: httpx.Endpoint(ok, h.stats),
 			Doc: httpx.Doc{Summary: "Payment count and total, by method", Response: Stats{}, Query: dates}},
-		{Method: http.MethodGet, Pattern: "/payments/date-range", Access: a, Handler: h.dateRange,
+		{Method: http.MethodGet, Pattern: "/payments/date-range", Access: a, Handler: httpx.Endpoint(ok, h.dateRange),
 			Doc: httpx.Doc{Summary: "Payments made within a date range", Response: list, List: true, Query: dates}},
-		{Method: http.MethodGet, Pattern: "/payments/invoice/{invoiceId}", Access: a, Handler: h.byInvoice,
+		{Method: http.MethodGet, Pattern: "/payments/invoice/{invoiceId}", Access: a, Handler: httpx.Endpoint(ok, h.byInvoice),
 			Doc: httpx.Doc{Summary: "An invoice's payments", Response: list, List: true}},
-		{Method: http.MethodGet, Pattern: "/payments/{id}", Access: a, Handler: invoices.CallNoBody(http.StatusOK, h.get),
+		{Method: http.MethodGet, Pattern: "/payments/{id}", Access: a, Handler: httpx.Endpoint(ok, httpx.ByID(h.Service.Get)),
 			Doc: httpx.Doc{Summary: "A payment with invoice.tenant and invoice.occupancy", Response: one}},
-		{Method: http.MethodPatch, Pattern: "/payments/{id}", Access: a, Handler: invoices.Call(http.StatusOK, h.update),
+		{Method: http.MethodPatch, Pattern: "/payments/{id}", Access: a, Handler: httpx.Endpoint(ok, httpx.ByIDWithBody(h.Service.Update)),
 			Doc: httpx.Doc{Summary: "Update a payment; a new amount moves the invoice's balance", Request: UpdateRequest{}, Response: one}},
-		{Method: http.MethodDelete, Pattern: "/payments/{id}", Access: a, Handler: h.remove,
+		{Method: http.MethodDelete, Pattern: "/payments/{id}", Access: a, Handler: httpx.Endpoint(ok, httpx.ByIDNoResult(h.Service.Remove)),
 			Doc: httpx.Doc{Summary: "Deactivate a payment and take its amount off the invoice", Status: http.StatusOK}},
-		{Method: http.MethodPost, Pattern: "/payments/{id}/activate", Access: a, Handler: invoices.CallNoBody(http.StatusCreated, h.activate),
+		{Method: http.MethodPost, Pattern: "/payments/{id}/activate", Access: a, Handler: httpx.Endpoint(created, httpx.ByID(h.Service.Activate)),
 			Doc: httpx.Doc{Summary: "Reactivate a payment if it still fits the invoice total", Response: one}},
 	}
 }
 
-func (h *Handler) create(w http.ResponseWriter, r *http.Request) {
-	var req CreateRequest
-	c := invoices.Company(r)
-	var err error
-	key := ""
-	key, err = idempotency.Key(r)
-	if err == nil {
-		err = httpx.Decode(r, &req)
-	}
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	res, err := idempotency.Run(r.Context(), h.Svc.DB, c, "payments.create", key, req, http.StatusCreated,
-		func(tx *db.Tx) (any, error) { return h.Svc.Create(r.Context(), tx, c, req) })
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	// A replay invalidates too: the first request may not have got that far yet (or its process
-	// died after the commit), and dropping a cache entry twice is harmless.
-	h.Svc.Committed(r.Context(), c)
-	res.Write(w)
+// create records a payment inside the idempotency transaction (the route has no {id}).
+func (h *Handler) create(ctx context.Context, tx *db.Tx, companyID, _ string, req CreateRequest) (*Payment, error) {
+	return h.Service.Create(ctx, tx, companyID, req)
 }
 
 // dates reads startDate/endDate. A date-only endDate covers that whole day.
@@ -87,87 +71,48 @@ func dates(r *http.Request) (from, to time.Time, err error) {
 	return
 }
 
-func (h *Handler) list(w http.ResponseWriter, r *http.Request) {
-	c := invoices.Company(r)
-	var err error
-	f := Filter{InvoiceID: r.URL.Query().Get("invoiceId")}
-	var page httpx.Page
-	f.IncludeInactive, err = httpx.QueryBool(r, "includeInactive", false)
-	if err == nil {
-		page, err = httpx.PageFrom(r)
-	}
-	h.answerList(w, r, c, f, true, page, err)
-}
-
-func (h *Handler) answerList(w http.ResponseWriter, r *http.Request, c string, f Filter, withInvoice bool, page httpx.Page, err error) {
+func (h *Handler) list(w http.ResponseWriter, r *http.Request) (any, error) {
+	inactive, err := httpx.QueryBool(r, "includeInactive", false)
 	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
+		return nil, err
 	}
-	list, total, err := h.Svc.List(r.Context(), c, f, withInvoice, page)
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	httpx.SetTotal(w, total)
-	httpx.OK(w, list)
-}
-
-func (h *Handler) dateRange(w http.ResponseWriter, r *http.Request) {
-	c := invoices.Company(r)
-	var err error
-	var f Filter
-	var page httpx.Page
-	f.From, f.To, err = dates(r)
-	if err == nil && (f.From.IsZero() || f.To.IsZero()) {
-		err = httpx.Invalid("startDate and endDate are required")
-	}
-	if err == nil {
-		page, err = httpx.PageFrom(r)
-	}
-	h.answerList(w, r, c, f, true, page, err)
-}
-
-func (h *Handler) byInvoice(w http.ResponseWriter, r *http.Request) {
 	page, err := httpx.PageFrom(r)
-	var list []*Payment
-	var total int
-	if err == nil {
-		list, total, err = h.Svc.ByInvoice(r.Context(), invoices.Company(r), chi.URLParam(r, "invoiceId"), page)
-	}
 	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
+		return nil, err
 	}
-	httpx.SetTotal(w, total)
-	httpx.OK(w, list)
+	f := Filter{InvoiceID: r.URL.Query().Get("invoiceId"), IncludeInactive: inactive}
+	return httpx.Total(w)(h.Service.List(r.Context(), httpx.CallerCompany(r), f, true, page))
 }
 
-func (h *Handler) remove(w http.ResponseWriter, r *http.Request) {
-	if err := h.Svc.Remove(r.Context(), invoices.Company(r), chi.URLParam(r, "id")); err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	httpx.EmptyOK(w)
-}
-
-func (h *Handler) stats(r *http.Request, c string) (any, error) {
+func (h *Handler) dateRange(w http.ResponseWriter, r *http.Request) (any, error) {
 	var f Filter
 	var err error
 	if f.From, f.To, err = dates(r); err != nil {
 		return nil, err
 	}
-	return h.Svc.Stats(r.Context(), c, f)
+	if f.From.IsZero() || f.To.IsZero() {
+		return nil, httpx.Invalid("startDate and endDate are required")
+	}
+	page, err := httpx.PageFrom(r)
+	if err != nil {
+		return nil, err
+	}
+	return httpx.Total(w)(h.Service.List(r.Context(), httpx.CallerCompany(r), f, true, page))
 }
 
-func (h *Handler) get(r *http.Request, c string) (any, error) {
-	return h.Svc.Get(r.Context(), c, chi.URLParam(r, "id"))
+func (h *Handler) byInvoice(w http.ResponseWriter, r *http.Request) (any, error) {
+	page, err := httpx.PageFrom(r)
+	if err != nil {
+		return nil, err
+	}
+	return httpx.Total(w)(h.Service.ByInvoice(r.Context(), httpx.CallerCompany(r), chi.URLParam(r, "invoiceId"), page))
 }
 
-func (h *Handler) update(r *http.Request, c string, req UpdateRequest) (any, error) {
-	return h.Svc.Update(r.Context(), c, chi.URLParam(r, "id"), req)
-}
-
-func (h *Handler) activate(r *http.Request, c string) (any, error) {
-	return h.Svc.Activate(r.Context(), c, chi.URLParam(r, "id"))
+func (h *Handler) stats(_ http.ResponseWriter, r *http.Request) (any, error) {
+	var f Filter
+	var err error
+	if f.From, f.To, err = dates(r); err != nil {
+		return nil, err
+	}
+	return h.Service.Stats(r.Context(), httpx.CallerCompany(r), f)
 }

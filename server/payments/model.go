@@ -54,13 +54,13 @@ type UpdateRequest struct {
 
 // MethodStats is one method's figures in Stats.
 type MethodStats struct {
-	Count  int                `json:"count"`
-	Amount invoices.NumAmount `json:"amount"`
+	Count  int          `json:"count"`
+	Amount money.Number `json:"amount"`
 }
 
 // Stats answers GET /payments/stats; amounts are JSON numbers (as in TernantApp) written exactly.
 type Stats struct {
 	TotalPayments int                     `json:"totalPayments"`
-	TotalAmount   invoices.NumAmount      `json:"totalAmount"`
+	TotalAmount   money.Number            `json:"totalAmount"`
 	ByMethod      map[string]*MethodStats `json:"byMethod"`
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/ternant/ternant/server/payments"
 	"github.com/ternant/ternant/server/platform/db"
 	"github.com/ternant/ternant/server/platform/dbtypes"
+	"github.com/ternant/ternant/server/platform/idempotency"
 	"github.com/ternant/ternant/server/platform/money"
 	"github.com/ternant/ternant/server/servertest"
 )
@@ -30,11 +31,11 @@ func setup(t *testing.T, pool int) env {
 	d := billingtest.Open(t, pool)
 	company := billingtest.Company(t, d)
 	l := billingtest.NewLease(t, d, company, money.MustParse("1000"), dbtypes.NewDate(2026, 1, 1), dbtypes.NewDate(2026, 12, 31))
-	inv := invoices.NewService(d)
+	inv := billingtest.NewServices(d).Invoices
 	pay := payments.NewService(d, inv)
 	var routes []httpx.Route
-	routes = append(routes, (&invoices.Handler{Svc: inv}).Routes()...)
-	routes = append(routes, (&payments.Handler{Svc: pay}).Routes()...)
+	routes = append(routes, (&invoices.Handler{Service: inv, Once: idempotency.New(d)}).Routes()...)
+	routes = append(routes, (&payments.Handler{Service: pay, Once: idempotency.New(d)}).Routes()...)
 	return env{db: d, base: billingtest.Serve(t, company, identity.Staff, routes), l: l}
 }
 

@@ -12,17 +12,13 @@ import (
 	"github.com/ternant/ternant/server/platform/cache"
 	"github.com/ternant/ternant/server/platform/db"
 	"github.com/ternant/ternant/server/platform/dbtypes"
-	"github.com/ternant/ternant/server/platform/money"
 )
 
 // Service holds the payment rules.
 type Service struct {
 	DB       *db.DB
-	Store    Store
+	store    store
 	Invoices *invoices.Service
-	// Invalidate, when set, is called after every committed write that changes a dashboard
-	// figure, with the company whose figures changed.
-	Invalidate func(ctx context.Context, companyID string)
 	// ListCache, when set, caches the list's counts per company; every committed write drops them.
 	ListCache *cache.ListCache
 }
@@ -32,44 +28,26 @@ func NewService(database *db.DB, inv *invoices.Service) *Service {
 	return &Service{DB: database, Invoices: inv}
 }
 
-// Committed tells the service a transaction that changed the company's payments has committed.
+// Committed tells the service a transaction that changed the company's payments has committed:
+// the payments list's cached counts go, and the invoices' balances (and the dashboard figures that
+// follow them) changed with them.
 func (s *Service) Committed(ctx context.Context, companyID string) {
 	s.ListCache.Invalidate(ctx, companyID)
-	if s.Invalidate != nil {
-		s.Invalidate(ctx, companyID)
-	}
+	s.Invoices.PaymentCommitted(ctx, companyID)
 }
 
 // NotFound is the 404 for a missing payment.
 func NotFound(id string) error { return httpx.NotFound("Payment with ID " + id + " not found") }
 
-func invoicesNum(a money.Amount) invoices.NumAmount { return invoices.NumAmount(a) }
-
-func (s *Service) today() dbtypes.Date {
-	if s.Invoices != nil && s.Invoices.Now != nil {
-		return dbtypes.DateOf(s.Invoices.Now())
-	}
-	return dbtypes.Today()
-}
-
 // Create records a payment inside tx: the invoice (active, the company's, not cancelled) is
 // locked, the amount must fit its outstanding balance, and the invoice's amountPaid, status and
-// paidDate move with it (DOMAIN.md section 6).
+// paidDate move with it (docs/compatibility.md).
 func (s *Service) Create(ctx context.Context, tx *db.Tx, companyID string, req CreateRequest) (*Payment, error) {
 	if *req.Amount < 1 {
 		return nil, httpx.Invalid("amount must not be less than 0.01")
 	}
-	inv, err := s.Invoices.Store.Lock(ctx, tx, companyID, req.InvoiceID)
-	if err == nil && !inv.IsActive {
-		err = db.ErrNotFound
-	}
+	inv, err := s.Invoices.ApplyPayment(ctx, tx, companyID, req.InvoiceID, *req.Amount)
 	if err != nil {
-		if errors.Is(err, db.ErrNotFound) {
-			return nil, invoices.NotFound(req.InvoiceID)
-		}
-		return nil, err
-	}
-	if err := invoices.ApplyPayment(inv, *req.Amount, s.today()); err != nil {
 		return nil, err
 	}
 	now := dbtypes.Now()
@@ -78,10 +56,7 @@ func (s *Service) Create(ctx context.Context, tx *db.Tx, companyID string, req C
 		PaidAt: dbtypes.Time{Time: req.PaidAt.UTC().Truncate(time.Second)}, Method: req.Method,
 		Reference: req.Reference, Metadata: req.Metadata, Notes: req.Notes, IsActive: true, CreatedAt: now, UpdatedAt: now,
 	}
-	if err := s.Store.Insert(ctx, tx, p); err != nil {
-		return nil, err
-	}
-	if err := s.Invoices.Store.SaveBalance(ctx, tx, inv); err != nil {
+	if err := s.store.Insert(ctx, tx, p); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -89,35 +64,27 @@ func (s *Service) Create(ctx context.Context, tx *db.Tx, companyID string, req C
 
 // withLocked runs fn on a payment and its invoice, both locked (invoice first, the order every
 // balance change takes), and writes both back.
-func (s *Service) withLocked(ctx context.Context, companyID, id string, fn func(p *Payment, inv *invoices.Invoice) error) (*Payment, error) {
+func (s *Service) withLocked(ctx context.Context, companyID, id string, fn func(p *Payment, inv *invoices.Invoice, today dbtypes.Date) error) (*Payment, error) {
 	var p *Payment
 	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
-		peek, err := s.Store.Get(ctx, tx, companyID, id, false)
+		peek, err := s.store.Get(ctx, tx, companyID, id, false)
 		if err != nil {
 			if errors.Is(err, db.ErrNotFound) {
 				return NotFound(id)
 			}
 			return err
 		}
-		inv, err := s.Invoices.Store.Lock(ctx, tx, companyID, peek.InvoiceID)
-		if err != nil {
-			return err
-		}
-		if p, err = s.Store.Get(ctx, tx, companyID, id, true); err != nil {
-			return err
-		}
-		before := *inv
-		if err := fn(p, inv); err != nil {
-			return err
-		}
-		p.UpdatedAt = dbtypes.Now()
-		if err := s.Store.Update(ctx, tx, p); err != nil {
-			return err
-		}
-		if inv.AmountPaid != before.AmountPaid || inv.Status != before.Status {
-			return s.Invoices.Store.SaveBalance(ctx, tx, inv)
-		}
-		return nil
+		return s.Invoices.AdjustBalance(ctx, tx, companyID, peek.InvoiceID, func(inv *invoices.Invoice, today dbtypes.Date) error {
+			var err error
+			if p, err = s.store.Get(ctx, tx, companyID, id, true); err != nil {
+				return err
+			}
+			if err := fn(p, inv, today); err != nil {
+				return err
+			}
+			p.UpdatedAt = dbtypes.Now()
+			return s.store.Update(ctx, tx, p)
+		})
 	})
 	if err != nil {
 		return nil, err
@@ -132,10 +99,10 @@ func (s *Service) Update(ctx context.Context, companyID, id string, req UpdateRe
 	if req.Amount != nil && *req.Amount < 1 {
 		return nil, httpx.Invalid("amount must not be less than 0.01")
 	}
-	return s.withLocked(ctx, companyID, id, func(p *Payment, inv *invoices.Invoice) error {
+	return s.withLocked(ctx, companyID, id, func(p *Payment, inv *invoices.Invoice, today dbtypes.Date) error {
 		if req.Amount != nil && *req.Amount != p.Amount {
 			if p.IsActive {
-				if err := invoices.ApplyPaymentChange(inv, p.Amount, *req.Amount, s.today()); err != nil {
+				if err := invoices.ApplyPaymentChange(inv, p.Amount, *req.Amount, today); err != nil {
 					return err
 				}
 			}
@@ -163,7 +130,7 @@ func (s *Service) Update(ctx context.Context, companyID, id string, req UpdateRe
 // Remove is DELETE /payments/:id: the payment is deactivated and its amount leaves the invoice.
 // Deleting an inactive payment changes nothing.
 func (s *Service) Remove(ctx context.Context, companyID, id string) error {
-	_, err := s.withLocked(ctx, companyID, id, func(p *Payment, inv *invoices.Invoice) error {
+	_, err := s.withLocked(ctx, companyID, id, func(p *Payment, inv *invoices.Invoice, today dbtypes.Date) error {
 		if !p.IsActive {
 			return nil
 		}
@@ -177,11 +144,11 @@ func (s *Service) Remove(ctx context.Context, companyID, id string) error {
 // Activate is POST /payments/:id/activate: the amount returns to the invoice if it still fits.
 // Activating an active payment changes nothing.
 func (s *Service) Activate(ctx context.Context, companyID, id string) (*Payment, error) {
-	return s.withLocked(ctx, companyID, id, func(p *Payment, inv *invoices.Invoice) error {
+	return s.withLocked(ctx, companyID, id, func(p *Payment, inv *invoices.Invoice, today dbtypes.Date) error {
 		if p.IsActive {
 			return nil
 		}
-		if err := invoices.RestorePayment(inv, p.Amount, s.today()); err != nil {
+		if err := invoices.RestorePayment(inv, p.Amount, today); err != nil {
 			return err
 		}
 		p.IsActive = true
@@ -191,7 +158,7 @@ func (s *Service) Activate(ctx context.Context, companyID, id string) (*Payment,
 
 // Get is GET /payments/:id, with invoice.tenant and invoice.occupancy.
 func (s *Service) Get(ctx context.Context, companyID, id string) (*Payment, error) {
-	p, err := s.Store.Get(ctx, s.DB, companyID, id, false)
+	p, err := s.store.Get(ctx, s.DB, companyID, id, false)
 	if err != nil {
 		if errors.Is(err, db.ErrNotFound) {
 			return nil, NotFound(id)
@@ -206,12 +173,12 @@ func (s *Service) Get(ctx context.Context, companyID, id string) (*Payment, erro
 
 // List returns a page of payments; withInvoice loads invoice.tenant.
 func (s *Service) List(ctx context.Context, companyID string, f Filter, withInvoice bool, page httpx.Page) ([]*Payment, int, error) {
-	list, err := s.Store.Page(ctx, s.DB, companyID, f, page)
+	list, err := s.store.Page(ctx, s.DB, companyID, f, page)
 	if err != nil {
 		return nil, 0, err
 	}
 	total, err := s.ListCache.PageTotal(ctx, companyID, f.Key(), len(list), page.Limit, page.Offset,
-		func(ctx context.Context) (int, error) { return s.Store.Count(ctx, s.DB, companyID, f) })
+		func(ctx context.Context) (int, error) { return s.store.Count(ctx, s.DB, companyID, f) })
 	if err != nil {
 		return nil, 0, err
 	}
@@ -225,10 +192,7 @@ func (s *Service) List(ctx context.Context, companyID string, f Filter, withInvo
 
 // ByInvoice is GET /payments/invoice/:id: the invoice's active payments. An unknown invoice is 404.
 func (s *Service) ByInvoice(ctx context.Context, companyID, invoiceID string, page httpx.Page) ([]*Payment, int, error) {
-	if _, err := s.Invoices.Store.Get(ctx, s.DB, companyID, invoiceID); err != nil {
-		if errors.Is(err, db.ErrNotFound) {
-			return nil, 0, invoices.NotFound(invoiceID)
-		}
+	if err := s.Invoices.Require(ctx, companyID, invoiceID); err != nil {
 		return nil, 0, err
 	}
 	return s.List(ctx, companyID, Filter{InvoiceID: invoiceID}, false, page)
@@ -236,7 +200,7 @@ func (s *Service) ByInvoice(ctx context.Context, companyID, invoiceID string, pa
 
 // Stats is GET /payments/stats.
 func (s *Service) Stats(ctx context.Context, companyID string, f Filter) (Stats, error) {
-	return s.Store.Stats(ctx, s.DB, companyID, f)
+	return s.store.Stats(ctx, s.DB, companyID, f)
 }
 
 // attachInvoices loads each payment's invoice with its tenant (and occupancy when withOccupancy),
@@ -246,21 +210,9 @@ func (s *Service) attachInvoices(ctx context.Context, companyID string, list []*
 	for _, p := range list {
 		ids = append(ids, p.InvoiceID)
 	}
-	byID, err := s.Invoices.Store.ByIDs(ctx, s.DB, companyID, ids)
+	byID, err := s.Invoices.ByIDs(ctx, companyID, ids, invoices.Includes{Tenant: true, Occupancy: withOccupancy})
 	if err != nil {
 		return err
-	}
-	invs := make([]*invoices.Invoice, 0, len(byID))
-	for _, inv := range byID {
-		invs = append(invs, inv)
-	}
-	if err := s.Invoices.Store.AttachTenants(ctx, s.DB, companyID, invs); err != nil {
-		return err
-	}
-	if withOccupancy {
-		if err := s.Invoices.Store.AttachOccupancies(ctx, s.DB, companyID, invs, false); err != nil {
-			return err
-		}
 	}
 	for _, p := range list {
 		p.Invoice = byID[p.InvoiceID]

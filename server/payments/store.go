@@ -12,14 +12,14 @@ import (
 	"github.com/ternant/ternant/server/platform/money"
 )
 
-// Store is the payments table. Every statement filters on company_id.
-type Store struct{}
+// store is the payments table. Every statement filters on company_id.
+type store struct{}
 
 const paymentColumns = `id, company_id, invoice_id, amount, paid_at, method, reference, metadata, notes, is_active,
 	created_at, updated_at`
 
 // Insert writes a new payment.
-func (Store) Insert(ctx context.Context, q db.Queryer, p *Payment) error {
+func (store) Insert(ctx context.Context, q db.Queryer, p *Payment) error {
 	_, err := q.Exec(ctx, `INSERT INTO payments (`+paymentColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		p.ID, p.CompanyID, p.InvoiceID, p.Amount, p.PaidAt, p.Method, p.Reference, p.Metadata, p.Notes, p.IsActive,
 		p.CreatedAt, p.UpdatedAt)
@@ -30,7 +30,7 @@ func (Store) Insert(ctx context.Context, q db.Queryer, p *Payment) error {
 }
 
 // Get reads one payment of the company; lock adds FOR UPDATE (q must then be a transaction).
-func (Store) Get(ctx context.Context, q db.Queryer, companyID, id string, lock bool) (*Payment, error) {
+func (store) Get(ctx context.Context, q db.Queryer, companyID, id string, lock bool) (*Payment, error) {
 	query := `SELECT ` + paymentColumns + ` FROM payments WHERE company_id = ? AND id = ?`
 	if lock {
 		query += ` FOR UPDATE`
@@ -43,7 +43,7 @@ func (Store) Get(ctx context.Context, q db.Queryer, companyID, id string, lock b
 }
 
 // Update writes every editable column.
-func (Store) Update(ctx context.Context, q db.Queryer, p *Payment) error {
+func (store) Update(ctx context.Context, q db.Queryer, p *Payment) error {
 	_, err := q.Exec(ctx, `UPDATE payments SET amount = ?, paid_at = ?, method = ?, reference = ?, metadata = ?,
 		notes = ?, is_active = ?, updated_at = ? WHERE company_id = ? AND id = ?`, p.Amount, p.PaidAt, p.Method,
 		p.Reference, p.Metadata, p.Notes, p.IsActive, p.UpdatedAt, p.CompanyID, p.ID)
@@ -92,7 +92,7 @@ func (f Filter) Key() string {
 }
 
 // Page returns one page of payments, newest paidAt first.
-func (Store) Page(ctx context.Context, q db.Queryer, companyID string, f Filter, page httpx.Page) ([]*Payment, error) {
+func (store) Page(ctx context.Context, q db.Queryer, companyID string, f Filter, page httpx.Page) ([]*Payment, error) {
 	where, args := f.where(companyID)
 	out := []*Payment{}
 	err := q.Select(ctx, &out, `SELECT `+paymentColumns+` FROM payments WHERE `+where+
@@ -104,7 +104,7 @@ func (Store) Page(ctx context.Context, q db.Queryer, companyID string, f Filter,
 }
 
 // Count counts the payments the filter selects, before paging.
-func (Store) Count(ctx context.Context, q db.Queryer, companyID string, f Filter) (int, error) {
+func (store) Count(ctx context.Context, q db.Queryer, companyID string, f Filter) (int, error) {
 	where, args := f.where(companyID)
 	var total int
 	if err := q.Get(ctx, &total, `SELECT COUNT(*) FROM payments WHERE `+where, args...); err != nil {
@@ -114,7 +114,7 @@ func (Store) Count(ctx context.Context, q db.Queryer, companyID string, f Filter
 }
 
 // Stats sums active payments per method, exactly, within the filter's dates.
-func (Store) Stats(ctx context.Context, q db.Queryer, companyID string, f Filter) (Stats, error) {
+func (store) Stats(ctx context.Context, q db.Queryer, companyID string, f Filter) (Stats, error) {
 	where, args := f.where(companyID)
 	var rows []struct {
 		Method string       `db:"method"`
@@ -133,8 +133,8 @@ func (Store) Stats(ctx context.Context, q db.Queryer, companyID string, f Filter
 		if total, err = total.Add(r.Amount); err != nil {
 			return Stats{}, fmt.Errorf("payment stats: %w", err)
 		}
-		st.ByMethod[r.Method] = &MethodStats{Count: r.Count, Amount: invoicesNum(r.Amount)}
+		st.ByMethod[r.Method] = &MethodStats{Count: r.Count, Amount: money.Number(r.Amount)}
 	}
-	st.TotalAmount = invoicesNum(total)
+	st.TotalAmount = money.Number(total)
 	return st, nil
 }

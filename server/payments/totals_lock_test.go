@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/ternant/ternant/internal/billingtest"
-	"github.com/ternant/ternant/server/invoices"
 	"github.com/ternant/ternant/server/payments"
 	"github.com/ternant/ternant/server/platform/db"
 	"github.com/ternant/ternant/server/platform/dbtypes"
@@ -35,7 +34,7 @@ func TestSettleAndReopenDoNotDeadlockOnTotals(t *testing.T) {
 	t.Cleanup(func() { counted.Close() })
 	company := billingtest.Company(t, d)
 	l := billingtest.NewLease(t, d, company, money.MustParse("1000"), dbtypes.NewDate(2026, 1, 1), dbtypes.NewDate(2026, 12, 31))
-	svc := payments.NewService(counted, invoices.NewService(counted))
+	svc := payments.NewService(counted, billingtest.NewServices(counted).Invoices)
 	due := dbtypes.NewDate(2026, 3, 5)
 	const writers, rounds = 8, 60
 	ids := make([]string, writers)

@@ -9,6 +9,7 @@ import (
 	"github.com/ternant/ternant/server/invoices"
 	"github.com/ternant/ternant/server/platform/dbtypes"
 	"github.com/ternant/ternant/server/platform/money"
+	"github.com/ternant/ternant/server/tenants"
 )
 
 // Reminder types and statuses (the enums of the reminders table).
@@ -49,7 +50,7 @@ type Reminder struct {
 	CreatedAt    dbtypes.Time                  `db:"created_at" json:"createdAt"`
 	UpdatedAt    dbtypes.Time                  `db:"updated_at" json:"updatedAt"`
 
-	Tenant  *invoices.Tenant  `db:"-" json:"tenant,omitempty"`
+	Tenant  *tenants.Tenant   `db:"-" json:"tenant,omitempty"`
 	Invoice *invoices.Invoice `db:"-" json:"invoice,omitempty"`
 }
 

@@ -23,6 +23,7 @@ import (
 
 type env struct {
 	db   *db.DB
+	dsn  string
 	svc  *reminders.Service
 	sink *billingtest.SMTPSink
 	d    *reminders.Deliverer
@@ -33,15 +34,16 @@ type env struct {
 
 func setup(t *testing.T) *env {
 	t.Helper()
-	d := billingtest.Open(t, 10)
+	d, dsn := billingtest.OpenDSN(t, 10)
 	company := billingtest.Company(t, d)
-	e := &env{db: d, sink: billingtest.NewSMTPSink(t)}
+	e := &env{db: d, dsn: dsn, sink: billingtest.NewSMTPSink(t)}
 	e.l = billingtest.NewLease(t, d, company, money.MustParse("900"), dbtypes.NewDate(2026, 1, 1), dbtypes.NewDate(2026, 12, 31))
 	e.inv = billingtest.Invoice(t, d, e.l, "INV-R-1", money.MustParse("900"), 0, "sent", dbtypes.NewDate(2026, 3, 1), dbtypes.NewDate(2026, 3, 5))
-	e.svc = &reminders.Service{DB: d}
+	bs := billingtest.NewServices(d)
+	e.svc = reminders.NewService(d, bs.Invoices, bs.Tenants)
 	e.d = &reminders.Deliverer{DB: d, Mail: mail.New(config.Mail{Host: e.sink.Host, Port: e.sink.Port, From: "billing@ternant.test"}),
 		Attempts: 3, Backoff: 10 * time.Millisecond}
-	e.base = billingtest.Serve(t, company, identity.Staff, (&reminders.Handler{Svc: e.svc}).Routes())
+	e.base = billingtest.Serve(t, company, identity.Staff, (&reminders.Handler{Service: e.svc}).Routes())
 	return e
 }
 
@@ -62,7 +64,7 @@ func (e *env) create(t *testing.T, scheduledFor string) map[string]any {
 
 func (e *env) row(t *testing.T, id string) reminders.Reminder {
 	t.Helper()
-	r, err := (reminders.Store{}).Get(context.Background(), e.db, e.l.CompanyID, id)
+	r, err := reminders.StoreGet(context.Background(), e.db, e.l.CompanyID, id)
 	if err != nil {
 		t.Fatal(err)
 	}

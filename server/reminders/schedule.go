@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/ternant/ternant/server/invoices"
 	"github.com/ternant/ternant/server/platform/dbtypes"
 	"github.com/ternant/ternant/server/platform/money"
+	"github.com/ternant/ternant/server/tenants"
 )
 
 // candidate is an invoice a scheduled reminder is about, with what the message names.
@@ -47,7 +47,7 @@ func (s *Service) CreateDueSoon(ctx context.Context, today dbtypes.Date, days in
 	for _, c := range cs {
 		msg := fmt.Sprintf("Dear %s, your rent for Unit %s is due on %s. Amount: %s.", c.FirstName, c.UnitNumber, c.DueDate, c.Total)
 		meta := metadata(map[string]any{"templateName": "rent-due-soon", "apartmentCode": c.UnitNumber,
-			"amount": invoices.NumAmount(c.Total), "dueDate": c.DueDate})
+			"amount": money.Number(c.Total), "dueDate": c.DueDate})
 		if err := s.createFor(ctx, c, DueSoon, "Rent Due Soon - Unit "+c.UnitNumber, msg, meta); err != nil {
 			return 0, err
 		}
@@ -72,7 +72,7 @@ func (s *Service) CreateOverdue(ctx context.Context, now time.Time, interval tim
 		msg := fmt.Sprintf("Dear %s, your rent for Unit %s is overdue. Due date was %s. Amount: %s. Please settle this as soon as possible.",
 			c.FirstName, c.UnitNumber, c.DueDate, c.Total)
 		meta := metadata(map[string]any{"templateName": "rent-overdue", "apartmentCode": c.UnitNumber,
-			"amount": invoices.NumAmount(c.Total), "dueDate": c.DueDate, "daysOverdue": days})
+			"amount": money.Number(c.Total), "dueDate": c.DueDate, "daysOverdue": days})
 		if err := s.createFor(ctx, c, Overdue, "Overdue Rent - Unit "+c.UnitNumber, msg, meta); err != nil {
 			return 0, err
 		}
@@ -81,10 +81,10 @@ func (s *Service) CreateOverdue(ctx context.Context, now time.Time, interval tim
 }
 
 func (s *Service) createFor(ctx context.Context, c candidate, typ, subject, msg string, meta dbtypes.JSON[json.RawMessage]) error {
-	t := &invoices.Tenant{ID: c.TenantID, Email: c.Email}
+	t := &tenants.Tenant{ID: c.TenantID, Email: c.Email}
 	id := c.InvoiceID
 	r := newReminder(c.CompanyID, typ, t, &id, subject, msg, meta)
-	if err := s.Store.Insert(ctx, s.DB, r); err != nil {
+	if err := s.store.Insert(ctx, s.DB, r); err != nil {
 		return fmt.Errorf("create %s reminder for invoice %s: %w", typ, c.InvoiceID, err)
 	}
 	return nil

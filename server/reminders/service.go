@@ -13,16 +13,25 @@ import (
 	"github.com/ternant/ternant/server/invoices"
 	"github.com/ternant/ternant/server/platform/db"
 	"github.com/ternant/ternant/server/platform/dbtypes"
+	"github.com/ternant/ternant/server/platform/money"
+	"github.com/ternant/ternant/server/tenants"
 )
 
 // Service holds the reminder rules.
 type Service struct {
 	DB       *db.DB
-	Store    Store
-	Invoices invoices.Store
+	store    store
+	Invoices *invoices.Service
+	Tenants  *tenants.Service
 	// Dispatch, when set, is called after a reminder is created, to deliver it in the background
 	// (the server starts a goroutine; the scheduled jobs deliver inline instead).
 	Dispatch func(companyID, id string)
+}
+
+// NewService returns the service over database, reading invoices through inv and tenants through
+// ts.
+func NewService(database *db.DB, inv *invoices.Service, ts *tenants.Service) *Service {
+	return &Service{DB: database, Invoices: inv, Tenants: ts}
 }
 
 // NotFound is the 404 for a missing reminder.
@@ -36,27 +45,23 @@ func notFound(err error, nf error) error {
 }
 
 // tenant reads the company's tenant (active or not) or answers 404.
-func (s *Service) tenant(ctx context.Context, q db.Queryer, companyID, id string) (*invoices.Tenant, error) {
-	ts, err := invoices.TenantsByID(ctx, q, companyID, []string{id})
+func (s *Service) tenant(ctx context.Context, companyID, id string) (*tenants.Tenant, error) {
+	t, err := s.Tenants.Get(ctx, companyID, id)
 	if err != nil {
 		return nil, err
 	}
-	t, ok := ts[id]
-	if !ok {
-		return nil, httpx.NotFound("Tenant with ID " + id + " not found")
-	}
-	return t, nil
+	return &t, nil
 }
 
 // Create is POST /reminders: the recipient defaults to the tenant's email.
 func (s *Service) Create(ctx context.Context, companyID string, req CreateRequest) (*Reminder, error) {
-	t, err := s.tenant(ctx, s.DB, companyID, req.TenantID)
+	t, err := s.tenant(ctx, companyID, req.TenantID)
 	if err != nil {
 		return nil, err
 	}
 	if req.InvoiceID != nil {
-		if _, err := s.Invoices.Get(ctx, s.DB, companyID, *req.InvoiceID); err != nil {
-			return nil, notFound(err, invoices.NotFound(*req.InvoiceID))
+		if err := s.Invoices.Require(ctx, companyID, *req.InvoiceID); err != nil {
+			return nil, err
 		}
 	}
 	if req.Metadata.Valid && (len(req.Metadata.V) == 0 || req.Metadata.V[0] != '{') {
@@ -72,7 +77,7 @@ func (s *Service) Create(ctx context.Context, companyID string, req CreateReques
 }
 
 // newReminder builds a pending reminder to the tenant, scheduled now.
-func newReminder(companyID, typ string, t *invoices.Tenant, invoiceID *string, subject, message string, meta dbtypes.JSON[json.RawMessage]) *Reminder {
+func newReminder(companyID, typ string, t *tenants.Tenant, invoiceID *string, subject, message string, meta dbtypes.JSON[json.RawMessage]) *Reminder {
 	now := dbtypes.Now()
 	at := dbtypes.Time{Time: now.Truncate(time.Second)}
 	return &Reminder{
@@ -84,7 +89,7 @@ func newReminder(companyID, typ string, t *invoices.Tenant, invoiceID *string, s
 
 // insert writes r and hands it to Dispatch.
 func (s *Service) insert(ctx context.Context, q db.Queryer, r *Reminder) error {
-	if err := s.Store.Insert(ctx, q, r); err != nil {
+	if err := s.store.Insert(ctx, q, r); err != nil {
 		return err
 	}
 	if s.Dispatch != nil && !r.ScheduledFor.After(time.Now()) {
@@ -104,7 +109,7 @@ func metadata(v map[string]any) dbtypes.JSON[json.RawMessage] {
 
 // Get is GET /reminders/:id, with tenant and invoice.
 func (s *Service) Get(ctx context.Context, companyID, id string) (*Reminder, error) {
-	r, err := s.Store.Get(ctx, s.DB, companyID, id)
+	r, err := s.store.Get(ctx, s.DB, companyID, id)
 	if err != nil {
 		return nil, notFound(err, NotFound(id))
 	}
@@ -113,7 +118,7 @@ func (s *Service) Get(ctx context.Context, companyID, id string) (*Reminder, err
 
 // List is GET /reminders, with tenant and invoice.
 func (s *Service) List(ctx context.Context, companyID string, f Filter, page httpx.Page) ([]*Reminder, int, error) {
-	list, total, err := s.Store.List(ctx, s.DB, companyID, f, page)
+	list, total, err := s.store.List(ctx, s.DB, companyID, f, page)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -128,16 +133,18 @@ func (s *Service) attach(ctx context.Context, companyID string, list []*Reminder
 			iids = append(iids, *r.InvoiceID)
 		}
 	}
-	ts, err := invoices.TenantsByID(ctx, s.DB, companyID, tids)
+	ts, err := s.Tenants.ByIDs(ctx, companyID, tids)
 	if err != nil {
 		return err
 	}
-	invs, err := s.Invoices.ByIDs(ctx, s.DB, companyID, iids)
+	invs, err := s.Invoices.ByIDs(ctx, companyID, iids, invoices.Includes{})
 	if err != nil {
 		return err
 	}
 	for _, r := range list {
-		r.Tenant = ts[r.TenantID]
+		if t, ok := ts[r.TenantID]; ok {
+			r.Tenant = &t
+		}
 		if r.InvoiceID != nil {
 			r.Invoice = invs[*r.InvoiceID]
 		}
@@ -178,13 +185,13 @@ func (s *Service) MarkSent(ctx context.Context, companyID, id string) (*Reminder
 }
 
 func (s *Service) change(ctx context.Context, companyID, id string, fn func(*Reminder)) (*Reminder, error) {
-	r, err := s.Store.Get(ctx, s.DB, companyID, id)
+	r, err := s.store.Get(ctx, s.DB, companyID, id)
 	if err != nil {
 		return nil, notFound(err, NotFound(id))
 	}
 	fn(r)
 	r.UpdatedAt = dbtypes.Now()
-	if err := s.Store.Update(ctx, s.DB, r); err != nil {
+	if err := s.store.Update(ctx, s.DB, r); err != nil {
 		return nil, err
 	}
 	return r, nil
@@ -192,7 +199,7 @@ func (s *Service) change(ctx context.Context, companyID, id string, fn func(*Rem
 
 // Delete is DELETE /reminders/:id.
 func (s *Service) Delete(ctx context.Context, companyID, id string) error {
-	ok, err := s.Store.Delete(ctx, s.DB, companyID, id)
+	ok, err := s.store.Delete(ctx, s.DB, companyID, id)
 	if err != nil {
 		return err
 	}
@@ -204,7 +211,7 @@ func (s *Service) Delete(ctx context.Context, companyID, id string) error {
 
 // Welcome is POST /reminders/welcome/:tenantId.
 func (s *Service) Welcome(ctx context.Context, companyID, tenantID, apartmentCode string) (*Reminder, error) {
-	t, err := s.tenant(ctx, s.DB, companyID, tenantID)
+	t, err := s.tenant(ctx, companyID, tenantID)
 	if err != nil {
 		return nil, err
 	}
@@ -217,16 +224,21 @@ func (s *Service) Welcome(ctx context.Context, companyID, tenantID, apartmentCod
 
 // SendReceipt is POST /reminders/receipt.
 func (s *Service) SendReceipt(ctx context.Context, companyID string, req ReceiptRequest) (*Reminder, error) {
-	t, err := s.tenant(ctx, s.DB, companyID, req.TenantID)
+	t, err := s.tenant(ctx, companyID, req.TenantID)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.Invoices.Get(ctx, s.DB, companyID, req.InvoiceID); err != nil {
-		return nil, notFound(err, invoices.NotFound(req.InvoiceID))
+	if err := s.Invoices.Require(ctx, companyID, req.InvoiceID); err != nil {
+		return nil, err
 	}
 	msg := fmt.Sprintf("Dear %s, we have received your payment of %s %s. Thank you for your payment!", t.FirstName, req.Currency, req.Amount)
 	id := req.InvoiceID
 	r := newReminder(companyID, Receipt, t, &id, "Payment Receipt", msg, metadata(map[string]any{
-		"templateName": "payment-receipt", "amount": invoices.NumAmount(*req.Amount), "currency": req.Currency}))
+		"templateName": "payment-receipt", "amount": money.Number(*req.Amount), "currency": req.Currency}))
 	return r, s.insert(ctx, s.DB, r)
+}
+
+// WelcomeTenant is POST /reminders/welcome/:tenantId.
+func (s *Service) WelcomeTenant(ctx context.Context, companyID, tenantID string, req WelcomeRequest) (*Reminder, error) {
+	return s.Welcome(ctx, companyID, tenantID, req.ApartmentCode)
 }

@@ -9,15 +9,15 @@ import (
 	"github.com/ternant/ternant/server/platform/db"
 )
 
-// Store is the reminders table. Every statement filters on company_id, except the delivery
+// store is the reminders table. Every statement filters on company_id, except the delivery
 // queue's scan, which the scheduled jobs run across companies.
-type Store struct{}
+type store struct{}
 
 const reminderColumns = `id, company_id, type, tenant_id, invoice_id, subject, message, recipient, status, scheduled_for,
 	sent_at, error_message, retry_count, metadata, is_active, created_at, updated_at`
 
 // Insert writes a new reminder.
-func (Store) Insert(ctx context.Context, q db.Queryer, r *Reminder) error {
+func (store) Insert(ctx context.Context, q db.Queryer, r *Reminder) error {
 	_, err := q.Exec(ctx, `INSERT INTO reminders (`+reminderColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		r.ID, r.CompanyID, r.Type, r.TenantID, r.InvoiceID, r.Subject, r.Message, r.Recipient, r.Status, r.ScheduledFor,
 		r.SentAt, r.ErrorMessage, r.RetryCount, r.Metadata, r.IsActive, r.CreatedAt, r.UpdatedAt)
@@ -28,7 +28,7 @@ func (Store) Insert(ctx context.Context, q db.Queryer, r *Reminder) error {
 }
 
 // Get reads one reminder of the company.
-func (Store) Get(ctx context.Context, q db.Queryer, companyID, id string) (*Reminder, error) {
+func (store) Get(ctx context.Context, q db.Queryer, companyID, id string) (*Reminder, error) {
 	var r Reminder
 	if err := q.Get(ctx, &r, `SELECT `+reminderColumns+` FROM reminders WHERE company_id = ? AND id = ?`, companyID, id); err != nil {
 		return nil, fmt.Errorf("load reminder %s: %w", id, err)
@@ -38,7 +38,7 @@ func (Store) Get(ctx context.Context, q db.Queryer, companyID, id string) (*Remi
 
 // Claim reads and locks one reminder for delivery, skipping it (db.ErrNotFound) when another
 // deliverer holds it.
-func (Store) Claim(ctx context.Context, tx *db.Tx, companyID, id string) (*Reminder, error) {
+func (store) Claim(ctx context.Context, tx *db.Tx, companyID, id string) (*Reminder, error) {
 	var r Reminder
 	err := tx.Get(ctx, &r, `SELECT `+reminderColumns+` FROM reminders WHERE company_id = ? AND id = ? FOR UPDATE SKIP LOCKED`, companyID, id)
 	if err != nil {
@@ -47,8 +47,18 @@ func (Store) Claim(ctx context.Context, tx *db.Tx, companyID, id string) (*Remin
 	return &r, nil
 }
 
+// Lock reads one reminder and locks its row until the transaction ends, waiting for a holder.
+func (store) Lock(ctx context.Context, tx *db.Tx, companyID, id string) (*Reminder, error) {
+	var r Reminder
+	err := tx.Get(ctx, &r, `SELECT `+reminderColumns+` FROM reminders WHERE company_id = ? AND id = ? FOR UPDATE`, companyID, id)
+	if err != nil {
+		return nil, fmt.Errorf("lock reminder %s: %w", id, err)
+	}
+	return &r, nil
+}
+
 // Update writes every editable column.
-func (Store) Update(ctx context.Context, q db.Queryer, r *Reminder) error {
+func (store) Update(ctx context.Context, q db.Queryer, r *Reminder) error {
 	_, err := q.Exec(ctx, `UPDATE reminders SET type = ?, subject = ?, message = ?, recipient = ?, status = ?,
 		scheduled_for = ?, sent_at = ?, error_message = ?, retry_count = ?, metadata = ?, updated_at = ?
 		WHERE company_id = ? AND id = ?`, r.Type, r.Subject, r.Message, r.Recipient, r.Status, r.ScheduledFor, r.SentAt,
@@ -60,7 +70,7 @@ func (Store) Update(ctx context.Context, q db.Queryer, r *Reminder) error {
 }
 
 // Delete removes a reminder (TernantApp deletes reminders for real).
-func (Store) Delete(ctx context.Context, q db.Queryer, companyID, id string) (bool, error) {
+func (store) Delete(ctx context.Context, q db.Queryer, companyID, id string) (bool, error) {
 	res, err := q.Exec(ctx, `DELETE FROM reminders WHERE company_id = ? AND id = ?`, companyID, id)
 	if err != nil {
 		return false, fmt.Errorf("delete reminder %s: %w", id, err)
@@ -70,7 +80,7 @@ func (Store) Delete(ctx context.Context, q db.Queryer, companyID, id string) (bo
 }
 
 // List returns a page of the company's reminders, latest schedule first.
-func (Store) List(ctx context.Context, q db.Queryer, companyID string, f Filter, page httpx.Page) ([]*Reminder, int, error) {
+func (store) List(ctx context.Context, q db.Queryer, companyID string, f Filter, page httpx.Page) ([]*Reminder, int, error) {
 	conds := []string{"company_id = ?"}
 	args := []any{companyID}
 	add := func(c string, v any) { conds = append(conds, c); args = append(args, v) }
@@ -114,7 +124,7 @@ type Ref struct {
 
 // Due lists reminders waiting for delivery across companies: pending, or failed with retries
 // left, scheduled no later than now.
-func (Store) Due(ctx context.Context, q db.Queryer, maxRetries, limit int) ([]Ref, error) {
+func (store) Due(ctx context.Context, q db.Queryer, maxRetries, limit int) ([]Ref, error) {
 	var refs []Ref
 	err := q.Select(ctx, &refs, `SELECT company_id, id FROM reminders WHERE is_active = 1
 		AND (status = 'PENDING' OR (status = 'FAILED' AND retry_count < ?))

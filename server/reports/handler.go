@@ -9,11 +9,10 @@ import (
 
 	"github.com/ternant/ternant/server/httpx"
 	"github.com/ternant/ternant/server/identity"
-	"github.com/ternant/ternant/server/invoices"
 )
 
 // Handler serves /reports.
-type Handler struct{ Svc *Service }
+type Handler struct{ Service *Service }
 
 // Routes lists the report endpoints (OWNER and ADMIN, as in TernantApp).
 func (h *Handler) Routes() []httpx.Route {
@@ -24,15 +23,15 @@ func (h *Handler) Routes() []httpx.Route {
 		return httpx.Doc{Summary: summary, Response: v, Query: q, CSV: true}
 	}
 	return []httpx.Route{
-		{Method: http.MethodGet, Pattern: "/reports/kpis", Access: a, Handler: serve(h, "kpis", h.Svc.KPIs),
+		{Method: http.MethodGet, Pattern: "/reports/kpis", Access: a, Handler: serve(h, "kpis", h.Service.KPIs),
 			Doc: doc("Key figures: units, occupancy, recurring revenue, outstanding and overdue amounts, collection rate", KPIs{})},
-		{Method: http.MethodGet, Pattern: "/reports/revenue", Access: a, Handler: serve(h, "revenue", h.Svc.Revenue),
+		{Method: http.MethodGet, Pattern: "/reports/revenue", Access: a, Handler: serve(h, "revenue", h.Service.Revenue),
 			Doc: doc("Invoiced, collected and outstanding amounts by month, and payments by method", Revenue{})},
-		{Method: http.MethodGet, Pattern: "/reports/occupancy", Access: a, Handler: serve(h, "occupancy", h.Svc.Occupancy),
+		{Method: http.MethodGet, Pattern: "/reports/occupancy", Access: a, Handler: serve(h, "occupancy", h.Service.Occupancy),
 			Doc: doc("Occupancy, lease length, turnover, and occupancy by compound", Occupancy{})},
-		{Method: http.MethodGet, Pattern: "/reports/aging", Access: a, Handler: serve(h, "aging", h.Svc.Aging),
+		{Method: http.MethodGet, Pattern: "/reports/aging", Access: a, Handler: serve(h, "aging", h.Service.Aging),
 			Doc: doc("Receivables by days past due: 0-30, 31-60, 61-90, 90+", Aging{})},
-		{Method: http.MethodDelete, Pattern: "/reports/cache", Access: a, Handler: h.clear,
+		{Method: http.MethodDelete, Pattern: "/reports/cache", Access: a, Handler: httpx.Endpoint(http.StatusNoContent, h.clear),
 			Doc: httpx.Doc{Summary: "Drop the company's cached reports", Status: http.StatusNoContent}},
 	}
 }
@@ -73,7 +72,7 @@ func wantsCSV(r *http.Request) (bool, error) {
 
 func serve[T any](h *Handler, name string, compute func(context.Context, string, Range) (T, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		c := invoices.Company(r)
+		c := httpx.CallerCompany(r)
 		var err error
 		var rg Range
 		var asCSV bool
@@ -110,10 +109,6 @@ func serve[T any](h *Handler, name string, compute func(context.Context, string,
 	}
 }
 
-func (h *Handler) clear(w http.ResponseWriter, r *http.Request) {
-	if err := h.Svc.ClearCache(r.Context(), invoices.Company(r)); err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	httpx.NoContent(w)
+func (h *Handler) clear(_ http.ResponseWriter, r *http.Request) (any, error) {
+	return nil, h.Service.ClearCache(r.Context(), httpx.CallerCompany(r))
 }

@@ -3,11 +3,11 @@
 package reports
 
 import (
-	"github.com/ternant/ternant/server/invoices"
+	"github.com/ternant/ternant/server/platform/money"
 )
 
 // Num is an exact amount written as a JSON number (reports carry numbers, as in TernantApp).
-type Num = invoices.NumAmount
+type Num = money.Number
 
 // KPIs answers GET /reports/kpis.
 type KPIs struct {

@@ -130,7 +130,7 @@ func serve(t *testing.T, f *fixture, role identity.Role) *harness {
 	t.Cleanup(func() { rdb.Close() })
 	svc := reports.NewService(f.db, rdb, testenv.RedisPrefix(t, addr), 0, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	svc.Now = func() time.Time { return today.Time().Add(10 * time.Hour) }
-	return &harness{fixture: f, svc: svc, base: billingtest.Serve(t, f.company, role, (&reports.Handler{Svc: svc}).Routes())}
+	return &harness{fixture: f, svc: svc, base: billingtest.Serve(t, f.company, role, (&reports.Handler{Service: svc}).Routes())}
 }
 
 func (h *harness) get(t *testing.T, path string, v any) *servertest.Response {

@@ -19,7 +19,7 @@ const DefaultTTL = 300 * time.Second
 // Service computes and caches the reports.
 type Service struct {
 	DB    *db.DB
-	Store Store
+	store store
 	// Now returns the current time (tests pin it); nil means time.Now.
 	Now   func() time.Time
 	cache *cache
@@ -74,19 +74,19 @@ func (s *Service) ClearCache(ctx context.Context, companyID string) error {
 func (s *Service) KPIs(ctx context.Context, companyID string, r Range) (KPIs, error) {
 	return cached(ctx, s, "kpis", companyID, r, func() (KPIs, error) {
 		var k KPIs
-		u, err := s.Store.units(ctx, s.DB, companyID)
+		u, err := s.store.units(ctx, s.DB, companyID)
 		if err != nil {
 			return k, err
 		}
-		l, err := s.Store.activeLeases(ctx, s.DB, companyID)
+		l, err := s.store.activeLeases(ctx, s.DB, companyID)
 		if err != nil {
 			return k, err
 		}
-		o, err := s.Store.openInvoices(ctx, s.DB, companyID, dbtypes.DateOf(s.now()))
+		o, err := s.store.openInvoices(ctx, s.DB, companyID, dbtypes.DateOf(s.now()))
 		if err != nil {
 			return k, err
 		}
-		months, err := s.Store.months(ctx, s.DB, companyID, r)
+		months, err := s.store.months(ctx, s.DB, companyID, r)
 		if err != nil {
 			return k, err
 		}
@@ -125,7 +125,7 @@ func totals(months []monthRow) (revenue, paid, outstanding money.Amount, err err
 func (s *Service) Revenue(ctx context.Context, companyID string, r Range) (Revenue, error) {
 	return cached(ctx, s, "revenue", companyID, r, func() (Revenue, error) {
 		var rev Revenue
-		months, err := s.Store.months(ctx, s.DB, companyID, r)
+		months, err := s.store.months(ctx, s.DB, companyID, r)
 		if err != nil {
 			return rev, err
 		}
@@ -133,7 +133,7 @@ func (s *Service) Revenue(ctx context.Context, companyID string, r Range) (Reven
 		if err != nil {
 			return rev, err
 		}
-		methods, err := s.Store.methods(ctx, s.DB, companyID, r)
+		methods, err := s.store.methods(ctx, s.DB, companyID, r)
 		if err != nil {
 			return rev, err
 		}
@@ -162,19 +162,19 @@ func (s *Service) Revenue(ctx context.Context, companyID string, r Range) (Reven
 func (s *Service) Occupancy(ctx context.Context, companyID string, r Range) (Occupancy, error) {
 	return cached(ctx, s, "occupancy", companyID, r, func() (Occupancy, error) {
 		var o Occupancy
-		u, err := s.Store.units(ctx, s.DB, companyID)
+		u, err := s.store.units(ctx, s.DB, companyID)
 		if err != nil {
 			return o, err
 		}
-		e, err := s.Store.endedLeases(ctx, s.DB, companyID)
+		e, err := s.store.endedLeases(ctx, s.DB, companyID)
 		if err != nil {
 			return o, err
 		}
-		turnover, err := s.Store.turnover(ctx, s.DB, companyID, r)
+		turnover, err := s.store.turnover(ctx, s.DB, companyID, r)
 		if err != nil {
 			return o, err
 		}
-		comps, err := s.Store.compounds(ctx, s.DB, companyID)
+		comps, err := s.store.compounds(ctx, s.DB, companyID)
 		if err != nil {
 			return o, err
 		}
@@ -198,7 +198,7 @@ func (s *Service) Occupancy(ctx context.Context, companyID string, r Range) (Occ
 func (s *Service) Aging(ctx context.Context, companyID string, r Range) (Aging, error) {
 	return cached(ctx, s, "aging", companyID, r, func() (Aging, error) {
 		today := dbtypes.DateOf(s.now())
-		rows, err := s.Store.aging(ctx, s.DB, companyID, today, r)
+		rows, err := s.store.aging(ctx, s.DB, companyID, today, r)
 		if err != nil {
 			return Aging{}, err
 		}

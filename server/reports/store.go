@@ -38,16 +38,16 @@ func (r Range) timeCond(col string, conds []string, args []any) ([]string, []any
 	return conds, args
 }
 
-// Store runs the report queries; every one filters on company_id and active rows, and every sum
+// store runs the report queries; every one filters on company_id and active rows, and every sum
 // is a DECIMAL sum read into exact amounts.
-type Store struct{}
+type store struct{}
 
 type units struct {
 	Total    int `db:"total"`
 	Occupied int `db:"occupied"`
 }
 
-func (Store) units(ctx context.Context, q db.Queryer, companyID string) (units, error) {
+func (store) units(ctx context.Context, q db.Queryer, companyID string) (units, error) {
 	var u units
 	err := q.Get(ctx, &u, `SELECT COUNT(*) AS total, COALESCE(SUM(status = 'occupied'), 0) AS occupied
 		FROM apartments WHERE company_id = ? AND is_active = 1`, companyID)
@@ -62,7 +62,7 @@ type leases struct {
 	Rent  money.Amount `db:"rent"`
 }
 
-func (Store) activeLeases(ctx context.Context, q db.Queryer, companyID string) (leases, error) {
+func (store) activeLeases(ctx context.Context, q db.Queryer, companyID string) (leases, error) {
 	var l leases
 	err := q.Get(ctx, &l, `SELECT COUNT(*) AS n, COALESCE(SUM(monthly_rent), 0) AS rent FROM occupancies
 		WHERE company_id = ? AND is_active = 1 AND status = 'active'`, companyID)
@@ -79,7 +79,7 @@ type open struct {
 }
 
 // openInvoices sums what draft, sent and overdue invoices still owe, and the part past due.
-func (Store) openInvoices(ctx context.Context, q db.Queryer, companyID string, today dbtypes.Date) (open, error) {
+func (store) openInvoices(ctx context.Context, q db.Queryer, companyID string, today dbtypes.Date) (open, error) {
 	var o open
 	err := q.Get(ctx, &o, `SELECT COALESCE(SUM(total_amount - amount_paid), 0) AS outstanding,
 		COALESCE(SUM(due_date < ?), 0) AS overdue_n,
@@ -100,7 +100,7 @@ type monthRow struct {
 
 // months sums invoiced, collected and outstanding amounts per invoice month (cancelled invoices
 // are not revenue).
-func (Store) months(ctx context.Context, q db.Queryer, companyID string, r Range) ([]monthRow, error) {
+func (store) months(ctx context.Context, q db.Queryer, companyID string, r Range) ([]monthRow, error) {
 	conds, args := r.dateCond("invoice_date", []string{"company_id = ?", "is_active = 1", "status <> 'cancelled'"}, []any{companyID})
 	var rows []monthRow
 	err := q.Select(ctx, &rows, `SELECT DATE_FORMAT(invoice_date, '%Y-%m') AS month, SUM(total_amount) AS revenue,
@@ -117,7 +117,7 @@ type methodRow struct {
 	Amount money.Amount `db:"amount"`
 }
 
-func (Store) methods(ctx context.Context, q db.Queryer, companyID string, r Range) ([]methodRow, error) {
+func (store) methods(ctx context.Context, q db.Queryer, companyID string, r Range) ([]methodRow, error) {
 	conds, args := r.timeCond("paid_at", []string{"company_id = ?", "is_active = 1"}, []any{companyID})
 	var rows []methodRow
 	err := q.Select(ctx, &rows, `SELECT method, SUM(amount) AS amount FROM payments WHERE `+strings.Join(conds, " AND ")+
@@ -134,7 +134,7 @@ type ended struct {
 }
 
 // endedLeases counts ended leases with a move-out date and the days they lasted.
-func (Store) endedLeases(ctx context.Context, q db.Queryer, companyID string) (ended, error) {
+func (store) endedLeases(ctx context.Context, q db.Queryer, companyID string) (ended, error) {
 	var e ended
 	err := q.Get(ctx, &e, `SELECT COUNT(*) AS n, COALESCE(SUM(DATEDIFF(move_out_date, lease_start_date)), 0) AS days
 		FROM occupancies WHERE company_id = ? AND is_active = 1 AND status = 'ended' AND move_out_date IS NOT NULL`, companyID)
@@ -145,7 +145,7 @@ func (Store) endedLeases(ctx context.Context, q db.Queryer, companyID string) (e
 }
 
 // turnover counts leases ended with a move-out date within the range.
-func (Store) turnover(ctx context.Context, q db.Queryer, companyID string, r Range) (int, error) {
+func (store) turnover(ctx context.Context, q db.Queryer, companyID string, r Range) (int, error) {
 	conds, args := r.dateCond("move_out_date", []string{"company_id = ?", "is_active = 1", "status = 'ended'"}, []any{companyID})
 	var n int
 	if err := q.Get(ctx, &n, `SELECT COUNT(*) FROM occupancies WHERE `+strings.Join(conds, " AND "), args...); err != nil {
@@ -154,7 +154,7 @@ func (Store) turnover(ctx context.Context, q db.Queryer, companyID string, r Ran
 	return n, nil
 }
 
-func (Store) compounds(ctx context.Context, q db.Queryer, companyID string) ([]CompoundOccupancy, error) {
+func (store) compounds(ctx context.Context, q db.Queryer, companyID string) ([]CompoundOccupancy, error) {
 	rows := []CompoundOccupancy{}
 	err := q.Select(ctx, &rows, `SELECT c.id, c.name, COUNT(a.id) AS total, COALESCE(SUM(a.status = 'occupied'), 0) AS occupied
 		FROM compounds c LEFT JOIN apartments a ON a.compound_id = c.id AND a.company_id = c.company_id AND a.is_active = 1
@@ -172,7 +172,7 @@ type agingRow struct {
 }
 
 // aging sums what sent and overdue invoices owe by days past due.
-func (Store) aging(ctx context.Context, q db.Queryer, companyID string, today dbtypes.Date, r Range) ([]agingRow, error) {
+func (store) aging(ctx context.Context, q db.Queryer, companyID string, today dbtypes.Date, r Range) ([]agingRow, error) {
 	conds, args := r.dateCond("invoice_date", []string{"company_id = ?", "is_active = 1", "status IN ('sent', 'overdue')",
 		"total_amount > amount_paid"}, []any{companyID})
 	var rows []agingRow

@@ -26,12 +26,18 @@ type Service struct {
 	Sessions  Sessions
 }
 
+// NewService returns the service over database, changing companies and users through their
+// services and ending sessions through sessions.
+func NewService(database *db.DB, cs *companies.Service, us *users.Service, sessions Sessions) *Service {
+	return &Service{DB: database, Companies: cs, Users: us, Sessions: sessions}
+}
+
 // MsgEmailExists is the 409 when the email is already used in the target company.
 const MsgEmailExists = "User with this email already exists"
 
 // ListCompanies is GET /super-admin/companies.
 func (s *Service) ListCompanies(ctx context.Context, search string, p Paging) (*Page[companies.Company], error) {
-	list, total, err := listCompanies(ctx, s.DB, search, p.Limit, p.offset())
+	list, total, err := s.Companies.List(ctx, search, p.Limit, p.offset())
 	if err != nil {
 		return nil, err
 	}
@@ -40,11 +46,7 @@ func (s *Service) ListCompanies(ctx context.Context, search string, p Paging) (*
 
 // Company is GET /super-admin/companies/:id.
 func (s *Service) Company(ctx context.Context, id string) (*companies.Company, error) {
-	c, err := companies.Get(ctx, s.DB, id)
-	if errors.Is(err, db.ErrNotFound) {
-		return nil, companies.NotFound(id)
-	}
-	return c, err
+	return s.Companies.ByID(ctx, id)
 }
 
 // CompanyStats is GET /super-admin/companies/:id/stats.
@@ -87,6 +89,16 @@ func (s *Service) UpdateCompany(ctx context.Context, id string, req companies.Up
 	return s.Company(ctx, id)
 }
 
+// SuspendCompany is POST /super-admin/companies/:id/suspend.
+func (s *Service) SuspendCompany(ctx context.Context, id string) (*companies.Company, error) {
+	return s.SetCompanyActive(ctx, id, false)
+}
+
+// ActivateCompany is POST /super-admin/companies/:id/activate.
+func (s *Service) ActivateCompany(ctx context.Context, id string) (*companies.Company, error) {
+	return s.SetCompanyActive(ctx, id, true)
+}
+
 // SetCompanyActive suspends or reactivates a company. Suspending ends its users' sessions, and
 // they cannot log in until it is reactivated.
 func (s *Service) SetCompanyActive(ctx context.Context, id string, active bool) (*companies.Company, error) {
@@ -105,7 +117,7 @@ func (s *Service) SetCompanyActive(ctx context.Context, id string, active bool) 
 }
 
 func (s *Service) revokeCompany(ctx context.Context, id string) error {
-	ids, err := companyUserIDs(ctx, s.DB, id)
+	ids, err := s.Users.IDsOfCompany(ctx, id)
 	if err != nil {
 		return err
 	}
@@ -118,8 +130,8 @@ func (s *Service) revokeCompany(ctx context.Context, id string) error {
 }
 
 // ListUsers is GET /super-admin/users.
-func (s *Service) ListUsers(ctx context.Context, f UserFilter, p Paging) (*Page[users.User], error) {
-	list, total, err := listUsers(ctx, s.DB, f, p.Limit, p.offset())
+func (s *Service) ListUsers(ctx context.Context, f users.Filter, p Paging) (*Page[users.User], error) {
+	list, total, err := s.Users.ListAll(ctx, f, p.Limit, p.offset())
 	if err != nil {
 		return nil, err
 	}
@@ -128,11 +140,7 @@ func (s *Service) ListUsers(ctx context.Context, f UserFilter, p Paging) (*Page[
 
 // User is GET /super-admin/users/:id.
 func (s *Service) User(ctx context.Context, id string) (*users.User, error) {
-	u, err := users.GetAny(ctx, s.DB, id)
-	if errors.Is(err, db.ErrNotFound) {
-		return nil, users.NotFound(id)
-	}
-	return u, err
+	return s.Users.GetAny(ctx, id)
 }
 
 // UserStats is GET /super-admin/users/stats.
@@ -209,19 +217,23 @@ func (s *Service) SetUserStatus(ctx context.Context, id, status string) (*users.
 	return s.User(ctx, id)
 }
 
-// ResetPassword sets a new password and ends the user's sessions.
-func (s *Service) ResetPassword(ctx context.Context, id, pw string) error {
+// ResetPassword is POST /super-admin/users/:id/reset-password: a new password, and the user's
+// sessions end.
+func (s *Service) ResetPassword(ctx context.Context, id string, req ResetPasswordRequest) (*MessageResponse, error) {
 	u, err := s.User(ctx, id)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	hash, err := s.Users.Hash(pw)
+	hash, err := s.Users.Hash(req.NewPassword)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	// The hash is not in the cached read, but updated_at is.
 	if err := s.Users.UpdateAny(ctx, u.ID, map[string]any{"password_hash": hash}); err != nil {
-		return err
+		return nil, err
 	}
-	return s.Sessions.RevokeUser(ctx, u.ID)
+	if err := s.Sessions.RevokeUser(ctx, u.ID); err != nil {
+		return nil, err
+	}
+	return &MessageResponse{Message: "Password reset successfully"}, nil
 }

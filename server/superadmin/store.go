@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/ternant/ternant/server/companies"
 	"github.com/ternant/ternant/server/platform/db"
 	"github.com/ternant/ternant/server/users"
 )
@@ -16,58 +15,6 @@ import (
 func likePattern(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 	return "%" + r.Replace(s) + "%"
-}
-
-// listCompanies returns a page of companies, newest first, optionally matching search on name,
-// slug or email.
-func listCompanies(ctx context.Context, q db.Queryer, search string, limit, offset int) ([]companies.Company, int, error) {
-	where, args := "1 = 1", []any{}
-	if search != "" {
-		p := likePattern(search)
-		where = "(name LIKE ? OR slug LIKE ? OR email LIKE ?)"
-		args = append(args, p, p, p)
-	}
-	var total int
-	if err := q.Get(ctx, &total, `SELECT COUNT(*) FROM companies WHERE `+where, args...); err != nil {
-		return nil, 0, fmt.Errorf("count companies: %w", err)
-	}
-	out := []companies.Company{}
-	sq := `SELECT ` + companies.Columns + ` FROM companies WHERE ` + where + ` ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`
-	if err := q.Select(ctx, &out, sq, append(args, limit, offset)...); err != nil {
-		return nil, 0, fmt.Errorf("list companies: %w", err)
-	}
-	return out, total, nil
-}
-
-// UserFilter narrows the super-admin user list.
-type UserFilter struct {
-	Search, CompanyID, Role, Status string
-}
-
-func listUsers(ctx context.Context, q db.Queryer, f UserFilter, limit, offset int) ([]users.User, int, error) {
-	conds, args := []string{"1 = 1"}, []any{}
-	if f.Search != "" {
-		p := likePattern(f.Search)
-		conds = append(conds, "(first_name LIKE ? OR last_name LIKE ? OR email LIKE ?)")
-		args = append(args, p, p, p)
-	}
-	for col, v := range map[string]string{"company_id": f.CompanyID, "role": f.Role, "status": f.Status} {
-		if v != "" {
-			conds = append(conds, col+" = ?")
-			args = append(args, v)
-		}
-	}
-	where := strings.Join(conds, " AND ")
-	var total int
-	if err := q.Get(ctx, &total, `SELECT COUNT(*) FROM users WHERE `+where, args...); err != nil {
-		return nil, 0, fmt.Errorf("count users: %w", err)
-	}
-	out := []users.User{}
-	sq := `SELECT ` + users.Columns + ` FROM users WHERE ` + where + ` ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`
-	if err := q.Select(ctx, &out, sq, append(args, limit, offset)...); err != nil {
-		return nil, 0, fmt.Errorf("list users: %w", err)
-	}
-	return out, total, nil
 }
 
 type countRow struct {
@@ -145,13 +92,4 @@ func userStats(ctx context.Context, q db.Queryer) (*UserStats, error) {
 		s.Total += n
 	}
 	return s, nil
-}
-
-// companyUserIDs lists a company's users (to end their sessions when it is suspended).
-func companyUserIDs(ctx context.Context, q db.Queryer, companyID string) ([]string, error) {
-	var ids []string
-	if err := q.Select(ctx, &ids, `SELECT id FROM users WHERE company_id = ?`, companyID); err != nil {
-		return nil, fmt.Errorf("list company users: %w", err)
-	}
-	return ids, nil
 }

@@ -24,7 +24,7 @@ const StatusBlacklisted = "blacklisted"
 
 // Service holds the tenant rules.
 type Service struct {
-	Store *Store
+	store *store
 	DB    *db.DB
 	// ListCache, when set, caches the list's counts and pages per company; every write drops them.
 	ListCache *cache.ListCache
@@ -32,7 +32,7 @@ type Service struct {
 
 // NewService returns a service over database.
 func NewService(database *db.DB) *Service {
-	return &Service{Store: &Store{DB: database}, DB: database}
+	return &Service{store: &store{DB: database}, DB: database}
 }
 
 // NotFound is TernantApp's 404 for a tenant id.
@@ -72,7 +72,7 @@ func (s *Service) Create(ctx context.Context, companyID string, in Input) (Tenan
 	now := dbtypes.Now()
 	t := Tenant{ID: id.String(), CompanyID: companyID, CreatedAt: now, UpdatedAt: now, Status: "active", IsActive: true}
 	in.apply(&t)
-	if err := s.Store.Insert(ctx, &t); err != nil {
+	if err := s.store.Insert(ctx, &t); err != nil {
 		return Tenant{}, conflict(t.Email, err)
 	}
 	s.ListCache.Invalidate(ctx, companyID)
@@ -81,13 +81,13 @@ func (s *Service) Create(ctx context.Context, companyID string, in Input) (Tenan
 
 // Get returns one tenant, active or not.
 func (s *Service) Get(ctx context.Context, companyID, id string) (Tenant, error) {
-	t, err := s.Store.Get(ctx, s.DB, companyID, id)
+	t, err := s.store.Get(ctx, s.DB, companyID, id)
 	return t, notFound(id, err)
 }
 
 // RequireActive returns an active tenant of the company, or the tenant 404.
 func (s *Service) RequireActive(ctx context.Context, q db.Queryer, companyID, id string) (Tenant, error) {
-	t, err := s.Store.Get(ctx, q, companyID, id)
+	t, err := s.store.Get(ctx, q, companyID, id)
 	if err != nil {
 		return t, notFound(id, err)
 	}
@@ -99,7 +99,7 @@ func (s *Service) RequireActive(ctx context.Context, q db.Queryer, companyID, id
 
 // ByIDs returns the company's tenants among ids keyed by id (for includes).
 func (s *Service) ByIDs(ctx context.Context, companyID string, ids []string) (map[string]Tenant, error) {
-	rows, err := s.Store.ByIDs(ctx, companyID, ids)
+	rows, err := s.store.ByIDs(ctx, companyID, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -112,28 +112,28 @@ func (s *Service) ByIDs(ctx context.Context, companyID string, ids []string) (ma
 
 // List returns a page of tenants and the total.
 func (s *Service) List(ctx context.Context, companyID string, f ListFilter) ([]Tenant, int, error) {
-	rows, err := s.Store.Page(ctx, companyID, f)
+	rows, err := s.store.Page(ctx, companyID, f)
 	if err != nil {
 		return nil, 0, err
 	}
 	total, err := s.ListCache.PageTotal(ctx, companyID, f.Key(), len(rows), f.Limit, f.Offset,
-		func(ctx context.Context) (int, error) { return s.Store.Total(ctx, companyID, f) })
+		func(ctx context.Context) (int, error) { return s.store.Total(ctx, companyID, f) })
 	return rows, total, err
 }
 
 // Search finds active tenants by name, email or phone.
 func (s *Service) Search(ctx context.Context, companyID, term string) ([]Tenant, error) {
-	return s.Store.Search(ctx, companyID, term, SearchLimit)
+	return s.store.Search(ctx, companyID, term, SearchLimit)
 }
 
 // Count counts active tenants, optionally of one status.
 func (s *Service) Count(ctx context.Context, companyID, status string) (int, error) {
-	return s.Store.Count(ctx, companyID, status)
+	return s.store.Count(ctx, companyID, status)
 }
 
 // Stats counts active tenants per status.
 func (s *Service) Stats(ctx context.Context, companyID string) (Stats, error) {
-	return s.Store.Stats(ctx, companyID)
+	return s.store.Stats(ctx, companyID)
 }
 
 // Update applies a partial update under a row lock.
@@ -209,7 +209,7 @@ func (s *Service) Activate(ctx context.Context, companyID, id string) (Tenant, e
 func (s *Service) modify(ctx context.Context, companyID, id string, change func(*Tenant) error) (Tenant, error) {
 	var email string
 	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
-		t, err := s.Store.GetForUpdate(ctx, tx, companyID, id)
+		t, err := s.store.GetForUpdate(ctx, tx, companyID, id)
 		if err != nil {
 			return notFound(id, err)
 		}
@@ -218,7 +218,7 @@ func (s *Service) modify(ctx context.Context, companyID, id string, change func(
 		}
 		email = t.Email
 		t.UpdatedAt = dbtypes.Now()
-		return s.Store.Update(ctx, tx, &t)
+		return s.store.Update(ctx, tx, &t)
 	})
 	if err != nil {
 		return Tenant{}, conflict(email, err)

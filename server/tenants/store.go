@@ -8,8 +8,8 @@ import (
 	"github.com/ternant/ternant/server/platform/db"
 )
 
-// Store holds the tenants SQL. Every statement is scoped by company_id.
-type Store struct {
+// store holds the tenants SQL. Every statement is scoped by company_id.
+type store struct {
 	DB *db.DB
 }
 
@@ -34,7 +34,7 @@ type ListFilter struct {
 }
 
 // Insert writes a new tenant; a taken email is a *db.ConstraintError (ErrConflict).
-func (s *Store) Insert(ctx context.Context, t *Tenant) error {
+func (s *store) Insert(ctx context.Context, t *Tenant) error {
 	const q = "INSERT INTO tenants (" + columns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 	_, err := s.DB.Exec(ctx, q, t.ID, t.CompanyID, t.CreatedAt, t.UpdatedAt, t.FirstName, t.LastName, t.Email,
 		t.Phone, t.AlternatePhone, t.DateOfBirth, t.IDType, t.IDNumber, t.CurrentAddress, t.EmergencyContactName,
@@ -47,7 +47,7 @@ func (s *Store) Insert(ctx context.Context, t *Tenant) error {
 }
 
 // Get reads one tenant of the company, active or not.
-func (s *Store) Get(ctx context.Context, q db.Queryer, companyID, id string) (Tenant, error) {
+func (s *store) Get(ctx context.Context, q db.Queryer, companyID, id string) (Tenant, error) {
 	var t Tenant
 	if err := q.Get(ctx, &t, "SELECT "+columns+" FROM tenants WHERE company_id = ? AND id = ?", companyID, id); err != nil {
 		return t, fmt.Errorf("get tenant %s: %w", id, err)
@@ -56,7 +56,7 @@ func (s *Store) Get(ctx context.Context, q db.Queryer, companyID, id string) (Te
 }
 
 // GetForUpdate reads one tenant and locks its row until the transaction ends.
-func (s *Store) GetForUpdate(ctx context.Context, tx *db.Tx, companyID, id string) (Tenant, error) {
+func (s *store) GetForUpdate(ctx context.Context, tx *db.Tx, companyID, id string) (Tenant, error) {
 	var t Tenant
 	if err := tx.Get(ctx, &t, "SELECT "+columns+" FROM tenants WHERE company_id = ? AND id = ? FOR UPDATE", companyID, id); err != nil {
 		return t, fmt.Errorf("lock tenant %s: %w", id, err)
@@ -66,7 +66,7 @@ func (s *Store) GetForUpdate(ctx context.Context, tx *db.Tx, companyID, id strin
 
 // ByIDs reads the company's tenants among ids, active or not, without their references and
 // documents (for includes).
-func (s *Store) ByIDs(ctx context.Context, companyID string, ids []string) ([]Tenant, error) {
+func (s *store) ByIDs(ctx context.Context, companyID string, ids []string) ([]Tenant, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
@@ -101,7 +101,7 @@ func (f ListFilter) Key() string {
 }
 
 // Page returns one page of tenants ordered by last then first name.
-func (s *Store) Page(ctx context.Context, companyID string, f ListFilter) ([]Tenant, error) {
+func (s *store) Page(ctx context.Context, companyID string, f ListFilter) ([]Tenant, error) {
 	where, args := f.where(companyID)
 	out := []Tenant{}
 	err := s.DB.Select(ctx, &out, "SELECT "+listColumns+" FROM tenants WHERE "+where+
@@ -113,7 +113,7 @@ func (s *Store) Page(ctx context.Context, companyID string, f ListFilter) ([]Ten
 }
 
 // Total counts the tenants the filter selects, before paging.
-func (s *Store) Total(ctx context.Context, companyID string, f ListFilter) (int, error) {
+func (s *store) Total(ctx context.Context, companyID string, f ListFilter) (int, error) {
 	where, args := f.where(companyID)
 	var total int
 	if err := s.DB.Get(ctx, &total, "SELECT COUNT(*) FROM tenants WHERE "+where, args...); err != nil {
@@ -123,7 +123,7 @@ func (s *Store) Total(ctx context.Context, companyID string, f ListFilter) (int,
 }
 
 // Search returns up to limit active tenants whose first or last name, email or phone contains term.
-func (s *Store) Search(ctx context.Context, companyID, term string, limit int) ([]Tenant, error) {
+func (s *store) Search(ctx context.Context, companyID, term string, limit int) ([]Tenant, error) {
 	p := db.ContainsPattern(term)
 	out := []Tenant{}
 	err := s.DB.Select(ctx, &out, "SELECT "+listColumns+` FROM tenants
@@ -137,7 +137,7 @@ func (s *Store) Search(ctx context.Context, companyID, term string, limit int) (
 }
 
 // Count counts active tenants, optionally of one status.
-func (s *Store) Count(ctx context.Context, companyID, status string) (int, error) {
+func (s *store) Count(ctx context.Context, companyID, status string) (int, error) {
 	q := "SELECT COUNT(*) FROM tenants WHERE company_id = ? AND is_active = 1"
 	args := []any{companyID}
 	if status != "" {
@@ -152,7 +152,7 @@ func (s *Store) Count(ctx context.Context, companyID, status string) (int, error
 }
 
 // Stats counts active tenants in total and per status.
-func (s *Store) Stats(ctx context.Context, companyID string) (Stats, error) {
+func (s *store) Stats(ctx context.Context, companyID string) (Stats, error) {
 	var st Stats
 	err := s.DB.Get(ctx, &st, `SELECT COUNT(*) AS total,
 		COALESCE(SUM(status = 'active'), 0) AS active,
@@ -166,7 +166,7 @@ func (s *Store) Stats(ctx context.Context, companyID string) (Stats, error) {
 }
 
 // Update writes every mutable column of t; a taken email is a *db.ConstraintError.
-func (s *Store) Update(ctx context.Context, q db.Queryer, t *Tenant) error {
+func (s *store) Update(ctx context.Context, q db.Queryer, t *Tenant) error {
 	const stmt = "UPDATE tenants SET updated_at = ?, first_name = ?, last_name = ?, email = ?, phone = ?, " +
 		"alternate_phone = ?, date_of_birth = ?, id_type = ?, id_number = ?, current_address = ?, " +
 		"emergency_contact_name = ?, emergency_contact_phone = ?, emergency_contact_relationship = ?, " +

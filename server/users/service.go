@@ -33,6 +33,12 @@ type Service struct {
 	TTL   time.Duration
 }
 
+// NewService returns the service over database: sessions end a deactivated user's sessions, hash
+// hashes passwords, and reads are cached in c for ttl.
+func NewService(database *db.DB, sessions Sessions, hash func(pw string) (string, error), c *cache.Cache, ttl time.Duration) *Service {
+	return &Service{DB: database, Sessions: sessions, Hash: hash, Cache: c, TTL: ttl}
+}
+
 // MsgDuplicateInCompany is the 409 for an email already used in the company.
 const MsgDuplicateInCompany = "User with this email already exists in your company"
 
@@ -59,7 +65,7 @@ func (s *Service) Insert(ctx context.Context, q db.Queryer, n NewUser) (*User, e
 	if err := insert(ctx, q, u); err != nil {
 		return nil, err
 	}
-	return GetAny(ctx, q, u.ID)
+	return getAny(ctx, q, u.ID)
 }
 
 // EmailTaken reports whether any company already has a user with email (registration's rule).
@@ -89,7 +95,7 @@ func (s *Service) Get(ctx context.Context, p *identity.Principal, id string) (*U
 		return s.find(ctx, p, id)
 	}
 	u, err := cache.Fetch(ctx, s.Cache, cache.User, cache.UserKey(id), s.TTL,
-		func(ctx context.Context) (*User, error) { return GetAny(ctx, s.DB, id) })
+		func(ctx context.Context) (*User, error) { return getAny(ctx, s.DB, id) })
 	if errors.Is(err, db.ErrNotFound) || (err == nil && (u.CompanyID == nil || *u.CompanyID != p.Company())) {
 		return nil, NotFound(id)
 	}
@@ -209,4 +215,24 @@ func (s *Service) Activate(ctx context.Context, p *identity.Principal, id string
 // SetPhone returns profile with phone set (exported for the superadmin package).
 func SetPhone(profile dbtypes.RawJSON, phone string) (dbtypes.RawJSON, error) {
 	return setPhone(profile, phone)
+}
+
+// GetAny is any user by id, whoever's company (the super-admin console); a missing one is its 404.
+func (s *Service) GetAny(ctx context.Context, id string) (*User, error) {
+	u, err := getAny(ctx, s.DB, id)
+	if errors.Is(err, db.ErrNotFound) {
+		return nil, NotFound(id)
+	}
+	return u, err
+}
+
+// ListAll returns a page of every company's users matching f, newest first, and the total (the
+// super-admin console).
+func (s *Service) ListAll(ctx context.Context, f Filter, limit, offset int) ([]User, int, error) {
+	return listAll(ctx, s.DB, f, limit, offset)
+}
+
+// IDsOfCompany lists the ids of a company's users (to end their sessions when it is suspended).
+func (s *Service) IDsOfCompany(ctx context.Context, companyID string) ([]string, error) {
+	return idsOfCompany(ctx, s.DB, companyID)
 }

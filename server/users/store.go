@@ -4,13 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/ternant/ternant/server/platform/db"
 	"github.com/ternant/ternant/server/platform/dbtypes"
 )
 
-// Columns selects a users row into User (shared with the super-admin queries).
-const Columns = `id, company_id, first_name, last_name, email, password_hash, role, is_super_admin, status,
+// columns selects a users row into User.
+const columns = `id, company_id, first_name, last_name, email, password_hash, role, is_super_admin, status,
 	profile, last_login_at, last_login_ip, email_verified_at, created_at, updated_at`
 
 // insert writes a new user.
@@ -26,7 +27,7 @@ func insert(ctx context.Context, q db.Queryer, u *User) error {
 
 // get loads one user of a company.
 func get(ctx context.Context, q db.Queryer, companyID, id string) (*User, error) {
-	const sq = `SELECT ` + Columns + ` FROM users WHERE company_id = ? AND id = ?`
+	const sq = `SELECT ` + columns + ` FROM users WHERE company_id = ? AND id = ?`
 	var u User
 	if err := q.Get(ctx, &u, sq, companyID, id); err != nil {
 		return nil, fmt.Errorf("get user %s: %w", id, err)
@@ -34,9 +35,9 @@ func get(ctx context.Context, q db.Queryer, companyID, id string) (*User, error)
 	return &u, nil
 }
 
-// GetAny loads a user of any company (super admin only).
-func GetAny(ctx context.Context, q db.Queryer, id string) (*User, error) {
-	const sq = `SELECT ` + Columns + ` FROM users WHERE id = ?`
+// getAny loads a user of any company (super admin only).
+func getAny(ctx context.Context, q db.Queryer, id string) (*User, error) {
+	const sq = `SELECT ` + columns + ` FROM users WHERE id = ?`
 	var u User
 	if err := q.Get(ctx, &u, sq, id); err != nil {
 		return nil, fmt.Errorf("get user %s: %w", id, err)
@@ -57,7 +58,7 @@ func list(ctx context.Context, q db.Queryer, companyID string, includeInactive b
 		return nil, 0, fmt.Errorf("count users: %w", err)
 	}
 	out := []User{}
-	sq := `SELECT ` + Columns + ` FROM users WHERE ` + where + ` ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`
+	sq := `SELECT ` + columns + ` FROM users WHERE ` + where + ` ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`
 	if err := q.Select(ctx, &out, sq, append(args, limit, offset)...); err != nil {
 		return nil, 0, fmt.Errorf("list users: %w", err)
 	}
@@ -111,4 +112,45 @@ func setPhone(profile dbtypes.RawJSON, phone string) (dbtypes.RawJSON, error) {
 		return nil, fmt.Errorf("encode profile: %w", err)
 	}
 	return dbtypes.RawJSON(b), nil
+}
+
+// Filter narrows the list of every user (the super-admin console).
+type Filter struct {
+	Search, CompanyID, Role, Status string
+}
+
+// listAll returns a page of every company's users, newest first, and the total before paging.
+func listAll(ctx context.Context, q db.Queryer, f Filter, limit, offset int) ([]User, int, error) {
+	conds, args := []string{"1 = 1"}, []any{}
+	if f.Search != "" {
+		p := db.ContainsPattern(f.Search)
+		conds = append(conds, "(first_name LIKE ? OR last_name LIKE ? OR email LIKE ?)")
+		args = append(args, p, p, p)
+	}
+	for col, v := range map[string]string{"company_id": f.CompanyID, "role": f.Role, "status": f.Status} {
+		if v != "" {
+			conds = append(conds, col+" = ?")
+			args = append(args, v)
+		}
+	}
+	where := strings.Join(conds, " AND ")
+	var total int
+	if err := q.Get(ctx, &total, `SELECT COUNT(*) FROM users WHERE `+where, args...); err != nil {
+		return nil, 0, fmt.Errorf("count users: %w", err)
+	}
+	out := []User{}
+	sq := `SELECT ` + columns + ` FROM users WHERE ` + where + ` ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`
+	if err := q.Select(ctx, &out, sq, append(args, limit, offset)...); err != nil {
+		return nil, 0, fmt.Errorf("list users: %w", err)
+	}
+	return out, total, nil
+}
+
+// idsOfCompany lists the ids of a company's users.
+func idsOfCompany(ctx context.Context, q db.Queryer, companyID string) ([]string, error) {
+	var ids []string
+	if err := q.Select(ctx, &ids, `SELECT id FROM users WHERE company_id = ?`, companyID); err != nil {
+		return nil, fmt.Errorf("list company users: %w", err)
+	}
+	return ids, nil
 }

@@ -26,6 +26,7 @@ var synced = map[string]string{
 	"files/rbac/leader_election_role.yaml":        "rbac/leader_election_role.yaml",
 	"files/rbac/ternantinstance_editor_role.yaml": "rbac/ternantinstance_editor_role.yaml",
 	"files/rbac/ternantinstance_viewer_role.yaml": "rbac/ternantinstance_viewer_role.yaml",
+	"files/prometheus/operator-alerts.yaml":       "prometheus/operator-alerts.yaml",
 }
 
 // TestChartFilesAreInStepWithConfig fails when `make manifests` regenerated the CRD or RBAC and the

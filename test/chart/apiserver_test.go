@@ -47,6 +47,12 @@ func TestEveryRenderedObjectIsAccepted(t *testing.T) {
 				t.Fatal("nothing but CRDs rendered")
 			}
 			for _, o := range rest {
+				// With watchNamespace the manager's Role lives in the watched namespace.
+				if ns := o.GetNamespace(); ns != "" {
+					if err := env.EnsureNamespace(ctx, ns); err != nil {
+						t.Fatal(err)
+					}
+				}
 				if err := env.Apply(ctx, o.DeepCopy(), true); err != nil {
 					t.Errorf("API server rejects the rendered object: %v", err)
 				}

@@ -189,9 +189,15 @@ func TestRenderEveryValuesFile(t *testing.T) {
 				}
 				checkProbes(t, c, 8081)
 			case "minimal-values.yaml":
-				for _, kind := range []string{"CustomResourceDefinition", "ServiceAccount", "Service", "ServiceMonitor", "Role", "RoleBinding", "TernantInstance"} {
+				for _, kind := range []string{"CustomResourceDefinition", "ServiceAccount", "Service", "ServiceMonitor", "ClusterRoleBinding", "TernantInstance"} {
 					if n := len(testk8s.Select(objs, kind)); n != 0 {
 						t.Errorf("minimal values rendered %d %s", n, kind)
+					}
+				}
+				// One namespace watched: the manager's rights are a Role there (no leader election Role).
+				for _, kind := range []string{"Role", "RoleBinding"} {
+					if sel := testk8s.Select(objs, kind); len(sel) != 1 || sel[0].GetNamespace() != "ternant" {
+						t.Errorf("minimal values rendered %d %s, want the manager's in namespace ternant", len(sel), kind)
 					}
 				}
 				for _, arg := range []string{"--leader-elect=false", "--metrics-bind-address=0", "--namespace=ternant",

@@ -82,6 +82,9 @@ func TestSamplesAreAcceptedByTheAPIServer(t *testing.T) {
 				if e, _, _ := unstructured.NestedBool(u.Object, "spec", "monitoring", "serviceMonitor", "enabled"); !e {
 					t.Error("the production sample should turn monitoring on")
 				}
+				if b := ti.Spec.Backup; b == nil || b.Target.S3 == nil || b.Target.S3.CredentialsSecretRef.Name == "" || b.KeepLast == 0 {
+					t.Errorf("the production sample should back up to S3 with retention: %+v", b)
+				}
 				if v := str("spec", "database", "external", "name"); v != "ternant" {
 					t.Errorf("database.external.name %q", v)
 				}

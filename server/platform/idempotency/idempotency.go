@@ -21,39 +21,17 @@ import (
 	"github.com/ternant/ternant/server/platform/db"
 )
 
-// Header is the request header carrying the key.
-const Header = "Idempotency-Key"
+// Store runs idempotent writes over the idempotency_keys table; it is the httpx.Once the
+// Idempotent adapter uses.
+type Store struct{ DB *db.DB }
 
-// ReplayedHeader marks a replayed response.
-const ReplayedHeader = "Idempotent-Replayed"
+// New returns the store over database.
+func New(database *db.DB) *Store { return &Store{DB: database} }
 
-// maxKeyLen is the idempotency_key column's length.
-const maxKeyLen = 255
-
-// Result is the response to send: the first response's status and body, and whether it is a replay.
-type Result struct {
-	Status   int
-	Body     []byte
-	Replayed bool
-}
-
-// Write sends r as a JSON response.
-func (r Result) Write(w http.ResponseWriter) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	if r.Replayed {
-		w.Header().Set(ReplayedHeader, "true")
-	}
-	w.WriteHeader(r.Status)
-	_, _ = w.Write(r.Body)
-}
-
-// Key reads and checks the request's Idempotency-Key ("" when absent).
-func Key(r *http.Request) (string, error) {
-	k := r.Header.Get(Header)
-	if len(k) > maxKeyLen {
-		return "", httpx.Invalid(fmt.Sprintf("%s must be shorter than or equal to %d characters", Header, maxKeyLen))
-	}
-	return k, nil
+// Do is Run over the store's database.
+func (s *Store) Do(ctx context.Context, companyID, scope, key string, request json.RawMessage, status int,
+	fn func(tx *db.Tx) (any, error)) (httpx.Replay, error) {
+	return Run(ctx, s.DB, companyID, scope, key, request, status, fn)
 }
 
 // Run executes fn in one transaction and answers with its result encoded as JSON with status.
@@ -62,8 +40,8 @@ func Key(r *http.Request) (string, error) {
 // with everything else, so a retry runs again. request is the decoded request (plus anything from
 // the path that identifies it), whose canonical JSON is hashed to recognise a different body.
 func Run(ctx context.Context, database *db.DB, companyID, scope, key string, request any, status int,
-	fn func(tx *db.Tx) (any, error)) (Result, error) {
-	var res Result
+	fn func(tx *db.Tx) (any, error)) (httpx.Replay, error) {
+	var res httpx.Replay
 	hash, err := hashOf(scope, request)
 	if err != nil {
 		return res, err
@@ -72,7 +50,7 @@ func Run(ctx context.Context, database *db.DB, companyID, scope, key string, req
 		key = storedKey(key)
 	}
 	err = database.InTx(ctx, func(tx *db.Tx) error {
-		res = Result{}
+		res = httpx.Replay{}
 		if key != "" {
 			_, err := tx.Exec(ctx, `INSERT INTO idempotency_keys (company_id, idempotency_key, scope, request_hash)
 				VALUES (?, ?, ?, ?)`, companyID, key, scope, hash)
@@ -91,7 +69,7 @@ func Run(ctx context.Context, database *db.DB, companyID, scope, key string, req
 		if err != nil {
 			return err
 		}
-		res = Result{Status: status, Body: body}
+		res = httpx.Replay{Status: status, Body: body}
 		if key == "" {
 			return nil
 		}
@@ -108,7 +86,7 @@ func Run(ctx context.Context, database *db.DB, companyID, scope, key string, req
 // replay loads the stored response of a key that is already taken. The read shares the lock the
 // failed insert took (a shared lock, so waiting retries never deadlock one another) and sees the
 // first request's committed response.
-func replay(ctx context.Context, tx *db.Tx, companyID, scope, key, hash string, res *Result) error {
+func replay(ctx context.Context, tx *db.Tx, companyID, scope, key, hash string, res *httpx.Replay) error {
 	var row struct {
 		Hash   string         `db:"request_hash"`
 		Status sql.NullInt64  `db:"status_code"`
@@ -125,7 +103,7 @@ func replay(ctx context.Context, tx *db.Tx, companyID, scope, key, hash string, 
 	if !row.Status.Valid {
 		return httpx.Conflict("A request with this Idempotency-Key is still being processed")
 	}
-	*res = Result{Status: int(row.Status.Int64), Body: []byte(row.Body.String), Replayed: true}
+	*res = httpx.Replay{Status: int(row.Status.Int64), Body: []byte(row.Body.String), Replayed: true}
 	return nil
 }
 

@@ -1,36 +1,34 @@
-package invoices
+package money
 
 import (
 	"encoding/json"
 	"reflect"
 	"strings"
-
-	"github.com/ternant/ternant/server/platform/money"
 )
 
-// NumAmount is an exact amount written as a JSON number ("totalOutstanding": 1234.50) where
+// Number is an exact amount written as a JSON number ("totalOutstanding": 1234.50) where
 // TernantApp's wire format has a number rather than a decimal string: inside the lineItems JSON
 // column and in statistics. The number's text comes from the integer cents, never from a float.
-type NumAmount money.Amount
+type Number Amount
 
 // Amount returns the money value.
-func (n NumAmount) Amount() money.Amount { return money.Amount(n) }
+func (n Number) Amount() Amount { return Amount(n) }
 
 // MarshalJSON writes the amount as a bare JSON number with two decimals.
-func (n NumAmount) MarshalJSON() ([]byte, error) { return []byte(money.Amount(n).String()), nil }
+func (n Number) MarshalJSON() ([]byte, error) { return []byte(Amount(n).String()), nil }
 
 // UnmarshalJSON accepts a JSON number or decimal string with at most two decimals, exactly.
-func (n *NumAmount) UnmarshalJSON(b []byte) error {
-	var a money.Amount
+func (n *Number) UnmarshalJSON(b []byte) error {
+	var a Amount
 	if err := a.UnmarshalJSON(b); err != nil {
-		return &json.UnmarshalTypeError{Value: string(b), Type: reflect.TypeOf(NumAmount(0))}
+		return &json.UnmarshalTypeError{Value: string(b), Type: reflect.TypeOf(Number(0))}
 	}
-	*n = NumAmount(a)
+	*n = Number(a)
 	return nil
 }
 
 // ValidationPhrase words a bad amount as class-validator's IsNumber({maxDecimalPlaces: 2}) does.
-func (NumAmount) ValidationPhrase() string {
+func (Number) ValidationPhrase() string {
 	return "must be a number conforming to the specified constraints"
 }
 
@@ -39,7 +37,7 @@ type Quantity int64
 
 // MarshalJSON writes the quantity without trailing zeros: 1, 1.5, 0.25.
 func (q Quantity) MarshalJSON() ([]byte, error) {
-	s := money.Amount(q).String()
+	s := Amount(q).String()
 	s = strings.TrimSuffix(strings.TrimRight(s, "0"), ".")
 	return []byte(s), nil
 }
@@ -50,7 +48,7 @@ func (q *Quantity) UnmarshalJSON(b []byte) error {
 	if strings.ContainsAny(s, `"eE`) {
 		return &json.UnmarshalTypeError{Value: s, Type: reflect.TypeOf(Quantity(0))}
 	}
-	v, err := money.Parse(s)
+	v, err := Parse(s)
 	if err != nil {
 		return &json.UnmarshalTypeError{Value: s, Type: reflect.TypeOf(Quantity(0))}
 	}
