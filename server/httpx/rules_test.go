@@ -2,6 +2,8 @@ package httpx
 
 import (
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -82,5 +84,24 @@ func TestCacheablePage(t *testing.T) {
 		if got := CacheablePage(tc.p); got != tc.want {
 			t.Errorf("CacheablePage(%+v) = %v, want %v", tc.p, got, tc.want)
 		}
+	}
+}
+
+// TestResponseSizeIsBounded: a success body over MaxResponseBytes, encoded here or cached, is
+// answered 400 asking for fewer rows; errors and bodies within the limit pass unchanged.
+func TestResponseSizeIsBounded(t *testing.T) {
+	defer func(n int) { MaxResponseBytes = n }(MaxResponseBytes)
+	MaxResponseBytes = 100
+	for _, v := range []any{[]string{strings.Repeat("x", 200)}, json.RawMessage(`"` + strings.Repeat("x", 200) + `"`)} {
+		rec := httptest.NewRecorder()
+		WriteJSON(rec, http.StatusOK, v)
+		if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), "Response too large") {
+			t.Errorf("%T over the limit = %d %s", v, rec.Code, rec.Body)
+		}
+	}
+	rec := httptest.NewRecorder()
+	WriteJSON(rec, http.StatusOK, []string{"small"})
+	if rec.Code != http.StatusOK || rec.Body.String() != `["small"]` {
+		t.Errorf("within the limit = %d %s", rec.Code, rec.Body)
 	}
 }
