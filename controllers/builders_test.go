@@ -4,6 +4,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/utils/ptr"
 
@@ -172,5 +173,48 @@ func TestAlertRulesParse(t *testing.T) {
 	}
 	if len(alertRules.Groups) == 0 {
 		t.Fatal("alerts.yaml has no rule groups")
+	}
+}
+
+// TestServerDrainsBeforeShutdown: a terminating API server pod keeps serving (a preStop sleep)
+// while kube-proxy stops routing to it, and the sleep plus the server's default shutdown timeout
+// (SHUTDOWN_TIMEOUT, 15 s) fit in the grace period, so a rollout refuses no connection (the kind
+// end-to-end test's upgrade under load found the refused ones).
+func TestServerDrainsBeforeShutdown(t *testing.T) {
+	ti := &ternantv1.TernantInstance{}
+	ti.Name, ti.Namespace = "acme", "prod"
+	d := serverDeployment(ti, runtimeInputs{run: release{Image: "ternant:v1"}})
+	spec := d.Spec.Template.Spec
+	c := spec.Containers[0]
+	if c.Lifecycle == nil || c.Lifecycle.PreStop == nil || c.Lifecycle.PreStop.Sleep == nil || c.Lifecycle.PreStop.Sleep.Seconds <= 0 {
+		t.Fatalf("server container has no preStop sleep: %+v", c.Lifecycle)
+	}
+	const shutdownTimeout = 15
+	if grace := *spec.TerminationGracePeriodSeconds; c.Lifecycle.PreStop.Sleep.Seconds+shutdownTimeout > grace {
+		t.Errorf("preStop %ds + shutdown %ds exceed the grace period %ds", c.Lifecycle.PreStop.Sleep.Seconds, shutdownTimeout, grace)
+	}
+}
+
+// TestMigrationJobHasProductionSecrets: `ternant migrate` loads the production configuration,
+// which refuses to start without JWT_SECRET, JWT_REFRESH_SECRET and SESSION_SECRET (the kind
+// end-to-end test's migration pods failed with `JWT_SECRET="": required in production`).
+func TestMigrationJobHasProductionSecrets(t *testing.T) {
+	ti := &ternantv1.TernantInstance{}
+	ti.Name, ti.Namespace = "acme", "prod"
+	ti.Spec.Database.Managed = &ternantv1.ManagedDatabaseSpec{}
+	job := migrationJob(ti, release{Image: "ternant:v1"}, schemaInfo{Digest: "d", Version: 1}, databaseConn(ti))
+	env := map[string]corev1.EnvVar{}
+	for _, e := range job.Spec.Template.Spec.Containers[0].Env {
+		env[e.Name] = e
+	}
+	if env["NODE_ENV"].Value != "production" {
+		t.Fatalf("NODE_ENV %q", env["NODE_ENV"].Value)
+	}
+	refs, _ := resolveSecretRefs(ti)
+	for name, want := range map[string]corev1.SecretKeySelector{"JWT_SECRET": refs.JWT, "JWT_REFRESH_SECRET": refs.JWTRefresh, "SESSION_SECRET": refs.Session} {
+		e, ok := env[name]
+		if !ok || e.ValueFrom == nil || e.ValueFrom.SecretKeyRef == nil || *e.ValueFrom.SecretKeyRef != want {
+			t.Errorf("%s: %+v, want a reference to %s/%s as the server has", name, e, want.Name, want.Key)
+		}
 	}
 }

@@ -91,7 +91,7 @@ func migrationJob(ti *ternantv1.TernantInstance, target release, sc schemaInfo, 
 					Name:      "migrate",
 					Image:     target.Image,
 					Args:      []string{"migrate", "up"},
-					Env:       append([]corev1.EnvVar{{Name: "NODE_ENV", Value: "production"}}, databaseEnv(db)...),
+					Env:       append(append([]corev1.EnvVar{{Name: "NODE_ENV", Value: "production"}}, databaseEnv(db)...), productionSecretsEnv(ti)...),
 					Resources: spec.Resources,
 				}),
 			},
@@ -113,6 +113,17 @@ func jobFinished(job *batchv1.Job) (succeeded, failed bool, msg string) {
 		}
 	}
 	return false, false, ""
+}
+
+// productionSecretsEnv are the secrets every `ternant` command needs with NODE_ENV=production:
+// its configuration refuses to load without them, `ternant migrate` included.
+func productionSecretsEnv(ti *ternantv1.TernantInstance) []corev1.EnvVar {
+	refs, _ := resolveSecretRefs(ti)
+	return []corev1.EnvVar{
+		secretEnv("JWT_SECRET", refs.JWT),
+		secretEnv("JWT_REFRESH_SECRET", refs.JWTRefresh),
+		secretEnv("SESSION_SECRET", refs.Session),
+	}
 }
 
 // databaseEnv is the environment naming the database for any Ternant container.

@@ -14,6 +14,11 @@ import (
 // serverPort is the port the API, /healthz, /readyz and /metrics listen on.
 const serverPort = 3000
 
+// drainDelaySeconds is how long a terminating API server pod keeps serving before it is sent
+// SIGTERM (a preStop sleep): the time kube-proxy needs to stop routing new connections to it. With
+// the server's shutdown timeout (15 s by default) it stays within the 30 s grace period.
+const drainDelaySeconds = 5
+
 // runtimeInputs is what every long-running or scheduled Ternant container needs.
 type runtimeInputs struct {
 	run        release
@@ -98,6 +103,12 @@ func serverDeployment(ti *ternantv1.TernantInstance, in runtimeInputs) *appsv1.D
 						},
 						StartupProbe: &corev1.Probe{
 							ProbeHandler: httpGet("/healthz"), PeriodSeconds: 2, TimeoutSeconds: 2, FailureThreshold: 30,
+						},
+						// The pod leaves the Service's endpoints when it starts terminating, but kube-proxy
+						// and other nodes learn it a moment later; serving on for drainDelay before SIGTERM
+						// (which closes the listener) keeps those late connections from being refused.
+						Lifecycle: &corev1.Lifecycle{
+							PreStop: &corev1.LifecycleHandler{Sleep: &corev1.SleepAction{Seconds: drainDelaySeconds}},
 						},
 						SecurityContext:          containerSecurityContext(),
 						TerminationMessagePolicy: corev1.TerminationMessageFallbackToLogsOnError,

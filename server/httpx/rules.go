@@ -7,18 +7,15 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/go-playground/validator/v10"
-
 	"github.com/ternant/ternant/server/platform/dbtypes"
 )
 
-// Rules for the schema's limits that class-validator has no name for. Each has its message here,
-// so validate.go only registers and words them through registerRules and ruleMessage.
+// Rules for the schema's limits that class-validator has no name for, registered in the rule table
+// (validate_rules.go) with their messages:
 //
 //	maxbytes=N  a string of at most N bytes (TEXT columns hold 65,535 bytes; bcrypt reads 72), or
 //	            any other value whose JSON encoding is at most N bytes (JSON columns)
 //	maxdepth=N  JSON nested at most N levels deep (deeper documents are refused before they reach MySQL)
-//	positive    a number above zero (class-validator's IsPositive; money amounts)
 //	tsrange     a time a TIMESTAMP column can hold (1970-01-01T00:00:01Z to 2038-01-19T03:14:07Z)
 
 // TIMESTAMP's range in MySQL and MariaDB.
@@ -27,96 +24,55 @@ var (
 	TimestampMax = time.Date(2038, 1, 19, 3, 14, 7, 0, time.UTC)
 )
 
-// Limits of the schema that several DTOs share.
-const (
-	// TextBytes is a TEXT column's capacity.
-	TextBytes = 65535
-	// PasswordBytes is the most bcrypt reads of a password; a longer one is refused, not truncated.
-	PasswordBytes = 72
-	// JSONDepth is the deepest JSON a JSON column accepts (MySQL's limit is 100; 32 keeps parsing
-	// cheap and is far beyond any real document).
-	JSONDepth = 32
-)
-
-type rule struct {
-	check   validator.Func
-	message func(field, param string) string
-}
-
-var rules = map[string]rule{
-	"maxbytes": {
-		check: func(fl validator.FieldLevel) bool {
-			n, err := strconv.Atoi(fl.Param())
-			if err != nil {
-				return false
-			}
-			if fl.Field().Kind() == reflect.String {
-				return len(fl.Field().String()) <= n
-			}
-			raw, err := json.Marshal(fl.Field().Interface()) // a JSON document: its encoded size
-			return err == nil && len(raw) <= n
-		},
-		message: func(f, p string) string { return fmt.Sprintf("%s must be shorter than or equal to %s bytes", f, p) },
-	},
-	"maxdepth": {
-		check: func(fl validator.FieldLevel) bool {
-			n, err := strconv.Atoi(fl.Param())
-			if err != nil {
-				return false
-			}
-			raw, err := json.Marshal(fl.Field().Interface())
-			return err == nil && JSONDepthOf(raw) <= n
-		},
-		message: func(f, p string) string { return fmt.Sprintf("%s must not be nested deeper than %s levels", f, p) },
-	},
-	"positive": {
-		check: func(fl validator.FieldLevel) bool {
-			switch f := fl.Field(); f.Kind() {
-			case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-				return f.Int() > 0
-			case reflect.Float32, reflect.Float64:
-				return f.Float() > 0
-			}
+func init() {
+	RegisterRule("maxbytes", func(v any, param string) bool {
+		n, err := strconv.Atoi(param)
+		if err != nil {
 			return false
-		},
-		message: func(f, _ string) string { return f + " must be a positive number" },
-	},
-	"tsrange": {
-		check: func(fl validator.FieldLevel) bool {
-			t, ok := timeOf(fl.Field())
-			return !ok || (!t.Before(TimestampMin) && !t.After(TimestampMax))
-		},
-		message: func(f, _ string) string {
-			return f + " must be a date from 1970-01-01T00:00:01Z to 2038-01-19T03:14:07Z"
-		},
-	},
+		}
+		if s, ok := derefValue(v).(string); ok {
+			return len(s) <= n
+		}
+		raw, err := json.Marshal(v) // a JSON document: its encoded size
+		return err == nil && len(raw) <= n
+	}, func(p string) string { return fmt.Sprintf("must be shorter than or equal to %s bytes", p) })
+
+	RegisterRule("maxdepth", func(v any, param string) bool {
+		n, err := strconv.Atoi(param)
+		if err != nil {
+			return false
+		}
+		raw, err := json.Marshal(v)
+		return err == nil && JSONDepthOf(raw) <= n
+	}, func(p string) string { return fmt.Sprintf("must not be nested deeper than %s levels", p) })
+
+	RegisterRule("tsrange", func(v any, _ string) bool {
+		var t time.Time
+		switch x := derefValue(v).(type) {
+		case time.Time:
+			t = x
+		case dbtypes.Time:
+			t = x.Time
+		default:
+			return false
+		}
+		return !t.Before(TimestampMin) && !t.After(TimestampMax)
+	}, func(string) string { return "must be a date from 1970-01-01T00:00:01Z to 2038-01-19T03:14:07Z" })
 }
 
-// registerRules adds the rules above to v.
-func registerRules(v *validator.Validate) {
-	for tag, r := range rules {
-		must(v.RegisterValidation(tag, r.check))
+// derefValue follows pointers to the value.
+func derefValue(v any) any {
+	rv := reflect.ValueOf(v)
+	for rv.Kind() == reflect.Pointer {
+		if rv.IsNil() {
+			return nil
+		}
+		rv = rv.Elem()
 	}
-}
-
-// ruleMessage words a failure of one of the rules above.
-func ruleMessage(fe validator.FieldError) (string, bool) {
-	r, ok := rules[fe.Tag()]
-	if !ok {
-		return "", false
+	if !rv.IsValid() {
+		return nil
 	}
-	return r.message(fieldPath(fe), fe.Param()), true
-}
-
-// timeOf reads a time.Time or dbtypes.Time field.
-func timeOf(v reflect.Value) (time.Time, bool) {
-	switch t := v.Interface().(type) {
-	case time.Time:
-		return t, true
-	case dbtypes.Time:
-		return t.Time, true
-	}
-	return time.Time{}, false
+	return rv.Interface()
 }
 
 // JSONDepthOf is the nesting depth of a JSON document: 0 for a scalar, 1 for a flat object or

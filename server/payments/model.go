@@ -33,22 +33,22 @@ type Payment struct {
 
 // CreateRequest is POST /payments.
 type CreateRequest struct {
-	InvoiceID string                        `json:"invoiceId" validate:"required"`
-	Amount    *money.Amount                 `json:"amount" validate:"required"`
-	PaidAt    *dbtypes.Time                 `json:"paidAt" validate:"required,tsrange"`
-	Method    string                        `json:"method" validate:"required,oneof=CASH BANK MOBILE CARD OTHER"`
+	InvoiceID string                        `json:"invoiceId" validate:"string,notempty"`
+	Amount    *money.Amount                 `json:"amount" validate:"gte=0.01,number"`
+	PaidAt    *dbtypes.Time                 `json:"paidAt" validate:"tsrange,datetime,notempty"`
+	Method    string                        `json:"method" validate:"oneof=CASH BANK MOBILE CARD OTHER"`
 	Reference *string                       `json:"reference" validate:"omitnil,max=255"`
-	Metadata  dbtypes.JSON[json.RawMessage] `json:"metadata" validate:"maxbytes=16384,maxdepth=32"`
+	Metadata  dbtypes.JSON[json.RawMessage] `json:"metadata" validate:"omitnil,maxbytes=16384,maxdepth=32"`
 	Notes     *string                       `json:"notes" validate:"omitnil,maxbytes=65535"`
 }
 
 // UpdateRequest is PATCH /payments/:id. The invoice of a payment cannot change.
 type UpdateRequest struct {
-	Amount    *money.Amount                 `json:"amount"`
+	Amount    *money.Amount                 `json:"amount" validate:"omitnil,gte=0.01"`
 	PaidAt    *dbtypes.Time                 `json:"paidAt" validate:"omitnil,tsrange"`
 	Method    *string                       `json:"method" validate:"omitnil,oneof=CASH BANK MOBILE CARD OTHER"`
 	Reference *string                       `json:"reference" validate:"omitnil,max=255"`
-	Metadata  dbtypes.JSON[json.RawMessage] `json:"metadata" validate:"maxbytes=16384,maxdepth=32"`
+	Metadata  dbtypes.JSON[json.RawMessage] `json:"metadata" validate:"omitnil,maxbytes=16384,maxdepth=32"`
 	Notes     *string                       `json:"notes" validate:"omitnil,maxbytes=65535"`
 }
 

@@ -21,18 +21,18 @@ var Statuses = []string{"active", "inactive", "blacklisted"}
 
 // Reference is one entry of the references JSON column.
 type Reference struct {
-	Name         string  `json:"name" validate:"required,max=100"`
-	Phone        string  `json:"phone" validate:"required,max=50"`
-	Relationship string  `json:"relationship" validate:"required,max=100"`
+	Name         string  `json:"name" validate:"max=100,string,notempty"`
+	Phone        string  `json:"phone" validate:"max=50,string,notempty"`
+	Relationship string  `json:"relationship" validate:"max=100,string,notempty"`
 	Email        *string `json:"email,omitempty" validate:"omitempty,email,max=255"`
 }
 
 // Document is one entry of the documents JSON column.
 type Document struct {
-	Type       string       `json:"type" validate:"required,max=100"`
-	FileName   string       `json:"fileName" validate:"required,max=255"`
-	FileURL    string       `json:"fileUrl" validate:"required,max=2048"`
-	UploadedAt dbtypes.Time `json:"uploadedAt" validate:"required"`
+	Type       string       `json:"type" validate:"max=100,string,notempty"`
+	FileName   string       `json:"fileName" validate:"max=255,string,notempty"`
+	FileURL    string       `json:"fileUrl" validate:"max=2048,string,notempty"`
+	UploadedAt dbtypes.Time `json:"uploadedAt" validate:"datetime,notempty"`
 }
 
 // Tenant is a tenants row in TernantApp's field order.
@@ -63,8 +63,7 @@ type Tenant struct {
 	IsActive                     bool                      `db:"is_active" json:"isActive"`
 }
 
-// Input is the POST /tenants and PATCH /tenants/:id body. Every field is optional in an update;
-// create also requires firstName, lastName and email (see requireNames).
+// Input is the PATCH /tenants/:id body: every field optional.
 type Input struct {
 	FirstName                    *string       `json:"firstName" validate:"omitempty,max=100"`
 	LastName                     *string       `json:"lastName" validate:"omitempty,max=100"`
@@ -80,31 +79,40 @@ type Input struct {
 	EmergencyContactRelationship *string       `json:"emergencyContactRelationship" validate:"omitempty,max=100"`
 	EmployerName                 *string       `json:"employerName" validate:"omitempty,max=255"`
 	EmployerPhone                *string       `json:"employerPhone" validate:"omitempty,max=100"`
-	MonthlyIncome                *money.Amount `json:"monthlyIncome"`
+	MonthlyIncome                *money.Amount `json:"monthlyIncome" validate:"omitnil,gte=0"`
 	References                   *[]Reference  `json:"references" validate:"omitempty,max=20,dive"`
 	Documents                    *[]Document   `json:"documents" validate:"omitempty,max=50,dive"`
 	Notes                        *string       `json:"notes" validate:"omitempty,maxbytes=65535"`
 	Status                       *string       `json:"status" validate:"omitempty,oneof=active inactive blacklisted"`
 }
 
-// requireNames words missing create fields as class-validator does.
-func (in Input) requireNames() []string {
-	var msgs []string
-	if in.FirstName == nil {
-		msgs = append(msgs, "firstName must be a string")
-	}
-	if in.LastName == nil {
-		msgs = append(msgs, "lastName must be a string")
-	}
-	if in.Email == nil {
-		msgs = append(msgs, "email must be an email")
-	}
-	return msgs
+// CreateInput is the POST /tenants body: Input's fields, with firstName, lastName and email
+// required. Its fields match Input's one for one, so Input(c) converts it.
+type CreateInput struct {
+	FirstName                    *string       `json:"firstName" validate:"max=100,string"`
+	LastName                     *string       `json:"lastName" validate:"max=100,string"`
+	Email                        *string       `json:"email" validate:"max=255,email"`
+	Phone                        *string       `json:"phone" validate:"omitempty,max=50"`
+	AlternatePhone               *string       `json:"alternatePhone" validate:"omitempty,max=50"`
+	DateOfBirth                  *dbtypes.Date `json:"dateOfBirth"`
+	IDType                       *string       `json:"idType" validate:"omitempty,max=50"`
+	IDNumber                     *string       `json:"idNumber" validate:"omitempty,max=100"`
+	CurrentAddress               *string       `json:"currentAddress" validate:"omitempty,maxbytes=65535"`
+	EmergencyContactName         *string       `json:"emergencyContactName" validate:"omitempty,max=100"`
+	EmergencyContactPhone        *string       `json:"emergencyContactPhone" validate:"omitempty,max=50"`
+	EmergencyContactRelationship *string       `json:"emergencyContactRelationship" validate:"omitempty,max=100"`
+	EmployerName                 *string       `json:"employerName" validate:"omitempty,max=255"`
+	EmployerPhone                *string       `json:"employerPhone" validate:"omitempty,max=100"`
+	MonthlyIncome                *money.Amount `json:"monthlyIncome" validate:"omitnil,gte=0"`
+	References                   *[]Reference  `json:"references" validate:"omitempty,max=20,dive"`
+	Documents                    *[]Document   `json:"documents" validate:"omitempty,max=50,dive"`
+	Notes                        *string       `json:"notes" validate:"omitempty,maxbytes=65535"`
+	Status                       *string       `json:"status" validate:"omitempty,oneof=active inactive blacklisted"`
 }
 
 // StatusInput is the PATCH /tenants/:id/status body.
 type StatusInput struct {
-	Status string `json:"status" validate:"required,oneof=active inactive blacklisted"`
+	Status string `json:"status" validate:"oneof=active inactive blacklisted"`
 }
 
 // BlacklistInput is the POST /tenants/:id/blacklist body.
@@ -114,9 +122,9 @@ type BlacklistInput struct {
 
 // DocumentInput is the POST /tenants/:id/documents body; the server stamps uploadedAt.
 type DocumentInput struct {
-	Type     string `json:"type" validate:"required,max=100"`
-	FileName string `json:"fileName" validate:"required,max=255"`
-	FileURL  string `json:"fileUrl" validate:"required,max=2048"`
+	Type     string `json:"type" validate:"max=100,string,notempty"`
+	FileName string `json:"fileName" validate:"max=255,string,notempty"`
+	FileURL  string `json:"fileUrl" validate:"max=2048,string,notempty"`
 }
 
 // Stats is GET /tenants/stats.

@@ -7,7 +7,10 @@ package kind
 import (
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
+	"strconv"
+	"time"
 
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -23,6 +26,7 @@ const (
 	clusterConfigFile = "kind-config.yaml"
 	k6JobFile         = "k6-job.yaml"
 	k6Script          = "../load/k6.js"
+	k6SteadyScript    = "k6-steady.js"
 	sampleFile        = "../../config/samples/ternant_v1alpha1_ternantinstance_minimal.yaml"
 	chartDir          = "../../charts/ternant-operator"
 	monitoringCRDs    = "../../controllers/testdata/crds"
@@ -32,6 +36,7 @@ const (
 const (
 	k6ConfigMapName = "k6-script"
 	k6ScriptKey     = "k6.js"
+	k6SteadyKey     = "k6-steady.js"
 )
 
 // clusterConfig reads the kind cluster configuration strictly into kind's own v1alpha4 type.
@@ -62,17 +67,44 @@ func k6Job(namespace string) (*batchv1.Job, error) {
 }
 
 // k6ConfigMap holds test/load/k6.js for the k6 Job, as
-// `kubectl create configmap k6-script --from-file=k6.js=test/load/k6.js` makes it.
+// `kubectl create configmap k6-script --from-file=k6.js=test/load/k6.js` makes it, and the steady
+// load script of the disruption steps (k6-steady.js).
 func k6ConfigMap(namespace string) (*corev1.ConfigMap, error) {
 	script, err := os.ReadFile(k6Script)
+	if err != nil {
+		return nil, err
+	}
+	steady, err := os.ReadFile(k6SteadyScript)
 	if err != nil {
 		return nil, err
 	}
 	return &corev1.ConfigMap{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMap"},
 		ObjectMeta: metav1.ObjectMeta{Name: k6ConfigMapName, Namespace: namespace},
-		Data:       map[string]string{k6ScriptKey: string(script)},
+		Data:       map[string]string{k6ScriptKey: string(script), k6SteadyKey: string(steady)},
 	}, nil
+}
+
+// k6SteadyJob is the k6 Job of k6-job.yaml running k6-steady.js instead: a constant request rate
+// for duration, failing when more than maxFailed of the requests fail (0: when any fails).
+func k6SteadyJob(namespace, name string, duration time.Duration, maxFailed float64) (*batchv1.Job, error) {
+	j, err := k6Job(namespace)
+	if err != nil {
+		return nil, err
+	}
+	j.Name = name
+	c := &j.Spec.Template.Spec.Containers[0]
+	c.Args = []string{"run", "--no-color", path.Join("/scripts", k6SteadyKey)}
+	for i := range c.Env {
+		if c.Env[i].Name == "SHORT" {
+			c.Env = append(c.Env[:i], c.Env[i+1:]...)
+			break
+		}
+	}
+	c.Env = append(c.Env,
+		corev1.EnvVar{Name: "DURATION", Value: fmt.Sprintf("%ds", int(duration.Seconds()))},
+		corev1.EnvVar{Name: "MAX_FAILED", Value: strconv.FormatFloat(maxFailed, 'f', -1, 64)})
+	return j, nil
 }
 
 // sampleInstance is the TernantInstance the end-to-end test creates: the minimal sample.

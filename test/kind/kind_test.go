@@ -34,13 +34,23 @@ import (
 	"github.com/ternant/ternant/internal/testk8s"
 )
 
-// Settings from the environment (make kind-e2e sets E2E_IMAGE).
+// Settings from the environment (make kind-e2e sets them from hack/kind-images.sh's images).
 var (
-	// e2eImage is the image docker-build made; it is loaded into the nodes, never pulled.
+	// e2eImage is the Ternant image under test; it is loaded into the node, never pulled.
 	e2eImage = envOr("E2E_IMAGE", "ternant:e2e")
+	// nextImage is a second tag of Ternant the upgrade step moves the instance to.
+	nextImage = envOr("E2E_NEXT_IMAGE", "ternant:e2e-next")
+	// nodeImage is the kind node image; empty uses kind's default node image (pulled).
+	nodeImage = os.Getenv("E2E_NODE_IMAGE")
+	// mysqlImage and redisImage override the instance's managed MySQL and Redis images; empty
+	// keeps the operator's defaults (mysql:8.4, redis:7.4-alpine, pulled).
+	mysqlImage = os.Getenv("E2E_MYSQL_IMAGE")
+	redisImage = os.Getenv("E2E_REDIS_IMAGE")
+	// k6Image overrides the k6 Job's image (default grafana/k6, pulled).
+	k6Image = os.Getenv("E2E_K6_IMAGE")
 	// withMonitoring installs the prometheus-operator CRDs first, so the instance's
 	// ServiceMonitor, PrometheusRule and the operator's ServiceMonitor are created too.
-	withMonitoring = os.Getenv("E2E_MONITORING") == "1"
+	withMonitoring = envOr("E2E_MONITORING", "1") == "1"
 	// keepCluster leaves the cluster running for inspection after the test.
 	keepCluster = os.Getenv("E2E_KEEP_CLUSTER") == "1"
 )
@@ -62,32 +72,79 @@ func envOr(k, def string) string {
 	return def
 }
 
-// TestKindE2E is the platform end to end on a real cluster: kind cluster, image, chart, instance,
-// demo data, an authenticated API call, and the k6 scenarios with their thresholds.
+// steps records how long each step of the end-to-end test took, printed at the end.
+type steps struct {
+	t    *testing.T
+	list []string
+}
+
+// run runs one step and records its wall time.
+func (s *steps) run(name string, fn func()) {
+	s.t.Helper()
+	t0 := time.Now()
+	s.t.Logf("step %s ...", name)
+	defer func() {
+		d := time.Since(t0).Round(time.Second)
+		s.list = append(s.list, fmt.Sprintf("%-28s %s", name, d))
+		s.t.Logf("step %s: %s", name, d)
+	}()
+	fn()
+}
+
+func (s *steps) report() {
+	s.t.Logf("step times:\n%s", strings.Join(s.list, "\n"))
+}
+
+// TestKindE2E is the platform end to end on a real cluster: kind cluster, images, chart, instance,
+// demo data, an authenticated API call, the k6 scenarios with their thresholds, an upgrade under
+// load, the loss of the MySQL pod and of an API pod, monitoring objects, and the instance's deletion.
 func TestKindE2E(t *testing.T) {
 	ctx := context.Background()
+	st := &steps{t: t}
+	t.Cleanup(st.report)
 	cfg, err := clusterConfig()
 	if err != nil {
 		t.Fatal(err)
 	}
+	if nodeImage != "" {
+		for i := range cfg.Nodes {
+			cfg.Nodes[i].Image = nodeImage
+		}
+	}
 	provider := cluster.NewProvider(cluster.ProviderWithDocker(), cluster.ProviderWithLogger(kindcmd.NewLogger()))
 	kubeconfig := filepath.Join(t.TempDir(), "kubeconfig")
-	t.Logf("creating kind cluster %s", cfg.Name)
-	if err := provider.Create(cfg.Name, cluster.CreateWithV1Alpha4Config(cfg), cluster.CreateWithKubeconfigPath(kubeconfig),
-		cluster.CreateWithWaitForReady(5*time.Minute), cluster.CreateWithDisplayUsage(false), cluster.CreateWithDisplaySalutation(false)); err != nil {
-		t.Fatalf("create kind cluster: %v", err)
-	}
+	// A cluster left over by an interrupted run would make create fail.
+	_ = provider.Delete(cfg.Name, kubeconfig)
+	st.run("create cluster", func() {
+		if err := provider.Create(cfg.Name, cluster.CreateWithV1Alpha4Config(cfg), cluster.CreateWithKubeconfigPath(kubeconfig),
+			cluster.CreateWithWaitForReady(5*time.Minute), cluster.CreateWithDisplayUsage(false), cluster.CreateWithDisplaySalutation(false)); err != nil {
+			t.Fatalf("create kind cluster: %v", err)
+		}
+	})
 	t.Cleanup(func() {
+		if t.Failed() {
+			dumpCluster(t, kubeconfig)
+		}
 		if keepCluster {
 			t.Logf("E2E_KEEP_CLUSTER=1: cluster %s left running (kubeconfig %s)", cfg.Name, kubeconfig)
 			return
 		}
-		if err := provider.Delete(cfg.Name, kubeconfig); err != nil {
-			t.Errorf("delete kind cluster: %v", err)
-		}
+		st.run("delete cluster", func() {
+			if err := provider.Delete(cfg.Name, kubeconfig); err != nil {
+				t.Errorf("delete kind cluster: %v", err)
+			}
+		})
 	})
 
-	loadImage(t, provider, cfg.Name, e2eImage)
+	st.run("load images", func() {
+		images := []string{e2eImage, nextImage}
+		for _, i := range []string{mysqlImage, redisImage, k6Image} {
+			if i != "" {
+				images = append(images, i)
+			}
+		}
+		loadImages(t, provider, cfg.Name, images)
+	})
 	k8s, err := testk8s.Connect(kubeconfig)
 	if err != nil {
 		t.Fatal(err)
@@ -97,25 +154,26 @@ func TestKindE2E(t *testing.T) {
 	}
 
 	// The operator, from the chart, running the image under test.
-	ch, err := testk8s.LoadChart(chartDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	repo, tag, ok := strings.Cut(e2eImage, ":")
-	if !ok {
-		t.Fatalf("E2E_IMAGE %q needs a tag", e2eImage)
-	}
-	values := map[string]any{
-		"image":   map[string]any{"repository": repo, "tag": tag, "pullPolicy": "IfNotPresent"},
-		"metrics": map[string]any{"serviceMonitor": map[string]any{"enabled": withMonitoring}},
-	}
-	t.Log("helm install ternant-operator")
-	if _, err := testk8s.Install(ctx, kubeconfig, ch, values, testk8s.Release{Name: operatorChart, Namespace: operatorNS},
-		testk8s.InstallOptions{Wait: true, Timeout: 5 * time.Minute, Log: logWriter{t}}); err != nil {
-		t.Fatal(err)
-	}
+	st.run("helm install operator", func() {
+		ch, err := testk8s.LoadChart(chartDir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		repo, tag, ok := strings.Cut(e2eImage, ":")
+		if !ok {
+			t.Fatalf("E2E_IMAGE %q needs a tag", e2eImage)
+		}
+		values := map[string]any{
+			"image":   map[string]any{"repository": repo, "tag": tag, "pullPolicy": "IfNotPresent"},
+			"metrics": map[string]any{"serviceMonitor": map[string]any{"enabled": withMonitoring}},
+		}
+		if _, err := testk8s.Install(ctx, kubeconfig, ch, values, testk8s.Release{Name: operatorChart, Namespace: operatorNS},
+			testk8s.InstallOptions{Wait: true, Timeout: 5 * time.Minute, Log: logWriter{t}}); err != nil {
+			t.Fatal(err)
+		}
+	})
 
-	// A TernantInstance: the minimal sample.
+	// A TernantInstance: the minimal sample, with the local MySQL and Redis images when given.
 	if err := k8s.EnsureNamespace(ctx, namespace); err != nil {
 		t.Fatal(err)
 	}
@@ -123,23 +181,53 @@ func TestKindE2E(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := k8s.Apply(ctx, ti, false); err != nil {
-		t.Fatal(err)
+	// k6 sends all its load from one pod, so one client as far as the rate limits go: raise them
+	// as make bench does, or the run measures 429s.
+	must(t, unstructured.SetNestedMap(ti.Object, map[string]any{"limit": int64(1000000), "loginLimit": int64(1000)}, "spec", "throttle"))
+	if mysqlImage != "" {
+		must(t, unstructured.SetNestedField(ti.Object, mysqlImage, "spec", "database", "managed", "image"))
 	}
-	waitReady(t, k8s, ti.GetName())
+	if redisImage != "" {
+		must(t, unstructured.SetNestedField(ti.Object, redisImage, "spec", "redis", "managed", "image"))
+	}
+	st.run("instance Ready", func() {
+		if err := k8s.Apply(ctx, ti, false); err != nil {
+			t.Fatal(err)
+		}
+		waitReady(t, k8s, ti.GetName())
+		requirePodsRunning(t, k8s, ti.GetName())
+	})
 
-	seedDemo(t, k8s, ti.GetName())
-	smokeAPI(t, k8s, ti.GetName())
-	runK6(t, k8s)
+	var before map[string]any
+	st.run("seed and API call", func() {
+		seedDemo(t, k8s, ti.GetName())
+		before = smokeAPI(t, k8s, ti.GetName())
+	})
+	st.run("k6 thresholds", func() { runK6(t, k8s) })
+	st.run("upgrade under load", func() { upgradeUnderLoad(t, k8s, ti.GetName()) })
+	st.run("MySQL pod deleted", func() { deleteMySQLPod(t, k8s, ti.GetName(), before) })
+	st.run("API pod deleted under load", func() { deleteAPIPodUnderLoad(t, k8s, ti.GetName()) })
+	if withMonitoring {
+		st.run("monitoring objects", func() { requireServiceMonitor(t, k8s) })
+	}
+	st.run("instance deleted", func() { deleteInstance(t, k8s, ti.GetName()) })
 }
 
-// loadImage copies the image from the local Docker engine into every node's containerd, as
-// `kind load docker-image` does.
-func loadImage(t *testing.T, provider *cluster.Provider, name, image string) {
+func must(t *testing.T, err error) {
 	t.Helper()
-	archive := filepath.Join(t.TempDir(), "image.tar")
-	if out, err := exec.Command("docker", "save", "-o", archive, image).CombinedOutput(); err != nil {
-		t.Fatalf("docker save %s (build it with make docker-build IMG=%s): %v\n%s", image, image, err, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// loadImages copies images from the local Docker engine into every node's containerd, as
+// `kind load docker-image` does (one archive for all of them).
+func loadImages(t *testing.T, provider *cluster.Provider, name string, images []string) {
+	t.Helper()
+	archive := filepath.Join(t.TempDir(), "images.tar")
+	args := append([]string{"save", "-o", archive}, images...)
+	if out, err := exec.Command("docker", args...).CombinedOutput(); err != nil {
+		t.Fatalf("docker save %v (hack/kind-images.sh builds them): %v\n%s", images, err, out)
 	}
 	nodes, err := provider.ListInternalNodes(name)
 	if err != nil {
@@ -153,10 +241,10 @@ func loadImage(t *testing.T, provider *cluster.Provider, name, image string) {
 		err = nodeutils.LoadImageArchive(n, f)
 		f.Close()
 		if err != nil {
-			t.Fatalf("load %s into node %s: %v", image, n.String(), err)
+			t.Fatalf("load %v into node %s: %v", images, n.String(), err)
 		}
 	}
-	t.Logf("loaded %s into %d nodes", image, len(nodes))
+	t.Logf("loaded %v into %d nodes", images, len(nodes))
 }
 
 // installMonitoringCRDs applies the ServiceMonitor and PrometheusRule CRDs generated from the
@@ -309,18 +397,27 @@ func logJobPods(t *testing.T, k8s *testk8s.Env, job string) {
 
 // smokeAPI logs in as the demo owner through a port-forward to an API server pod and reads the
 // dashboard statistics with the access token.
-func smokeAPI(t *testing.T, k8s *testk8s.Env, name string) {
+func smokeAPI(t *testing.T, k8s *testk8s.Env, name string) map[string]any {
 	t.Helper()
-	base := portForward(t, k8s, name)
+	stats, err := dashboardStats(portForward(t, k8s, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("dashboard stats: %v", stats)
+	return stats
+}
+
+// dashboardStats logs in as the demo owner at base and returns the data of /api/v1/dashboard/stats.
+func dashboardStats(base string) (map[string]any, error) {
 	body := strings.NewReader(fmt.Sprintf(`{"email":%q,"password":%q}`, demoOwner, demoPassword))
 	resp, err := http.Post(base+"/api/v1/auth/login", "application/json", body)
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	raw, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("login as %s: %d %s", demoOwner, resp.StatusCode, raw)
+		return nil, fmt.Errorf("login as %s: %d %s", demoOwner, resp.StatusCode, raw)
 	}
 	var login struct {
 		Tokens struct {
@@ -328,13 +425,13 @@ func smokeAPI(t *testing.T, k8s *testk8s.Env, name string) {
 		} `json:"tokens"`
 	}
 	if err := json.Unmarshal(raw, &login); err != nil || login.Tokens.AccessToken == "" {
-		t.Fatalf("login response has no tokens.accessToken (%v): %s", err, raw)
+		return nil, fmt.Errorf("login response has no tokens.accessToken (%v): %s", err, raw)
 	}
 	req, _ := http.NewRequest(http.MethodGet, base+"/api/v1/dashboard/stats", nil)
 	req.Header.Set("Authorization", "Bearer "+login.Tokens.AccessToken)
 	resp, err = http.DefaultClient.Do(req)
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	raw, _ = io.ReadAll(resp.Body)
 	resp.Body.Close()
@@ -342,9 +439,9 @@ func smokeAPI(t *testing.T, k8s *testk8s.Env, name string) {
 		Data map[string]any `json:"data"`
 	}
 	if resp.StatusCode != http.StatusOK || json.Unmarshal(raw, &stats) != nil || stats.Data["totalUnits"] == nil {
-		t.Fatalf("GET /api/v1/dashboard/stats: %d %s", resp.StatusCode, raw)
+		return nil, fmt.Errorf("GET /api/v1/dashboard/stats: %d %s", resp.StatusCode, raw)
 	}
-	t.Logf("dashboard stats: %v", stats.Data)
+	return stats.Data, nil
 }
 
 // portForward forwards a local port to port 3000 of a ready API server pod and returns its URL.
@@ -411,6 +508,9 @@ func runK6(t *testing.T, k8s *testk8s.Env) {
 	job, err := k6Job(namespace)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if k6Image != "" {
+		job.Spec.Template.Spec.Containers[0].Image = k6Image
 	}
 	for _, o := range []client.Object{cm, job} {
 		if err := k8s.Client.Create(context.Background(), o); err != nil {

@@ -38,12 +38,22 @@ func TestKindConfigDecodesStrictly(t *testing.T) {
 	if c.Name != "ternant-e2e" {
 		t.Errorf("cluster name %q, want ternant-e2e (make kind-e2e deletes that cluster)", c.Name)
 	}
+	// One node: the offline node image's network is a bridge on that node (no kindnetd), and
+	// kind only lets workloads onto the control plane when it has no worker.
 	var roles []string
 	for _, n := range c.Nodes {
 		roles = append(roles, string(n.Role))
 	}
-	if !slices.Contains(roles, "control-plane") || !slices.Contains(roles, "worker") {
-		t.Errorf("node roles %v: want a control plane and a worker", roles)
+	if !slices.Equal(roles, []string{"control-plane"}) {
+		t.Errorf("node roles %v: want one control-plane node", roles)
+	}
+	// kubelet 1.35+ fails on cgroup v1 hosts unless told not to.
+	patched := false
+	for _, p := range c.KubeadmConfigPatches {
+		patched = patched || (strings.Contains(p, "kind: KubeletConfiguration") && strings.Contains(p, "failCgroupV1: false"))
+	}
+	if !patched {
+		t.Error("no KubeletConfiguration patch with failCgroupV1: false")
 	}
 }
 
