@@ -54,9 +54,13 @@ func TestPasswordsPastBcryptsLimitAre400(t *testing.T) {
 		{"/super-admin/users", sa, map[string]any{"firstName": "Lo", "lastName": "Ng", "email": "long3@x.test", "password": long, "role": "STAFF", "companyId": company}, msg},
 		{"/super-admin/users/" + userID + "/reset-password", sa, map[string]any{"newPassword": long}, "newPassword must be shorter than or equal to 72 bytes"},
 	} {
-		r := inst.Do(t, servertest.Request{Method: http.MethodPost, Path: "/api/v1" + rq.path, Token: rq.token, Body: rq.body})
+		method := http.MethodPost
+		if strings.HasSuffix(rq.path, "/reset-password") {
+			method = http.MethodPatch
+		}
+		r := inst.Do(t, servertest.Request{Method: method, Path: "/api/v1" + rq.path, Token: rq.token, Body: rq.body})
 		if r.Status != http.StatusBadRequest || !strings.Contains(string(r.Body), rq.msg) {
-			t.Errorf("POST %s with a 73-byte password = %d %s, want 400 %q", rq.path, r.Status, r.Body, rq.msg)
+			t.Errorf("%s %s with a 73-byte password = %d %s, want 400 %q", method, rq.path, r.Status, r.Body, rq.msg)
 		}
 	}
 }

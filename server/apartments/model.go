@@ -48,7 +48,7 @@ type CreateInput struct {
 	AreaSqm     *money.Amount `json:"areaSqm" validate:"omitnil,gte=0,lte=99999999.99"`
 	MonthlyRent *money.Amount `json:"monthlyRent" validate:"omitnil,gte=0"`
 	Status      *string       `json:"status" validate:"omitempty,oneof=available occupied maintenance reserved"`
-	Amenities   *[]string     `json:"amenities" validate:"omitnil,max=100,dive,max=255"`
+	Amenities   *[]string     `json:"amenities" validate:"omitnil,maxitems=100,dive,maxchars=255"`
 	Notes       *string       `json:"notes" validate:"omitnil,maxbytes=65535"`
 }
 
@@ -61,7 +61,7 @@ type UpdateInput struct {
 	AreaSqm     *money.Amount `json:"areaSqm" validate:"omitnil,gte=0,lte=99999999.99"`
 	MonthlyRent *money.Amount `json:"monthlyRent" validate:"omitnil,gte=0"`
 	Status      *string       `json:"status" validate:"omitempty,oneof=available occupied maintenance reserved"`
-	Amenities   *[]string     `json:"amenities" validate:"omitnil,max=100,dive,max=255"`
+	Amenities   *[]string     `json:"amenities" validate:"omitnil,maxitems=100,dive,maxchars=255"`
 	Notes       *string       `json:"notes" validate:"omitnil,maxbytes=65535"`
 }
 

@@ -15,6 +15,8 @@ import (
 //
 //	maxbytes=N  a string of at most N bytes (TEXT columns hold 65,535 bytes; bcrypt reads 72), or
 //	            any other value whose JSON encoding is at most N bytes (JSON columns)
+//	maxchars=N  a string of at most N characters, silent on absent or non-string values
+//	maxitems=N  an array of at most N elements, silent on absent or non-array values
 //	maxdepth=N  JSON nested at most N levels deep (deeper documents are refused before they reach MySQL)
 //	tsrange     a time a TIMESTAMP column can hold (1970-01-01T00:00:01Z to 2038-01-19T03:14:07Z)
 
@@ -25,7 +27,7 @@ var (
 )
 
 func init() {
-	RegisterRule("maxbytes", func(v any, param string) bool {
+	registerLimit("maxbytes", func(v any, param string) bool {
 		n, err := strconv.Atoi(param)
 		if err != nil {
 			return false
@@ -37,7 +39,19 @@ func init() {
 		return err == nil && len(raw) <= n
 	}, func(p string) string { return fmt.Sprintf("must be shorter than or equal to %s bytes", p) })
 
-	RegisterRule("maxdepth", func(v any, param string) bool {
+	registerLimit("maxchars", func(v any, param string) bool {
+		n, err := strconv.Atoi(param)
+		s, ok := derefValue(v).(string)
+		return err == nil && (!ok || utf16Len(s) <= n)
+	}, func(p string) string { return fmt.Sprintf("must be shorter than or equal to %s characters", p) })
+
+	registerLimit("maxitems", func(v any, param string) bool {
+		n, err := strconv.Atoi(param)
+		rv := reflect.ValueOf(derefValue(v))
+		return err == nil && (rv.Kind() != reflect.Slice || rv.Len() <= n)
+	}, func(p string) string { return fmt.Sprintf("must contain no more than %s elements", p) })
+
+	registerLimit("maxdepth", func(v any, param string) bool {
 		n, err := strconv.Atoi(param)
 		if err != nil {
 			return false
@@ -46,7 +60,7 @@ func init() {
 		return err == nil && JSONDepthOf(raw) <= n
 	}, func(p string) string { return fmt.Sprintf("must not be nested deeper than %s levels", p) })
 
-	RegisterRule("tsrange", func(v any, _ string) bool {
+	registerLimit("tsrange", func(v any, _ string) bool {
 		var t time.Time
 		switch x := derefValue(v).(type) {
 		case time.Time:
@@ -54,10 +68,32 @@ func init() {
 		case dbtypes.Time:
 			t = x.Time
 		default:
-			return false
+			return true
 		}
 		return !t.Before(TimestampMin) && !t.After(TimestampMax)
 	}, func(string) string { return "must be a date from 1970-01-01T00:00:01Z to 2038-01-19T03:14:07Z" })
+}
+
+// registerLimit adds a limit rule: unlike RegisterRule's rules it passes an absent or null value
+// and one that does not decode into the field's type, so only the field's own presence and type
+// rules report those (the messages stay class-validator's), and the limit speaks only about a
+// value it can measure.
+func registerLimit(name string, ok func(v any, param string) bool, phrase func(param string) string) {
+	rulesMu.Lock()
+	defer rulesMu.Unlock()
+	rules[name] = ruleSpec{
+		check: func(v jsonValue, param string, t reflect.Type) bool {
+			if v.missing() {
+				return true
+			}
+			p := reflect.New(t)
+			if json.Unmarshal(v.raw, p.Interface()) != nil {
+				return true
+			}
+			return ok(p.Elem().Interface(), param)
+		},
+		message: func(path, param string, _ reflect.Type) string { return path + " " + phrase(param) },
+	}
 }
 
 // derefValue follows pointers to the value.

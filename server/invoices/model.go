@@ -59,7 +59,7 @@ type LineItems []LineItem
 // LineItem is one invoice line. Amounts are stored in the JSON column as JSON numbers (as
 // TernantApp stores them) but written from exact decimal text, never through a float.
 type LineItem struct {
-	Description string         `json:"description" validate:"max=500,string,notempty"`
+	Description string         `json:"description" validate:"maxchars=500,string,notempty"`
 	Quantity    money.Quantity `json:"quantity" validate:"gte=0"`
 	UnitPrice   money.Number   `json:"unitPrice" validate:"gte=0"`
 	Amount      money.Number   `json:"amount" validate:"gte=0"`
@@ -74,7 +74,7 @@ type CreateRequest struct {
 	InvoiceDate   dbtypes.Date  `json:"invoiceDate" validate:"isodate,notempty"`
 	DueDate       dbtypes.Date  `json:"dueDate" validate:"isodate,notempty"`
 	Status        *Status       `json:"status" validate:"omitnil,oneof=draft sent paid overdue cancelled"`
-	LineItems     []LineItem    `json:"lineItems" validate:"required,max=100,dive"`
+	LineItems     []LineItem    `json:"lineItems" validate:"required,maxitems=100,dive"`
 	Subtotal      *money.Amount `json:"subtotal" validate:"gte=0,number"`
 	TaxAmount     *money.Amount `json:"taxAmount" validate:"omitnil,gte=0"`
 	TotalAmount   *money.Amount `json:"totalAmount" validate:"gte=0,number"`
@@ -91,7 +91,7 @@ type UpdateRequest struct {
 	InvoiceDate   *dbtypes.Date `json:"invoiceDate"`
 	DueDate       *dbtypes.Date `json:"dueDate"`
 	Status        *Status       `json:"status" validate:"omitnil,oneof=draft sent paid overdue cancelled"`
-	LineItems     []LineItem    `json:"lineItems" validate:"omitempty,max=100,dive"`
+	LineItems     []LineItem    `json:"lineItems" validate:"omitempty,maxitems=100,dive"`
 	Subtotal      *money.Amount `json:"subtotal" validate:"omitnil,gte=0"`
 	TaxAmount     *money.Amount `json:"taxAmount" validate:"omitnil,gte=0"`
 	TotalAmount   *money.Amount `json:"totalAmount" validate:"omitnil,gte=0"`

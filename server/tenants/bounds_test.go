@@ -51,8 +51,8 @@ func TestTenantBounds(t *testing.T) {
 		{"too many references", map[string]any{"references": many(tenants.MaxReferences+1, ref)}, "references must contain no more than 20 elements"},
 		{"notes over TEXT", map[string]any{"notes": strings.Repeat("é", tenants.NotesBytes/2+1)}, "notes must be shorter than or equal to 65535 bytes"},
 		{"address over TEXT", map[string]any{"currentAddress": strings.Repeat("a", tenants.NotesBytes+1)}, "currentAddress must be shorter than or equal to 65535 bytes"},
-		{"long file URL", map[string]any{"documents": []any{map[string]any{"type": "ID", "fileName": "a", "fileUrl": strings.Repeat("u", 2049), "uploadedAt": "2026-01-02T03:04:05Z"}}}, "documents[0].fileUrl must be shorter than or equal to 2048 characters"},
-		{"long reference name", map[string]any{"references": []any{map[string]any{"name": strings.Repeat("n", 101), "phone": "1", "relationship": "x"}}}, "references[0].name must be shorter than or equal to 100 characters"},
+		{"long file URL", map[string]any{"documents": []any{map[string]any{"type": "ID", "fileName": "a", "fileUrl": strings.Repeat("u", 2049), "uploadedAt": "2026-01-02T03:04:05Z"}}}, "documents.0.fileUrl must be shorter than or equal to 2048 characters"},
+		{"long reference name", map[string]any{"references": []any{map[string]any{"name": strings.Repeat("n", 101), "phone": "1", "relationship": "x"}}}, "references.0.name must be shorter than or equal to 100 characters"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			propertytest.ExpectError(t, e.Call(t, e.A, http.MethodPatch, "/tenants/"+id, tc.body), http.StatusBadRequest, tc.msg)

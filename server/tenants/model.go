@@ -21,17 +21,17 @@ var Statuses = []string{"active", "inactive", "blacklisted"}
 
 // Reference is one entry of the references JSON column.
 type Reference struct {
-	Name         string  `json:"name" validate:"max=100,string,notempty"`
-	Phone        string  `json:"phone" validate:"max=50,string,notempty"`
-	Relationship string  `json:"relationship" validate:"max=100,string,notempty"`
+	Name         string  `json:"name" validate:"maxchars=100,string,notempty"`
+	Phone        string  `json:"phone" validate:"maxchars=50,string,notempty"`
+	Relationship string  `json:"relationship" validate:"maxchars=100,string,notempty"`
 	Email        *string `json:"email,omitempty" validate:"omitempty,email,max=255"`
 }
 
 // Document is one entry of the documents JSON column.
 type Document struct {
-	Type       string       `json:"type" validate:"max=100,string,notempty"`
-	FileName   string       `json:"fileName" validate:"max=255,string,notempty"`
-	FileURL    string       `json:"fileUrl" validate:"max=2048,string,notempty"`
+	Type       string       `json:"type" validate:"maxchars=100,string,notempty"`
+	FileName   string       `json:"fileName" validate:"maxchars=255,string,notempty"`
+	FileURL    string       `json:"fileUrl" validate:"maxchars=2048,string,notempty"`
 	UploadedAt dbtypes.Time `json:"uploadedAt" validate:"datetime,notempty"`
 }
 
@@ -80,8 +80,8 @@ type Input struct {
 	EmployerName                 *string       `json:"employerName" validate:"omitempty,max=255"`
 	EmployerPhone                *string       `json:"employerPhone" validate:"omitempty,max=100"`
 	MonthlyIncome                *money.Amount `json:"monthlyIncome" validate:"omitnil,gte=0"`
-	References                   *[]Reference  `json:"references" validate:"omitempty,max=20,dive"`
-	Documents                    *[]Document   `json:"documents" validate:"omitempty,max=50,dive"`
+	References                   *[]Reference  `json:"references" validate:"omitempty,maxitems=20,dive"`
+	Documents                    *[]Document   `json:"documents" validate:"omitempty,maxitems=50,dive"`
 	Notes                        *string       `json:"notes" validate:"omitempty,maxbytes=65535"`
 	Status                       *string       `json:"status" validate:"omitempty,oneof=active inactive blacklisted"`
 }
@@ -104,8 +104,8 @@ type CreateInput struct {
 	EmployerName                 *string       `json:"employerName" validate:"omitempty,max=255"`
 	EmployerPhone                *string       `json:"employerPhone" validate:"omitempty,max=100"`
 	MonthlyIncome                *money.Amount `json:"monthlyIncome" validate:"omitnil,gte=0"`
-	References                   *[]Reference  `json:"references" validate:"omitempty,max=20,dive"`
-	Documents                    *[]Document   `json:"documents" validate:"omitempty,max=50,dive"`
+	References                   *[]Reference  `json:"references" validate:"omitempty,maxitems=20,dive"`
+	Documents                    *[]Document   `json:"documents" validate:"omitempty,maxitems=50,dive"`
 	Notes                        *string       `json:"notes" validate:"omitempty,maxbytes=65535"`
 	Status                       *string       `json:"status" validate:"omitempty,oneof=active inactive blacklisted"`
 }
@@ -122,9 +122,9 @@ type BlacklistInput struct {
 
 // DocumentInput is the POST /tenants/:id/documents body; the server stamps uploadedAt.
 type DocumentInput struct {
-	Type     string `json:"type" validate:"max=100,string,notempty"`
-	FileName string `json:"fileName" validate:"max=255,string,notempty"`
-	FileURL  string `json:"fileUrl" validate:"max=2048,string,notempty"`
+	Type     string `json:"type" validate:"maxchars=100,string,notempty"`
+	FileName string `json:"fileName" validate:"maxchars=255,string,notempty"`
+	FileURL  string `json:"fileUrl" validate:"maxchars=2048,string,notempty"`
 }
 
 // Stats is GET /tenants/stats.
