@@ -11,7 +11,7 @@ CONTROLLER_GEN ?= $(GO) run sigs.k8s.io/controller-tools/cmd/controller-gen@v0.2
 IMG ?= ternant:$(VERSION)
 TEST_FLAGS ?= -count=1 -timeout 30m
 
-.PHONY: all build build-prod run test test-short fuzz fmt vet lint envtest tidy clean docker-build docker-push bench docs-ui manifests generate verify-generated install uninstall deploy chart chart-package helm-lint kind-e2e
+.PHONY: all build build-prod run test test-short fuzz fmt vet lint envtest tidy clean docker-build docker-push bench bench-ceiling docs-ui manifests generate verify-generated install uninstall deploy chart chart-package helm-lint kind-e2e
 
 all: build
 
@@ -93,6 +93,10 @@ test-short:
 ## bench: seed a bulk data set (once), start a server on MariaDB + Redis, run the load harness
 bench:
 	hack/bench.sh
+
+## bench-ceiling: before/after on the demo data beside the minimal server's ceilings (docs/benchmarks.md)
+bench-ceiling:
+	hack/bench-ceiling.sh
 
 ## fuzz: run every fuzz target for FUZZTIME each (make test runs them on their seed corpora only)
 FUZZTIME ?= 1m

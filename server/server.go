@@ -260,11 +260,12 @@ func (s *Server) router(domains []httpx.Module) http.Handler {
 	ops.Get("/"+cfg.APIPrefix+"/docs/assets/{file}", docs.ServeAsset)
 
 	r.Route("/"+cfg.APIPrefix+"/v1", func(api chi.Router) {
-		api.Use(s.rateLimit())
-		api.NotFound(metrics.Unmatched(httpx.NotFoundHandler))
-		api.MethodNotAllowed(metrics.Unmatched(httpx.NotFoundHandler))
+		// Every API request is rate limited: unmatched ones here, routes by their gate.
+		unmatched := s.rateLimit()(metrics.Unmatched(httpx.NotFoundHandler)).ServeHTTP
+		api.NotFound(unmatched)
+		api.MethodNotAllowed(unmatched)
 		for _, rt := range s.routes {
-			api.With(s.guard(rt.Access), s.portal(rt.Access)).Method(rt.Method, rt.Pattern, rt.Handler)
+			api.With(s.gate(rt), s.portal(rt.Access)).Method(rt.Method, rt.Pattern, rt.Handler)
 		}
 	})
 	return r

@@ -44,11 +44,11 @@ func Create(ctx context.Context, db *sql.DB, st Store, now func() time.Time) (Re
 		if err == nil {
 			err = gz.Close()
 		}
-		pw.CloseWithError(err) // nil: the reader sees EOF
+		_ = pw.CloseWithError(err) // nil: the reader sees EOF; never fails
 		done <- dumped{m, err}
 	}()
 	size, putErr := st.Put(ctx, name, pr)
-	pr.CloseWithError(errUploadStopped)
+	_ = pr.CloseWithError(errUploadStopped)
 	d := <-done
 	if d.err != nil && !errors.Is(d.err, errUploadStopped) {
 		if putErr == nil {

@@ -38,17 +38,17 @@ func Restore(ctx context.Context, db *sql.DB, r io.Reader, opts RestoreOptions) 
 	var m Manifest
 	gz, err := gzip.NewReader(r)
 	if err != nil {
-		return m, fmt.Errorf("%w: not gzip data: %v", ErrCorrupt, err)
+		return m, fmt.Errorf("%w: not gzip data: %w", ErrCorrupt, err)
 	}
 	br := bufio.NewReaderSize(gz, 256<<10)
 	h := sha256.New()
 
 	first, err := readLine(br)
 	if err != nil && len(first) == 0 {
-		return m, fmt.Errorf("%w: reading the header: %v", ErrCorrupt, err)
+		return m, fmt.Errorf("%w: reading the header: %w", ErrCorrupt, err)
 	}
 	if err := parseLine(first, headerPrefix, &m.Header); err != nil {
-		return m, fmt.Errorf("%w: not a Ternant backup (%v)", ErrCorrupt, err)
+		return m, fmt.Errorf("%w: not a Ternant backup (%w)", ErrCorrupt, err)
 	}
 	if m.Format != FormatVersion {
 		return m, fmt.Errorf("backup format %d: this version reads format %d", m.Format, FormatVersion)
@@ -110,16 +110,16 @@ func Restore(ctx context.Context, db *sql.DB, r io.Reader, opts RestoreOptions) 
 			return m, fmt.Errorf("%w: it ends before its trailer (after %d statements)", ErrCorrupt, executed)
 		}
 		if err != nil {
-			return m, fmt.Errorf("%w: %v (after %d statements)", ErrCorrupt, err, executed)
+			return m, fmt.Errorf("%w: %w (after %d statements)", ErrCorrupt, err, executed)
 		}
 	}
 	if err := parseLine(trailerLine, trailerPrefix, &m.Trailer); err != nil {
-		return m, fmt.Errorf("%w: unreadable trailer: %v", ErrCorrupt, err)
+		return m, fmt.Errorf("%w: unreadable trailer: %w", ErrCorrupt, err)
 	}
 	// Read to the end: gzip checks its CRC and length only there.
 	rest, err := io.ReadAll(br)
 	if err != nil {
-		return m, fmt.Errorf("%w: after the trailer: %v", ErrCorrupt, err)
+		return m, fmt.Errorf("%w: after the trailer: %w", ErrCorrupt, err)
 	}
 	if len(strings.TrimSpace(string(rest))) > 0 {
 		return m, fmt.Errorf("%w: %d bytes after the trailer", ErrCorrupt, len(rest))
@@ -128,7 +128,7 @@ func Restore(ctx context.Context, db *sql.DB, r io.Reader, opts RestoreOptions) 
 		return m, fmt.Errorf("%w: checksum %s, trailer says %s", ErrCorrupt, sum, m.SHA256)
 	}
 	if err := compareCounts(counted, m.Tables); err != nil {
-		return m, fmt.Errorf("%w: %v", ErrCorrupt, err)
+		return m, fmt.Errorf("%w: %w", ErrCorrupt, err)
 	}
 	if sp.rest() != "" || pending == "" {
 		return m, fmt.Errorf("%w: no final statement", ErrCorrupt)

@@ -24,7 +24,7 @@ func (h *Handler) Routes() []httpx.Route {
 	return []httpx.Route{
 		{Method: http.MethodPost, Pattern: "/apartments", Access: anyUser, Handler: httpx.Endpoint(created, httpx.WithBody(h.Service.Create)),
 			Doc: httpx.Doc{Summary: "Create an apartment in one of the company's active compounds", Request: CreateInput{}, Response: Apartment{}}},
-		{Method: http.MethodGet, Pattern: "/apartments", Access: anyUser, Handler: httpx.Endpoint(ok, h.list),
+		{Method: http.MethodGet, Pattern: "/apartments", Access: anyUser, Handler: httpx.Endpoint(ok, h.list), Prefetch: h.prefetch(),
 			Doc: httpx.Doc{Summary: "List active apartments by unit number, with their compound", Response: []Apartment{}, List: true, Query: []httpx.Param{{Name: "compoundId", Format: "uuid"}, {Name: "status", Enum: Statuses}}}},
 		{Method: http.MethodGet, Pattern: "/apartments/search", Access: anyUser, Handler: httpx.Endpoint(ok, h.search),
 			Doc: httpx.Doc{Summary: "Search active apartments by unit number or notes (50 at most)", Response: []Apartment{}, Query: []httpx.Param{{Name: "q", Description: "text the unit number or notes contain"}}}},
@@ -47,16 +47,32 @@ func (h *Handler) Routes() []httpx.Route {
 	}
 }
 
-func (h *Handler) list(w http.ResponseWriter, r *http.Request) (any, error) {
+// listArgs reads a list request's filter and paging.
+func listArgs(r *http.Request) (ListFilter, httpx.Page, error) {
 	page, err := httpx.PageFrom(r)
 	if err != nil {
-		return nil, err
+		return ListFilter{}, page, err
 	}
 	status, err := httpx.QueryEnum(r, "status", Statuses...)
 	if err != nil {
+		return ListFilter{}, page, err
+	}
+	return ListFilter{CompoundID: r.URL.Query().Get("compoundId"), Status: status, Limit: page.Limit, Offset: page.Offset}, page, nil
+}
+
+// prefetch names the cached page a list request reads (see httpx.Prefetch).
+func (h *Handler) prefetch() httpx.Prefetch {
+	return httpx.PrefetchPage(h.Pages, func(r *http.Request) (string, httpx.Page, error) {
+		f, page, err := listArgs(r)
+		return f.Key(), page, err
+	})
+}
+
+func (h *Handler) list(w http.ResponseWriter, r *http.Request) (any, error) {
+	f, page, err := listArgs(r)
+	if err != nil {
 		return nil, err
 	}
-	f := ListFilter{CompoundID: r.URL.Query().Get("compoundId"), Status: status, Limit: page.Limit, Offset: page.Offset}
 	return httpx.ListPage(w, r, h.Pages, f.Key(), page, func(ctx context.Context) (any, int, error) {
 		return h.Service.List(ctx, httpx.CallerCompany(r), f)
 	})

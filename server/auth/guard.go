@@ -45,7 +45,7 @@ func (s *Service) Authenticate(r *http.Request) (*identity.Principal, string, er
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), sessionLookupTimeout)
 	defer cancel()
-	sess, blacklisted, err := s.sessions.Access(ctx, c.SessionID, raw)
+	sess, blacklisted, err := s.sessions.Access(ctx, c.SessionID)
 	switch {
 	case errors.Is(err, ErrNoSession):
 		return nil, "", unauthorized(ReasonSessionRevoked, MsgNoSession)
@@ -53,11 +53,11 @@ func (s *Service) Authenticate(r *http.Request) (*identity.Principal, string, er
 		return nil, "", err
 	case blacklisted:
 		return nil, "", unauthorized(ReasonSessionRevoked, MsgRevoked)
-	case sess.UserID != c.Subject:
-		return nil, "", unauthorized(ReasonInvalidToken, MsgInvalidToken)
 	}
-	p := &identity.Principal{UserID: sess.UserID, CompanyID: sess.CompanyID, Email: sess.Email,
-		Role: identity.Role(sess.Role), IsSuperAdmin: sess.IsSuperAdmin, SessionID: sess.FamilyID}
+	p, err := s.checkSession(c, sess)
+	if err != nil {
+		return nil, "", err
+	}
 	return p, raw, nil
 }
 
@@ -81,11 +81,7 @@ func (s *Service) Guard(a identity.Access) func(http.Handler) http.Handler {
 				return
 			}
 			if !a.Allows(p) {
-				msg := MsgForbidden
-				if a.SuperAdmin {
-					msg = MsgSuperAdminOnly
-				}
-				httpx.WriteError(w, r, httpx.Forbidden(msg))
+				httpx.WriteError(w, r, forbidden(a))
 				return
 			}
 			ctx := identity.With(r.Context(), p)

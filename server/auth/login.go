@@ -166,7 +166,7 @@ func (s *Service) blacklistCurrent(ctx context.Context) error {
 	if err != nil {
 		return nil
 	}
-	return s.sessions.Blacklist(ctx, raw, c.ExpiresAt.Time.Sub(s.now()))
+	return s.sessions.Blacklist(ctx, c.SessionID, c.ExpiresAt.Time.Sub(s.now()))
 }
 
 // Sessions lists the user's live sessions, oldest first.

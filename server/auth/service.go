@@ -76,6 +76,7 @@ type Service struct {
 	log       *slog.Logger
 	dummyHash string
 	now       func() time.Time
+	decoded   decodedSessions
 
 	// Companies loads the company a login returns (set by the server; nil answers null).
 	Companies CompanyLoader

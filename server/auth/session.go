@@ -60,7 +60,8 @@ type Family struct {
 
 // Store keeps sessions in Redis under TernantApp's keys (behind an optional prefix):
 // session:access:{id} (15 min), session:refresh:{id} (7 d), user:sessions:{userId} (the user's
-// session list, at most MaxSessions) and token:blacklist:{rawToken}. It adds session:family:{id}
+// session list, at most MaxSessions) and token:blacklist:{accessSessionId} (TernantApp keyed it by
+// the whole token; the access session id names one token as well, and keeps the key short). It adds session:family:{id}
 // (one login across rotations) and session:refresh-used:{id} (rotated refresh ids, for reuse
 // detection).
 type Store struct {
@@ -73,12 +74,12 @@ func NewStore(rdb redis.UniversalClient, prefix string) *Store {
 	return &Store{rdb: rdb, prefix: prefix}
 }
 
-func (s *Store) accessKey(id string) string     { return s.prefix + "session:access:" + id }
-func (s *Store) refreshKey(id string) string    { return s.prefix + "session:refresh:" + id }
-func (s *Store) familyKey(id string) string     { return s.prefix + "session:family:" + id }
-func (s *Store) usedKey(id string) string       { return s.prefix + "session:refresh-used:" + id }
-func (s *Store) userKey(userID string) string   { return s.prefix + "user:sessions:" + userID }
-func (s *Store) blacklistKey(raw string) string { return s.prefix + "token:blacklist:" + raw }
+func (s *Store) accessKey(id string) string    { return s.prefix + "session:access:" + id }
+func (s *Store) refreshKey(id string) string   { return s.prefix + "session:refresh:" + id }
+func (s *Store) familyKey(id string) string    { return s.prefix + "session:family:" + id }
+func (s *Store) usedKey(id string) string      { return s.prefix + "session:refresh-used:" + id }
+func (s *Store) userKey(userID string) string  { return s.prefix + "user:sessions:" + userID }
+func (s *Store) blacklistKey(id string) string { return s.prefix + "token:blacklist:" + id }
 
 // addSession appends a family id to the user's list and returns the ids evicted past the cap.
 var addSession = redis.NewScript(`
@@ -165,10 +166,10 @@ func (s *Store) Register(ctx context.Context, userID, familyID string) ([]string
 	return res, nil
 }
 
-// Access returns the access session id and whether raw is blacklisted, in one round trip.
-func (s *Store) Access(ctx context.Context, id, raw string) (*AccessSession, bool, error) {
+// Access returns the access session id and whether its token is blacklisted, in one round trip.
+func (s *Store) Access(ctx context.Context, id string) (*AccessSession, bool, error) {
 	p := s.rdb.Pipeline()
-	bl := p.Exists(ctx, s.blacklistKey(raw))
+	bl := p.Exists(ctx, s.blacklistKey(id))
 	get := p.Get(ctx, s.accessKey(id))
 	if _, err := p.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
 		return nil, false, fmt.Errorf("read access session: %w", err)
@@ -190,21 +191,21 @@ func (s *Store) Access(ctx context.Context, id, raw string) (*AccessSession, boo
 	return &a, false, nil
 }
 
-// Blacklisted reports whether raw was revoked by a logout.
-func (s *Store) Blacklisted(ctx context.Context, raw string) (bool, error) {
-	n, err := s.rdb.Exists(ctx, s.blacklistKey(raw)).Result()
+// Blacklisted reports whether the token of access session id was revoked by a logout.
+func (s *Store) Blacklisted(ctx context.Context, id string) (bool, error) {
+	n, err := s.rdb.Exists(ctx, s.blacklistKey(id)).Result()
 	if err != nil {
 		return false, fmt.Errorf("read blacklist: %w", err)
 	}
 	return n > 0, nil
 }
 
-// Blacklist revokes raw until it would have expired anyway.
-func (s *Store) Blacklist(ctx context.Context, raw string, ttl time.Duration) error {
+// Blacklist revokes the token of access session id until it would have expired anyway.
+func (s *Store) Blacklist(ctx context.Context, id string, ttl time.Duration) error {
 	if ttl <= 0 {
 		return nil
 	}
-	if err := s.rdb.Set(ctx, s.blacklistKey(raw), "1", ttl).Err(); err != nil {
+	if err := s.rdb.Set(ctx, s.blacklistKey(id), "1", ttl).Err(); err != nil {
 		return fmt.Errorf("blacklist token: %w", err)
 	}
 	return nil

@@ -3,6 +3,7 @@ package auth
 import (
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -45,6 +46,35 @@ type Signer struct {
 	refreshKey []byte
 	parser     *jwt.Parser
 	now        func() time.Time
+	verified   verifiedTokens
+}
+
+// maxVerified bounds the verified access tokens kept in memory (about 1 KB each).
+const maxVerified = 10000
+
+// verifiedTokens remembers access tokens whose signature and claims were verified, by their exact
+// text: a client presents the same token for up to AccessTTL, and only its expiry can change the
+// verdict, which is checked on every use. A token never verified is never in it, so it cannot
+// admit anything the full check would refuse.
+type verifiedTokens struct {
+	mu sync.Mutex
+	m  map[string]*Claims
+}
+
+func (v *verifiedTokens) get(raw string) (*Claims, bool) {
+	v.mu.Lock()
+	c, ok := v.m[raw]
+	v.mu.Unlock()
+	return c, ok
+}
+
+func (v *verifiedTokens) put(raw string, c *Claims) {
+	v.mu.Lock()
+	if v.m == nil || len(v.m) >= maxVerified {
+		v.m = make(map[string]*Claims, 64) // a fresh start beats tracking recency here
+	}
+	v.m[raw] = c
+	v.mu.Unlock()
 }
 
 // NewSigner returns a Signer for the two secrets.
@@ -77,8 +107,21 @@ func (s *Signer) Sign(c Claims) (string, error) {
 
 // ParseAccess verifies raw against the access secret. It returns ErrTokenExpired or
 // ErrTokenInvalid; a verified token of another type is returned with its claims, so the caller can
-// answer "Invalid token type".
-func (s *Signer) ParseAccess(raw string) (*Claims, error) { return s.parse(raw, s.accessKey) }
+// answer "Invalid token type". A token verified before is not verified again, only its expiry; the
+// claims returned are then shared, and callers must not modify them.
+func (s *Signer) ParseAccess(raw string) (*Claims, error) {
+	if c, ok := s.verified.get(raw); ok {
+		if !s.now().Before(c.ExpiresAt.Time) {
+			return nil, ErrTokenExpired
+		}
+		return c, nil
+	}
+	c, err := s.parse(raw, s.accessKey)
+	if err == nil {
+		s.verified.put(raw, c)
+	}
+	return c, err
+}
 
 // ParseRefresh verifies raw against the refresh secret, like ParseAccess.
 func (s *Signer) ParseRefresh(raw string) (*Claims, error) { return s.parse(raw, s.refreshKey) }

@@ -23,7 +23,7 @@ func (h *Handler) Routes() []httpx.Route {
 	return []httpx.Route{
 		{Method: http.MethodPost, Pattern: "/compounds", Access: identity.OA, Handler: httpx.Endpoint(created, httpx.WithBody(h.Service.Create)),
 			Doc: httpx.Doc{Summary: "Create a compound", Request: CreateInput{}, Response: Compound{}}},
-		{Method: http.MethodGet, Pattern: "/compounds", Access: identity.R4, Handler: httpx.Endpoint(ok, h.list),
+		{Method: http.MethodGet, Pattern: "/compounds", Access: identity.R4, Handler: httpx.Endpoint(ok, h.list), Prefetch: h.prefetch(),
 			Doc: httpx.Doc{Summary: "List compounds by name", Response: []Compound{}, List: true, Query: []httpx.Param{inactiveParam}}},
 		{Method: http.MethodGet, Pattern: "/compounds/search", Access: identity.R4, Handler: httpx.Endpoint(ok, h.search),
 			Doc: httpx.Doc{Summary: "Search active compounds by name, city or address (50 at most)", Response: []Compound{}, Query: []httpx.Param{searchParam}}},
@@ -40,16 +40,32 @@ func (h *Handler) Routes() []httpx.Route {
 	}
 }
 
-func (h *Handler) list(w http.ResponseWriter, r *http.Request) (any, error) {
+// listArgs reads a list request's filter and paging.
+func listArgs(r *http.Request) (ListFilter, httpx.Page, error) {
 	page, err := httpx.PageFrom(r)
 	if err != nil {
-		return nil, err
+		return ListFilter{}, page, err
 	}
 	inactive, err := httpx.QueryBool(r, "includeInactive", false)
 	if err != nil {
+		return ListFilter{}, page, err
+	}
+	return ListFilter{IncludeInactive: inactive, Limit: page.Limit, Offset: page.Offset}, page, nil
+}
+
+// prefetch names the cached page a list request reads (see httpx.Prefetch).
+func (h *Handler) prefetch() httpx.Prefetch {
+	return httpx.PrefetchPage(h.Pages, func(r *http.Request) (string, httpx.Page, error) {
+		f, page, err := listArgs(r)
+		return f.Key(), page, err
+	})
+}
+
+func (h *Handler) list(w http.ResponseWriter, r *http.Request) (any, error) {
+	f, page, err := listArgs(r)
+	if err != nil {
 		return nil, err
 	}
-	f := ListFilter{IncludeInactive: inactive, Limit: page.Limit, Offset: page.Offset}
 	return httpx.ListPage(w, r, h.Pages, f.Key(), page, func(ctx context.Context) (any, int, error) {
 		return h.Service.List(ctx, httpx.CallerCompany(r), f)
 	})

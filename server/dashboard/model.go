@@ -55,21 +55,30 @@ func (d *Decimal) UnmarshalJSON(b []byte) error {
 type Hundredths int64
 
 // String formats h as a decimal without trailing zeros.
-func (h Hundredths) String() string {
+func (h Hundredths) String() string { return string(h.append(nil)) }
+
+// append appends h formatted as String does, without allocating beyond b.
+func (h Hundredths) append(b []byte) []byte {
 	n := int64(h)
-	sign := ""
+	whole, frac := n/100, n%100
 	if n < 0 {
-		sign, n = "-", -n
+		b = append(b, '-')
+		whole, frac = -whole, -frac // (not -n: that overflows for the smallest int64)
+		b = strconv.AppendUint(b, uint64(whole), 10)
+	} else {
+		b = strconv.AppendInt(b, whole, 10)
 	}
-	s := sign + strconv.FormatInt(n/100, 10)
-	if frac := n % 100; frac != 0 {
-		s += strings.TrimRight(fmt.Sprintf(".%02d", frac), "0")
+	if frac != 0 {
+		b = append(b, '.', byte('0'+frac/10))
+		if frac%10 != 0 {
+			b = append(b, byte('0'+frac%10))
+		}
 	}
-	return s
+	return b
 }
 
 // MarshalJSON writes h as a number.
-func (h Hundredths) MarshalJSON() ([]byte, error) { return []byte(h.String()), nil }
+func (h Hundredths) MarshalJSON() ([]byte, error) { return h.append(make([]byte, 0, 24)), nil }
 
 // UnmarshalJSON reads a number with at most two decimal places (the cached form).
 func (h *Hundredths) UnmarshalJSON(b []byte) error {

@@ -24,7 +24,7 @@ func ListPage(w http.ResponseWriter, r *http.Request, pages PageCache, filter st
 	if pages == nil || !CacheablePage(p) {
 		pages = noPageCache{}
 	}
-	field := filter + "&limit=" + strconv.Itoa(p.Limit) + "&offset=" + strconv.Itoa(p.Offset)
+	field := PageField(filter, p)
 	raw, err := pages.Page(r.Context(), CallerCompany(r), field, func(ctx context.Context) ([]byte, error) {
 		rows, total, err := load(ctx)
 		if err != nil {
@@ -62,6 +62,33 @@ var (
 // default included) and one of the first pages of it.
 func CacheablePage(p Page) bool {
 	return slices.Contains(cachedLimits, p.Limit) && p.Offset%p.Limit == 0 && p.Offset/p.Limit < maxCachedPages
+}
+
+// PageField is where a page of the list under filter is kept: the filter and the paging.
+func PageField(filter string, p Page) string {
+	return filter + "&limit=" + strconv.Itoa(p.Limit) + "&offset=" + strconv.Itoa(p.Offset)
+}
+
+// PageLocator is a PageCache that can say where it keeps a company's page under field (a Redis key
+// and hash field), so the page can be read ahead; ok is false when it keeps nothing.
+type PageLocator interface {
+	PageKey(companyID, field string) (key, hashField string, ok bool)
+}
+
+// PrefetchPage is the Prefetch of a list route answered by ListPage: args reads the request's
+// filter and paging exactly as the handler does (a request it rejects is not read ahead).
+func PrefetchPage(pages PageCache, args func(*http.Request) (filter string, p Page, err error)) Prefetch {
+	loc, ok := pages.(PageLocator)
+	if !ok || loc == nil {
+		return nil
+	}
+	return func(r *http.Request, companyID string) (string, string, bool) {
+		filter, p, err := args(r)
+		if err != nil {
+			return "", "", false
+		}
+		return loc.PageKey(companyID, PageField(filter, p))
+	}
 }
 
 // noPageCache always loads.

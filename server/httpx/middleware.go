@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -42,7 +43,7 @@ func Recover(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		defer func() {
 			if p := recover(); p != nil {
-				if p == http.ErrAbortHandler {
+				if abort(p) {
 					panic(p)
 				}
 				if _, logged := p.(loggedPanic); !logged {
@@ -54,6 +55,12 @@ func Recover(next http.Handler) http.Handler {
 		}()
 		next.ServeHTTP(w, r)
 	})
+}
+
+// abort reports whether a panic is http.ErrAbortHandler, which net/http handles itself.
+func abort(p any) bool {
+	err, ok := p.(error)
+	return ok && errors.Is(err, http.ErrAbortHandler)
 }
 
 // loggedPanic is a panic value AccessLog has logged, re-raised for Recover to answer.
@@ -175,7 +182,7 @@ func AccessLog(log *slog.Logger) func(http.Handler) http.Handler {
 				if p == nil {
 					return
 				}
-				if p != http.ErrAbortHandler {
+				if !abort(p) {
 					log.LogAttrs(r.Context(), slog.LevelError, logPanic,
 						slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", http.StatusInternalServerError),
 						slog.String("panic", fmt.Sprint(p)), slog.String("stack", string(debug.Stack())),

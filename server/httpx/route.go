@@ -14,6 +14,8 @@ type Route struct {
 	Pattern string // relative to /{prefix}/v1, chi syntax: /compounds/{id}
 	Access  identity.Access
 	Handler http.HandlerFunc
+	// Prefetch, when set, names the cached value Handler reads, so it is read ahead (see Prefetch).
+	Prefetch Prefetch
 	// Doc describes the route for the OpenAPI document (served at /api/docs-json).
 	Doc Doc
 }
@@ -66,3 +68,10 @@ func (r Route) SuccessStatus() int {
 type Module interface {
 	Routes() []Route
 }
+
+// Prefetch names the cached value a route's handler will read for the caller's company — a Redis
+// key and, for a hash, the field — so the route's gate can read it in the same round trip as the
+// caller's session. ok is false when the request does not say (the handler then reads it itself).
+// It must name exactly what the handler reads; a wrong guess costs a round trip, never a wrong
+// answer, since the handler only takes a prefetched value for the very key and field it asks for.
+type Prefetch func(r *http.Request, companyID string) (key, field string, ok bool)

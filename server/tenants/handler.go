@@ -24,7 +24,7 @@ func (h *Handler) Routes() []httpx.Route {
 	return []httpx.Route{
 		{Method: http.MethodPost, Pattern: "/tenants", Access: anyUser, Handler: httpx.Endpoint(created, httpx.WithBody(h.Service.Create)),
 			Doc: httpx.Doc{Summary: "Create a tenant (email unique in the company)", Request: CreateInput{}, Response: Tenant{}}},
-		{Method: http.MethodGet, Pattern: "/tenants", Access: anyUser, Handler: httpx.Endpoint(ok, h.list),
+		{Method: http.MethodGet, Pattern: "/tenants", Access: anyUser, Handler: httpx.Endpoint(ok, h.list), Prefetch: h.prefetch(),
 			Doc: httpx.Doc{Summary: "List tenants by last and first name", Response: []Tenant{}, List: true, Query: []httpx.Param{statusParam, {Name: "includeInactive", Type: "boolean"}}}},
 		{Method: http.MethodGet, Pattern: "/tenants/search", Access: anyUser, Handler: httpx.Endpoint(ok, h.search),
 			Doc: httpx.Doc{Summary: "Search active tenants by name, email or phone (50 at most)", Response: []Tenant{}, Query: []httpx.Param{{Name: "q", Description: "text the name, email or phone contains"}}}},
@@ -51,20 +51,36 @@ func (h *Handler) Routes() []httpx.Route {
 	}
 }
 
-func (h *Handler) list(w http.ResponseWriter, r *http.Request) (any, error) {
+// listArgs reads a list request's filter and paging.
+func listArgs(r *http.Request) (ListFilter, httpx.Page, error) {
 	page, err := httpx.PageFrom(r)
 	if err != nil {
-		return nil, err
+		return ListFilter{}, page, err
 	}
 	inactive, err := httpx.QueryBool(r, "includeInactive", false)
 	if err != nil {
-		return nil, err
+		return ListFilter{}, page, err
 	}
 	status, err := httpx.QueryEnum(r, "status", Statuses...)
 	if err != nil {
+		return ListFilter{}, page, err
+	}
+	return ListFilter{Status: status, IncludeInactive: inactive, Limit: page.Limit, Offset: page.Offset}, page, nil
+}
+
+// prefetch names the cached page a list request reads (see httpx.Prefetch).
+func (h *Handler) prefetch() httpx.Prefetch {
+	return httpx.PrefetchPage(h.Pages, func(r *http.Request) (string, httpx.Page, error) {
+		f, page, err := listArgs(r)
+		return f.Key(), page, err
+	})
+}
+
+func (h *Handler) list(w http.ResponseWriter, r *http.Request) (any, error) {
+	f, page, err := listArgs(r)
+	if err != nil {
 		return nil, err
 	}
-	f := ListFilter{Status: status, IncludeInactive: inactive, Limit: page.Limit, Offset: page.Offset}
 	return httpx.ListPage(w, r, h.Pages, f.Key(), page, func(ctx context.Context) (any, int, error) {
 		return h.Service.List(ctx, httpx.CallerCompany(r), f)
 	})

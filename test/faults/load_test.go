@@ -95,13 +95,6 @@ func (l *load) finish() []result {
 	return l.results
 }
 
-// snapshot returns the results so far.
-func (l *load) snapshot() []result {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return append([]result(nil), l.results...)
-}
-
 func (l *load) one(kind string, rnd *rand.Rand) result {
 	var method, path string
 	var body []byte

@@ -160,7 +160,7 @@ func (c *Cache) load(ctx context.Context, name string, e entry, ttl time.Duratio
 	ch := c.group.DoChan(c.flight(e, l.version), func() (any, error) {
 		lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.loadTimeout)
 		defer cancel()
-		if useRedis && l.cached == nil {
+		if useRedis && l.cached == nil && !l.ahead {
 			// A flight of this version that finished between this caller's read and now has
 			// stored the value: use it rather than computing again. (A caller that found a value
 			// it could not use, of an older shape, recomputes and overwrites it.)
@@ -200,12 +200,19 @@ type look struct {
 	version  string
 	cached   []byte
 	useRedis bool
+	// ahead marks a read made by the request's gate: a miss there is recent enough that looking
+	// again before computing would only cost a round trip.
+	ahead bool
 }
 
-// peek reads the value and its version in one round trip.
+// peek reads the value and its version in one round trip (none when the request's gate read them
+// ahead).
 func (c *Cache) peek(ctx context.Context, name string, e entry) look {
 	if c.rdb == nil || !c.avail.up(c.now()) {
 		return look{}
+	}
+	if l, ok := prefetched(ctx, e); ok {
+		return l
 	}
 	var value, ver *redis.StringCmd
 	_, err := c.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {

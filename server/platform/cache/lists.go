@@ -69,6 +69,16 @@ func (t *ListCache) Page(ctx context.Context, companyID, field string, load func
 	return t.Cache.load(ctx, t.name(), e, t.ttl(), l, load)
 }
 
+// PageKey returns the Redis hash and field where Page keeps the company's page under field; ok is
+// false when nothing is cached (no cache configured). It implements httpx.PageLocator.
+func (t *ListCache) PageKey(companyID, field string) (key, hashField string, ok bool) {
+	if t == nil || t.Cache == nil {
+		return "", "", false
+	}
+	e := t.entry(companyID, "page:"+field)
+	return e.key, e.field, true
+}
+
 // Count returns the company's count for filter (a canonical string of the list's filters), from
 // the cache or from count.
 func (t *ListCache) Count(ctx context.Context, companyID, filter string, count func(context.Context) (int, error)) (int, error) {

@@ -34,11 +34,18 @@ var (
 	}, []string{"cache"})
 )
 
+// The hot series, found without allocating.
+var (
+	hitsByCache   = newByLabel(cacheHits.WithLabelValues)
+	missesByCache = newByLabel(cacheMisses.WithLabelValues)
+	loadsByCache  = newByLabel(cacheLoads.WithLabelValues)
+)
+
 // CacheHit counts a read answered from the cache.
-func CacheHit(cache string) { cacheHits.WithLabelValues(cache).Inc() }
+func CacheHit(cache string) { hitsByCache.get(cache).Inc() }
 
 // CacheMiss counts a read that was not answered from the cache.
-func CacheMiss(cache string) { cacheMisses.WithLabelValues(cache).Inc() }
+func CacheMiss(cache string) { missesByCache.get(cache).Inc() }
 
 // CacheWriteRefused counts a value Redis had no room for (out of memory under noeviction).
 func CacheWriteRefused(cache string) { cacheWritesRefused.WithLabelValues(cache).Inc() }
@@ -47,7 +54,7 @@ func CacheWriteRefused(cache string) { cacheWritesRefused.WithLabelValues(cache)
 func CacheError(cache, operation string) { cacheErrors.WithLabelValues(cache, operation).Inc() }
 
 // CacheLoad counts one computation of a cached value.
-func CacheLoad(cache string) { cacheLoads.WithLabelValues(cache).Inc() }
+func CacheLoad(cache string) { loadsByCache.get(cache).Inc() }
 
 // InitCaches pre-creates the series of the named caches, so a cache that has not been read yet
 // shows zeros rather than no data. The cache package calls it with its cache names.

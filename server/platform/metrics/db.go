@@ -35,6 +35,12 @@ var (
 	pools = &poolCollector{pools: map[*poolEntry]struct{}{}}
 )
 
+// The per-statement series, found without allocating.
+var (
+	queriesByOp  = newByLabel(dbQueries.WithLabelValues)
+	durationByOp = newByLabel(dbQueryDuration.WithLabelValues)
+)
+
 // operations are the values of the operation label (db.Operation's results).
 var operations = []string{"select", "insert", "update", "delete", "other"}
 
@@ -51,8 +57,8 @@ func init() {
 // ObserveQuery records one statement. Its signature is db.Options.OnQuery's, so the server wires
 // it as `db.Options{OnQuery: metrics.ObserveQuery}`.
 func ObserveQuery(_ context.Context, q db.Query) {
-	dbQueries.WithLabelValues(q.Operation).Inc()
-	dbQueryDuration.WithLabelValues(q.Operation).Observe(q.Duration.Seconds())
+	queriesByOp.get(q.Operation).Inc()
+	durationByOp.get(q.Operation).Observe(q.Duration.Seconds())
 	if q.Err != nil && !errors.Is(q.Err, sql.ErrNoRows) {
 		dbQueryErrors.WithLabelValues(q.Operation).Inc()
 	}

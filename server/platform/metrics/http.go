@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -93,8 +94,9 @@ func HTTP(routes chi.Routes, hook RequestHook) func(http.Handler) http.Handler {
 				}
 				method := methodLabel(r.Method)
 				route := routeLabel(routes, r, rec)
-				httpRequests.WithLabelValues(method, route, strconv.Itoa(status)).Inc()
-				httpDuration.WithLabelValues(method, route).Observe(time.Since(start).Seconds())
+				s := seriesOf(method, route, status)
+				s.requests.Inc()
+				s.duration.Observe(time.Since(start).Seconds())
 				if done != nil {
 					done(route, status)
 				}
@@ -105,6 +107,41 @@ func HTTP(routes chi.Routes, hook RequestHook) func(http.Handler) http.Handler {
 			next.ServeHTTP(ww, r)
 		})
 	}
+}
+
+// seriesKey names one request's series: its labels.
+type seriesKey struct {
+	method, route string
+	status        int
+}
+
+// series are the counter and histogram of one label set.
+type series struct {
+	requests prometheus.Counter
+	duration prometheus.Observer
+}
+
+// seriesCache keeps each label set's series, so a request finds its own without hashing labels or
+// allocating (the set is bounded: methods, route patterns and statuses).
+var seriesCache = struct {
+	sync.RWMutex
+	m map[seriesKey]*series
+}{m: map[seriesKey]*series{}}
+
+func seriesOf(method, route string, status int) *series {
+	k := seriesKey{method, route, status}
+	seriesCache.RLock()
+	s, ok := seriesCache.m[k]
+	seriesCache.RUnlock()
+	if ok {
+		return s
+	}
+	s = &series{requests: httpRequests.WithLabelValues(method, route, strconv.Itoa(status)),
+		duration: httpDuration.WithLabelValues(method, route)}
+	seriesCache.Lock()
+	seriesCache.m[k] = s
+	seriesCache.Unlock()
+	return s
 }
 
 func methodLabel(m string) string {

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -72,4 +73,30 @@ func withoutGoVersion(g prometheus.Gatherer) prometheus.Gatherer {
 		mfs, err := g.Gather()
 		return slices.DeleteFunc(mfs, func(mf *dto.MetricFamily) bool { return mf.GetName() == "go_info" }), err
 	})
+}
+
+// byLabel keeps the children of a one-label vector, so a hot path finds its series by a map read
+// instead of hashing the label and allocating its argument slice on every call.
+type byLabel[T any] struct {
+	with func(string) T
+	mu   sync.RWMutex
+	m    map[string]T
+}
+
+func newByLabel[T any](with func(...string) T) *byLabel[T] {
+	return &byLabel[T]{with: func(l string) T { return with(l) }, m: map[string]T{}}
+}
+
+func (b *byLabel[T]) get(label string) T {
+	b.mu.RLock()
+	v, ok := b.m[label]
+	b.mu.RUnlock()
+	if ok {
+		return v
+	}
+	v = b.with(label)
+	b.mu.Lock()
+	b.m[label] = v
+	b.mu.Unlock()
+	return v
 }

@@ -13,7 +13,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/go-redis/redis_rate/v10"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promauto"
 	"github.com/redis/go-redis/v9"
@@ -68,7 +67,8 @@ func ceilSeconds(d time.Duration) int {
 
 // Limiter decides whether an event for a key is within its limit.
 type Limiter struct {
-	remote   *redis_rate.Limiter
+	rdb      *redis.Client
+	prefix   string
 	local    *memory
 	log      *slog.Logger
 	lastWarn atomic.Int64
@@ -76,11 +76,7 @@ type Limiter struct {
 
 // New returns a limiter on rdb (nil: in process only). prefix namespaces its Redis keys.
 func New(rdb *redis.Client, prefix string, log *slog.Logger) *Limiter {
-	l := &Limiter{local: newMemory(time.Now), log: log}
-	if rdb != nil {
-		l.remote = redis_rate.NewLimiter(prefixed{c: rdb, prefix: prefix})
-	}
-	return l
+	return &Limiter{rdb: rdb, prefix: prefix, local: newMemory(time.Now), log: log}
 }
 
 // Allow records one event for key and reports whether it is within lim.
@@ -88,26 +84,20 @@ func (l *Limiter) Allow(ctx context.Context, key string, lim Limit) Result {
 	if lim.Rate <= 0 || lim.Period <= 0 {
 		return Result{Allowed: true, Limit: lim.Rate}
 	}
-	if l.remote != nil {
+	if l.rdb != nil {
 		rctx, cancel := context.WithTimeout(ctx, redisTimeout)
-		res, err := l.remote.Allow(rctx, key, redis_rate.Limit{Rate: lim.Rate, Burst: lim.Rate, Period: lim.Period})
+		r, err := l.allowRemote(rctx, key, lim)
 		cancel()
 		if err == nil {
-			r := Result{Allowed: res.Allowed > 0, Limit: lim.Rate,
-				RetryAfter: max(0, res.RetryAfter), ResetAfter: max(0, res.ResetAfter)}
-			r.Remaining = remaining(lim, r)
 			return r
 		}
-		if ctx.Err() == nil {
-			fallbackTotal.Inc()
-			l.warn(err)
-		}
+		return l.Fallback(ctx, key, lim, err)
 	}
 	return l.local.allow(key, lim)
 }
 
-// remaining derives the requests left from the time until the limiter is back to full: redis_rate
-// computes it in floating point, which can be one short (60s/7 is not exact).
+// remaining derives the requests left from the time until the limiter is back to full (60s/7 is not
+// exact, so the division rounds up).
 func remaining(lim Limit, r Result) int {
 	if !r.Allowed {
 		return 0

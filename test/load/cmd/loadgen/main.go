@@ -24,9 +24,10 @@ func main() {
 	password := flag.String("password", "Password123!", "login password")
 	levels := flag.String("levels", "1,50,100,200,500", "comma-separated concurrency levels")
 	duration := flag.Duration("duration", 15*time.Second, "time per mix and level")
-	mixes := flag.String("mixes", "read,k6,stats,compounds,apartments,tenants,write,spike", "mixes to run: read (the k6 iteration flat out), k6 (the same with the script's sleep(1) and default pages), stats, stats-uncached (for a server with DASHBOARD_CACHE_TTL=0), compounds, apartments, tenants, write, spike")
+	mixes := flag.String("mixes", "read,k6,stats,compounds,apartments,tenants,write,spike", "mixes to run: read (the k6 iteration flat out), k6 (the same with the script's sleep(1) and default pages), stats, stats-uncached (for a server with DASHBOARD_CACHE_TTL=0), compounds, apartments, tenants, invoices, payments, write, spike; against `ceiling serve`: ceiling-nothing, ceiling-redis, ceiling-mysql")
 	pid := flag.Int("pid", 0, "server process id, to report its RSS and CPU")
 	jsonOut := flag.String("json", "", "also write the results as JSON to this file")
+	login := flag.Bool("login", true, "log in first (off for the ceiling server, which has no auth)")
 	flag.Parse()
 
 	var lv []int
@@ -44,9 +45,11 @@ func main() {
 	}
 	ctx := context.Background()
 	c := load.NewClient(*base, maxLevel)
-	if err := c.Login(ctx, *email, *password); err != nil {
-		fmt.Fprintln(os.Stderr, "loadgen:", err)
-		os.Exit(1)
+	if *login {
+		if err := c.Login(ctx, *email, *password); err != nil {
+			fmt.Fprintln(os.Stderr, "loadgen:", err)
+			os.Exit(1)
+		}
 	}
 
 	var results []load.Result
@@ -88,6 +91,16 @@ func main() {
 			m = load.Single("apartments", "/api/v1/apartments?limit=100")
 		case "tenants":
 			m = load.Single("tenants", "/api/v1/tenants?limit=100")
+		case "invoices": // the default page, as the issue measured it
+			m = load.Single("invoices", "/api/v1/invoices")
+		case "payments":
+			m = load.Single("payments", "/api/v1/payments")
+		case load.MixCeilingNothing:
+			m = load.Single(load.MixCeilingNothing, load.CeilingNothing)
+		case load.MixCeilingRedis:
+			m = load.Single(load.MixCeilingRedis, load.CeilingRedis)
+		case load.MixCeilingMySQL:
+			m = load.Single(load.MixCeilingMySQL, load.CeilingMySQL)
 		case "write":
 			occ, ten, err := occupancies(ctx, c)
 			if err != nil {
