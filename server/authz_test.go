@@ -29,6 +29,13 @@ var accessKinds = map[string][]identity.Role{
 	"roles:OWNER":                     {identity.Owner},
 	"roles:OWNER,ADMIN":               {identity.Owner, identity.Admin},
 	"roles:OWNER,ADMIN,STAFF,AUDITOR": {identity.Owner, identity.Admin, identity.Staff, identity.Auditor},
+	"roles:OWNER,ADMIN,STAFF":         {identity.Owner, identity.Admin, identity.Staff},
+	// Effective rules of routes declared for any user: reads admit AUDITOR, writes do not;
+	// TENANT_PORTAL only reads its own tenant's data (portal routes).
+	"roles:SUPER_ADMIN,OWNER,ADMIN,STAFF,AUDITOR":                {identity.SuperAdmin, identity.Owner, identity.Admin, identity.Staff, identity.Auditor},
+	"roles:SUPER_ADMIN,OWNER,ADMIN,STAFF":                        {identity.SuperAdmin, identity.Owner, identity.Admin, identity.Staff},
+	"portal:SUPER_ADMIN,OWNER,ADMIN,STAFF,AUDITOR,TENANT_PORTAL": identity.AllRoles,
+	"self": identity.AllRoles,
 }
 
 // crossTenantBodies are request bodies for {id} routes that validate their body before looking the
@@ -42,6 +49,8 @@ func kindOf(a identity.Access) string {
 	switch {
 	case a.Public:
 		return "public"
+	case a.Self:
+		return "self"
 	case a.SuperAdmin:
 		return "super-admin"
 	case a.CompanyOnly && len(a.Roles) == 0:
@@ -52,6 +61,9 @@ func kindOf(a identity.Access) string {
 	names := make([]string, len(a.Roles))
 	for i, r := range a.Roles {
 		names[i] = string(r)
+	}
+	if a.Portal {
+		return "portal:" + strings.Join(names, ",")
 	}
 	return "roles:" + strings.Join(names, ",")
 }

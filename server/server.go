@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
-	"github.com/go-chi/cors"
 	"github.com/redis/go-redis/v9"
 	"go.opentelemetry.io/otel/trace"
 
@@ -84,6 +83,10 @@ type Server struct {
 // New connects the stores and builds the router. With no database configured it starts the
 // embedded development engine and Redis, migrates the schema, and says so loudly.
 func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options) (*Server, error) {
+	if cfg.Env == config.Production && cfg.MetricsToken == "" {
+		// The metrics name every company and its revenue: never public in production.
+		return nil, errors.New("config: METRICS_TOKEN=\"\": required in production; expected a random bearer token for /metrics")
+	}
 	s := &Server{Config: cfg, Log: log, KeyPrefix: opts.RedisKeyPrefix}
 	ok := false
 	defer func() {
@@ -219,7 +222,10 @@ func (s *Server) router(domains []httpx.Module) http.Handler {
 	mh := metrics.NewHandler(cfg.MetricsToken)
 	modules := append([]httpx.Module{hh, mh}, domains...)
 	for _, m := range modules {
-		s.routes = append(s.routes, m.Routes()...)
+		for _, rt := range m.Routes() {
+			rt.Access = rt.Access.Effective(rt.Method)
+			s.routes = append(s.routes, rt)
+		}
 	}
 
 	r := chi.NewRouter()
@@ -230,30 +236,28 @@ func (s *Server) router(domains []httpx.Module) http.Handler {
 		traced = s.tracer.Request
 	}
 	r.Use(httpx.Recover, metrics.HTTP(r, traced), httpx.RequestIDs, httpx.RealIP(cfg.TrustedProxies), httpx.SecurityHeaders)
-	r.Use(cors.Handler(cors.Options{
-		AllowedOrigins:   cfg.CORSOrigins,
-		AllowedMethods:   []string{"GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"},
-		AllowedHeaders:   []string{"Authorization", "Content-Type", "Idempotency-Key", "X-Request-Id"},
-		ExposedHeaders:   []string{"X-Total-Count", "X-Request-Id", "Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"},
-		AllowCredentials: true,
-		MaxAge:           600,
-	}))
+	if c := corsHandler(cfg.CORSOrigins); c != nil {
+		r.Use(c)
+	}
 	r.Use(httpx.AccessLog(s.Log), httpx.MaxBody(cfg.MaxBodyBytes))
 	r.NotFound(metrics.Unmatched(httpx.NotFoundHandler))
 	r.MethodNotAllowed(metrics.Unmatched(httpx.NotFoundHandler))
 
-	r.Get("/healthz", hh.Live)
-	r.Get("/readyz", hh.Ready)
-	r.Method(http.MethodGet, metrics.Path, mh)
+	// Probes, metrics and the API document answer outside /{prefix}/v1 and its limiter: they get a
+	// bucket of their own per client IP, so polling them never spends a client's API budget.
+	ops := r.With(s.opsRateLimit())
+	ops.Get("/healthz", hh.Live)
+	ops.Get("/readyz", hh.Ready)
+	ops.Method(http.MethodGet, metrics.Path, mh)
 
 	docs, err := apidoc.NewHandler(apidoc.Build(s.routes, cfg.APIPrefix, version.Version), cfg.APIPrefix)
 	if err != nil {
 		panic(fmt.Sprintf("build API document: %v", err)) // the embedded page is missing: a broken build
 	}
 	s.apiDoc = docs.Spec()
-	r.Get("/"+cfg.APIPrefix+"/docs", docs.ServePage)
-	r.Get("/"+cfg.APIPrefix+"/docs-json", docs.ServeSpec)
-	r.Get("/"+cfg.APIPrefix+"/docs/assets/{file}", docs.ServeAsset)
+	ops.Get("/"+cfg.APIPrefix+"/docs", docs.ServePage)
+	ops.Get("/"+cfg.APIPrefix+"/docs-json", docs.ServeSpec)
+	ops.Get("/"+cfg.APIPrefix+"/docs/assets/{file}", docs.ServeAsset)
 
 	r.Route("/"+cfg.APIPrefix+"/v1", func(api chi.Router) {
 		// Every API request is rate limited: unmatched ones here, routes by their gate.
@@ -261,7 +265,7 @@ func (s *Server) router(domains []httpx.Module) http.Handler {
 		api.NotFound(unmatched)
 		api.MethodNotAllowed(unmatched)
 		for _, rt := range s.routes {
-			api.With(s.gate(rt)).Method(rt.Method, rt.Pattern, rt.Handler)
+			api.With(s.gate(rt), s.portal(rt.Access)).Method(rt.Method, rt.Pattern, rt.Handler)
 		}
 	})
 	return r

@@ -42,27 +42,27 @@ type Apartment struct {
 type CreateInput struct {
 	CompoundID  string        `json:"compoundId" validate:"uuid,notempty"`
 	UnitNumber  string        `json:"unitNumber" validate:"max=50,string,notempty"`
-	Floor       *int          `json:"floor" validate:"omitempty,min=0,int"`
+	Floor       *int          `json:"floor" validate:"omitempty,max=2147483647,min=0,int"`
 	Bedrooms    *int          `json:"bedrooms" validate:"omitempty,max=20,min=0,int"`
 	Bathrooms   *int          `json:"bathrooms" validate:"omitempty,max=10,min=0,int"`
 	AreaSqm     *money.Amount `json:"areaSqm" validate:"omitnil,gte=0,lte=99999999.99"`
 	MonthlyRent *money.Amount `json:"monthlyRent" validate:"omitnil,gte=0"`
 	Status      *string       `json:"status" validate:"omitempty,oneof=available occupied maintenance reserved"`
-	Amenities   *[]string     `json:"amenities"`
-	Notes       *string       `json:"notes"`
+	Amenities   *[]string     `json:"amenities" validate:"omitnil,maxitems=100,dive,maxchars=255"`
+	Notes       *string       `json:"notes" validate:"omitnil,maxbytes=65535"`
 }
 
 // UpdateInput is the PATCH /apartments/:id body: the create fields except compoundId, all optional.
 type UpdateInput struct {
-	UnitNumber  *string       `json:"unitNumber" validate:"omitempty,max=50"`
-	Floor       *int          `json:"floor" validate:"omitempty,min=0,int"`
+	UnitNumber  *string       `json:"unitNumber" validate:"omitempty,max=50,notempty"`
+	Floor       *int          `json:"floor" validate:"omitempty,max=2147483647,min=0,int"`
 	Bedrooms    *int          `json:"bedrooms" validate:"omitempty,max=20,min=0,int"`
 	Bathrooms   *int          `json:"bathrooms" validate:"omitempty,max=10,min=0,int"`
 	AreaSqm     *money.Amount `json:"areaSqm" validate:"omitnil,gte=0,lte=99999999.99"`
 	MonthlyRent *money.Amount `json:"monthlyRent" validate:"omitnil,gte=0"`
 	Status      *string       `json:"status" validate:"omitempty,oneof=available occupied maintenance reserved"`
-	Amenities   *[]string     `json:"amenities"`
-	Notes       *string       `json:"notes"`
+	Amenities   *[]string     `json:"amenities" validate:"omitnil,maxitems=100,dive,maxchars=255"`
+	Notes       *string       `json:"notes" validate:"omitnil,maxbytes=65535"`
 }
 
 // StatusInput is the PATCH /apartments/:id/status body.

@@ -242,6 +242,11 @@ func applyRules(s *Schema, t reflect.Type, rules string) {
 			s.Description = httpx.PasswordMessage
 		case "url", "http_url":
 			s.Format = "uri"
+		case "maxbytes":
+			// A byte limit (TEXT, bcrypt): never more characters than bytes.
+			if n, err := strconv.Atoi(param); err == nil && isString && (s.MaxLength == nil || n < *s.MaxLength) {
+				s.MaxLength = &n
+			}
 		}
 	}
 }

@@ -17,13 +17,13 @@ func (s *Service) Routes() []httpx.Route {
 		{Method: http.MethodPost, Pattern: "/auth/refresh", Access: identity.Public, Handler: s.handleRefresh,
 			Doc: httpx.Doc{Summary: "Exchange a refresh token for a new token pair (the old pair is revoked)",
 				Request: RefreshRequest{}, Response: RefreshResponse{}, Status: http.StatusOK}},
-		{Method: http.MethodPost, Pattern: "/auth/logout", Access: identity.AnyUser, Handler: s.handleLogout,
+		{Method: http.MethodPost, Pattern: "/auth/logout", Access: identity.Self, Handler: s.handleLogout,
 			Doc: httpx.Doc{Summary: "End the caller's current session", Status: http.StatusNoContent}},
-		{Method: http.MethodPost, Pattern: "/auth/logout-all", Access: identity.AnyUser, Handler: s.handleLogoutAll,
+		{Method: http.MethodPost, Pattern: "/auth/logout-all", Access: identity.Self, Handler: s.handleLogoutAll,
 			Doc: httpx.Doc{Summary: "End every session of the caller", Status: http.StatusNoContent}},
-		{Method: http.MethodGet, Pattern: "/auth/me", Access: identity.AnyUser, Handler: s.handleMe,
+		{Method: http.MethodGet, Pattern: "/auth/me", Access: identity.Self, Handler: s.handleMe,
 			Doc: httpx.Doc{Summary: "The caller's identity as carried by the access token", Response: identity.Principal{}}},
-		{Method: http.MethodGet, Pattern: "/auth/sessions", Access: identity.AnyUser, Handler: s.handleSessions,
+		{Method: http.MethodGet, Pattern: "/auth/sessions", Access: identity.Self, Handler: s.handleSessions,
 			Doc: httpx.Doc{Summary: "The caller's active sessions (logins), the current one marked", Response: SessionsResponse{}}},
 	}
 }

@@ -3,14 +3,13 @@ package auth
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 )
 
-// Progressive lockout: this many failed logins lock the account (and, separately, the client IP)
-// for that long. Failures are counted over failureWindow from the latest one.
+// Progressive lockout per account: this many failed logins lock it for that long. Failures are
+// counted over failureWindow from the latest one.
 var lockSteps = []struct {
 	failures int64
 	lock     time.Duration
@@ -19,23 +18,30 @@ var lockSteps = []struct {
 	{3, 5 * time.Minute},
 }
 
+// A client IP is locked only past ipFailureCeiling failures in the window: far more than the
+// honest users behind one NAT mistype in half an hour, far fewer than a guessing run needs.
+const (
+	ipFailureCeiling = 100
+	ipLock           = 15 * time.Minute
+)
+
 const failureWindow = 30 * time.Minute
 
-// lockout tracks failed logins per account (lowercased email) and per client IP.
+// lockout tracks failed logins per account (its login identity, see loginIdentity) and per client
+// IP.
 type lockout struct {
 	rdb    redis.UniversalClient
 	prefix string
 }
 
-func (l *lockout) keys(email, ip string) (failAcct, failIP, lockAcct, lockIP string) {
-	email = strings.ToLower(email)
-	return l.prefix + "auth:fail:account:" + email, l.prefix + "auth:fail:ip:" + ip,
-		l.prefix + "auth:lock:account:" + email, l.prefix + "auth:lock:ip:" + ip
+func (l *lockout) keys(identity, ip string) (failAcct, failIP, lockAcct, lockIP string) {
+	return l.prefix + "auth:fail:account:" + identity, l.prefix + "auth:fail:ip:" + ip,
+		l.prefix + "auth:lock:account:" + identity, l.prefix + "auth:lock:ip:" + ip
 }
 
 // lockedFor returns how long the account or the IP stays locked (0 when neither is).
-func (l *lockout) lockedFor(ctx context.Context, email, ip string) (time.Duration, error) {
-	_, _, la, li := l.keys(email, ip)
+func (l *lockout) lockedFor(ctx context.Context, identity, ip string) (time.Duration, error) {
+	_, _, la, li := l.keys(identity, ip)
 	p := l.rdb.Pipeline()
 	a := p.PTTL(ctx, la)
 	b := p.PTTL(ctx, li)
@@ -46,8 +52,8 @@ func (l *lockout) lockedFor(ctx context.Context, email, ip string) (time.Duratio
 }
 
 // failure records a failed login and returns the lock it triggered (0 for none).
-func (l *lockout) failure(ctx context.Context, email, ip string) (time.Duration, error) {
-	fa, fi, la, li := l.keys(email, ip)
+func (l *lockout) failure(ctx context.Context, identity, ip string) (time.Duration, error) {
+	fa, fi, la, li := l.keys(identity, ip)
 	p := l.rdb.TxPipeline()
 	na := p.Incr(ctx, fa)
 	p.Expire(ctx, fa, failureWindow)
@@ -59,20 +65,21 @@ func (l *lockout) failure(ctx context.Context, email, ip string) (time.Duration,
 	var locked time.Duration
 	for _, c := range []struct {
 		n   int64
+		d   time.Duration
 		key string
-	}{{na.Val(), la}, {ni.Val(), li}} {
-		d := lockFor(c.n)
-		if d == 0 {
+	}{{na.Val(), lockFor(na.Val()), la}, {ni.Val(), ipLockFor(ni.Val()), li}} {
+		if c.d == 0 {
 			continue
 		}
-		if err := l.rdb.Set(ctx, c.key, c.n, d).Err(); err != nil {
+		if err := l.rdb.Set(ctx, c.key, c.n, c.d).Err(); err != nil {
 			return 0, fmt.Errorf("lock after failed logins: %w", err)
 		}
-		locked = max(locked, d)
+		locked = max(locked, c.d)
 	}
 	return locked, nil
 }
 
+// lockFor is an account's lock after failures failed logins.
 func lockFor(failures int64) time.Duration {
 	for _, s := range lockSteps {
 		if failures >= s.failures {
@@ -82,10 +89,18 @@ func lockFor(failures int64) time.Duration {
 	return 0
 }
 
+// ipLockFor is a client IP's lock after failures failed logins from it.
+func ipLockFor(failures int64) time.Duration {
+	if failures >= ipFailureCeiling {
+		return ipLock
+	}
+	return 0
+}
+
 // success clears the account's failure count (the IP's count decays on its own, so one good
 // login cannot reset an IP that is guessing at other accounts).
-func (l *lockout) success(ctx context.Context, email string) error {
-	fa, _, _, _ := l.keys(email, "")
+func (l *lockout) success(ctx context.Context, identity string) error {
+	fa, _, _, _ := l.keys(identity, "")
 	if err := l.rdb.Del(ctx, fa).Err(); err != nil {
 		return fmt.Errorf("clear failed logins: %w", err)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -17,27 +16,29 @@ import (
 
 func registered(sub string) jwt.RegisteredClaims { return jwt.RegisteredClaims{Subject: sub} }
 
-// Login checks an email and password and starts a session. Order: the per IP+email rate limit,
+// Login checks an email and password and starts a session. Order: the account lookup (the
+// database's collation decides which spellings reach an account), the per IP+account rate limit,
 // the lockout, the password (compared even for unknown emails, so timing says nothing), then the
 // account status.
 func (s *Service) Login(ctx context.Context, email, password string, c Client) (*Account, Tokens, error) {
 	attemptsTotal.Inc()
-	key := "login:" + c.IP + ":" + strings.ToLower(email)
+	acct, err := accountByEmail(ctx, s.db, email)
+	if err != nil && !errors.Is(err, db.ErrNotFound) {
+		return nil, Tokens{}, err
+	}
+	who := loginIdentity(acct, email)
+	key := "login:" + c.IP + ":" + who
 	if res := s.limiter.Allow(ctx, key, ratelimit.Limit{Rate: s.cfg.LoginLimit, Period: time.Minute}); !res.Allowed {
 		fail(ReasonRateLimited)
 		e := tooMany(ratelimit.TooManyMessage, res.RetryAfter)
 		res.SetHeaders(e.Headers)
 		return nil, Tokens{}, e
 	}
-	if d, err := s.lock.lockedFor(ctx, email, c.IP); err != nil {
+	if d, err := s.lock.lockedFor(ctx, who, c.IP); err != nil {
 		return nil, Tokens{}, err
 	} else if d > 0 {
 		fail(ReasonLocked)
 		return nil, Tokens{}, tooMany(MsgLocked, d)
-	}
-	acct, err := accountByEmail(ctx, s.db, email)
-	if err != nil && !errors.Is(err, db.ErrNotFound) {
-		return nil, Tokens{}, err
 	}
 	hash := s.dummyHash
 	if acct != nil {
@@ -49,7 +50,7 @@ func (s *Service) Login(ctx context.Context, email, password string, c Client) (
 	}
 	if acct == nil || !ok {
 		fail(ReasonInvalidCredentials)
-		locked, err := s.lock.failure(ctx, email, c.IP)
+		locked, err := s.lock.failure(ctx, who, c.IP)
 		if err != nil {
 			return nil, Tokens{}, err
 		}
@@ -61,7 +62,7 @@ func (s *Service) Login(ctx context.Context, email, password string, c Client) (
 	if !acct.CanLogIn() {
 		return nil, Tokens{}, unauthorized(ReasonInactive, MsgInactive)
 	}
-	if err := s.lock.success(ctx, email); err != nil {
+	if err := s.lock.success(ctx, who); err != nil {
 		return nil, Tokens{}, err
 	}
 	tokens, err := s.Issue(ctx, acct.Principal(), c)

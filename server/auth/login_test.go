@@ -3,6 +3,7 @@ package auth_test
 import (
 	"net/http"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -87,10 +88,74 @@ func TestLockout(t *testing.T) {
 	retry, _ = strconv.Atoi(resp.Header.Get("Retry-After"))
 	assert.InDelta(t, 900, retry, 2)
 
-	// The address that failed is locked for other accounts too; a fresh address is not.
+	// Five failures against one account do not lock the address out of other accounts: the honest
+	// users behind one NAT keep logging in.
 	inst.RegisterCompany(t, "lock-co-2")
-	assert.Equal(t, http.StatusTooManyRequests, login(t, inst, servertest.OwnerEmail("lock-co-2"), servertest.Password, nil).Status)
-	assert.Equal(t, http.StatusOK, login(t, other, servertest.OwnerEmail("lock-co-2"), servertest.Password, xff).Status)
+	assert.Equal(t, http.StatusOK, login(t, inst, servertest.OwnerEmail("lock-co-2"), servertest.Password, nil).Status)
+}
+
+// TestLockoutPerIPCeiling: an address is locked only after 100 failures in the window (a guessing
+// run over many accounts), and then for every account; another address is not.
+func TestLockoutPerIPCeiling(t *testing.T) {
+	inst := servertest.Start(t, nil)
+	inst.RegisterCompany(t, "ceiling-co")
+	for i := range 99 {
+		require.Equal(t, http.StatusUnauthorized, login(t, inst, "guess"+strconv.Itoa(i)+"@ceiling.test", "Wrong123!x", nil).Status, "failure %d", i+1)
+	}
+	require.Equal(t, http.StatusOK, login(t, inst, servertest.OwnerEmail("ceiling-co"), servertest.Password, nil).Status, "99 failures lock the address")
+	require.Equal(t, http.StatusUnauthorized, login(t, inst, "guess-last@ceiling.test", "Wrong123!x", nil).Status)
+	resp := login(t, inst, servertest.OwnerEmail("ceiling-co"), servertest.Password, nil)
+	require.Equal(t, http.StatusTooManyRequests, resp.Status, "the 100th failure must lock the address")
+	retry, _ := strconv.Atoi(resp.Header.Get("Retry-After"))
+	assert.InDelta(t, 900, retry, 2)
+	other := servertest.StartWith(t, inst.DSN, inst.Config.Redis.Addr, inst.KeyPrefix, false, func(c *config.Config) {
+		c.TrustedProxies = mustPrefixes(t, "127.0.0.1/32")
+	})
+	assert.Equal(t, http.StatusOK, login(t, other, servertest.OwnerEmail("ceiling-co"), servertest.Password,
+		http.Header{"X-Forwarded-For": {"203.0.113.10"}}).Status)
+}
+
+// respell returns spellings of an ASCII email that MariaDB's utf8mb4_unicode_ci finds equal to it:
+// upper case, accented vowels, full-width letters, and accents in upper case.
+func respell(email string) []string {
+	accent := strings.NewReplacer("i", "í", "e", "é", "o", "ó", "a", "á")
+	fullWidth := strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' {
+			return r - 'a' + 'ａ'
+		}
+		return r
+	}, email)
+	local, domain, _ := strings.Cut(email, "@")
+	return []string{strings.ToUpper(email), accent.Replace(local) + "@" + domain, fullWidth, strings.ToUpper(accent.Replace(local)) + "@" + domain}
+}
+
+// TestLockoutCannotBeRespelled: every spelling the database's collation matches to the account
+// counts against the same lockout and login limit, so respelling the email gains no attempts.
+func TestLockoutCannotBeRespelled(t *testing.T) {
+	inst := servertest.Start(t, nil)
+	inst.RegisterCompany(t, "victim-co")
+	email := servertest.OwnerEmail("victim-co")
+	spellings := respell(email)
+	// The database itself matches each spelling to the account: the right password logs in.
+	for _, sp := range spellings {
+		require.Equal(t, http.StatusOK, login(t, inst, sp, servertest.Password, nil).Status, "login as %q", sp)
+	}
+	for i, sp := range spellings[:3] {
+		require.Equal(t, http.StatusUnauthorized, login(t, inst, sp, "Wrong123!x", nil).Status, "failure %d as %q", i+1, sp)
+	}
+	for _, sp := range append(spellings, email) {
+		assert.Equal(t, http.StatusTooManyRequests, login(t, inst, sp, servertest.Password, nil).Status, "locked account as %q", sp)
+	}
+
+	// The login limit counts the account, not the spelling.
+	limited := servertest.Start(t, func(c *config.Config) { c.LoginLimit = 3 })
+	limited.RegisterCompany(t, "victim-co-2")
+	email = servertest.OwnerEmail("victim-co-2")
+	spellings = respell(email)
+	for _, sp := range spellings[:3] {
+		require.Equal(t, http.StatusOK, login(t, limited, sp, servertest.Password, nil).Status, "login as %q", sp)
+	}
+	assert.Equal(t, http.StatusTooManyRequests, login(t, limited, spellings[3], servertest.Password, nil).Status)
 }
 
 // TestLoginRateLimit: THROTTLE_LOGIN_LIMIT attempts per minute per IP and email, then 429.

@@ -10,19 +10,19 @@ import (
 
 // Company is a companies row.
 type Company struct {
-	ID                  string          `db:"id" json:"id"`
-	Name                string          `db:"name" json:"name"`
-	Slug                string          `db:"slug" json:"slug"`
-	Email               *string         `db:"email" json:"email"`
-	Phone               *string         `db:"phone" json:"phone"`
-	Currency            string          `db:"currency" json:"currency"`
-	Timezone            string          `db:"timezone" json:"timezone"`
-	EmailSettings       dbtypes.RawJSON `db:"email_settings" json:"emailSettings"`
-	ReminderPreferences dbtypes.RawJSON `db:"reminder_preferences" json:"reminderPreferences"`
-	Branding            dbtypes.RawJSON `db:"branding" json:"branding"`
-	IsActive            bool            `db:"is_active" json:"isActive"`
-	CreatedAt           dbtypes.Time    `db:"created_at" json:"createdAt"`
-	UpdatedAt           dbtypes.Time    `db:"updated_at" json:"updatedAt"`
+	ID                  string            `db:"id" json:"id"`
+	Name                string            `db:"name" json:"name"`
+	Slug                string            `db:"slug" json:"slug"`
+	Email               *string           `db:"email" json:"email"`
+	Phone               *string           `db:"phone" json:"phone"`
+	Currency            string            `db:"currency" json:"currency"`
+	Timezone            string            `db:"timezone" json:"timezone"`
+	EmailSettings       EmailSettingsJSON `db:"email_settings" json:"emailSettings"`
+	ReminderPreferences dbtypes.RawJSON   `db:"reminder_preferences" json:"reminderPreferences"`
+	Branding            dbtypes.RawJSON   `db:"branding" json:"branding"`
+	IsActive            bool              `db:"is_active" json:"isActive"`
+	CreatedAt           dbtypes.Time      `db:"created_at" json:"createdAt"`
+	UpdatedAt           dbtypes.Time      `db:"updated_at" json:"updatedAt"`
 }
 
 // DefaultReminderPreferences is what a new company starts with.
@@ -44,7 +44,7 @@ type RegisterOwner struct {
 	FirstName string `json:"firstName" validate:"max=100,min=2,string,notempty"`
 	LastName  string `json:"lastName" validate:"max=100,min=2,string,notempty"`
 	Email     string `json:"email" validate:"max=255,email,notempty"`
-	Password  string `json:"password" validate:"password,max=100,min=8,string"`
+	Password  string `json:"password" validate:"password,maxbytes=72,max=100,min=8,string"`
 	Phone     string `json:"phone" validate:"max=50,string,notempty"`
 }
 

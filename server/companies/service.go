@@ -77,7 +77,7 @@ type NewCompany struct {
 // insertNew creates a company inside q. A taken slug is a 409 with TernantApp's message.
 func insertNew(ctx context.Context, q db.Queryer, n NewCompany) (*Company, error) {
 	c := &Company{ID: uuid.Must(uuid.NewV7()).String(), Name: n.Name, Slug: Slugify(n.Slug), Email: n.Email,
-		Phone: n.Phone, Currency: "USD", Timezone: "UTC", EmailSettings: n.EmailSettings, Branding: n.Branding,
+		Phone: n.Phone, Currency: "USD", Timezone: "UTC", EmailSettings: EmailSettingsJSON(n.EmailSettings), Branding: n.Branding,
 		ReminderPreferences: n.ReminderPreferences, IsActive: true}
 	if c.Slug == "" {
 		return nil, httpx.Invalid("slug must match /^[a-z0-9-]+$/ regular expression")
@@ -268,6 +268,10 @@ func (s *Service) Update(ctx context.Context, p *identity.Principal, id string, 
 	if _, err := s.own(ctx, p, id); err != nil {
 		return nil, err
 	}
+	if req.IsActive != nil && p.Role != identity.Owner {
+		// Deactivating the company logs everyone out: the owner's decision alone.
+		return nil, httpx.Forbidden("Insufficient permissions")
+	}
 	err := s.Modify(ctx, id, func(*Company) (map[string]any, error) { return Changes(req) })
 	if err != nil {
 		return nil, err
@@ -300,6 +304,9 @@ func (s *Service) Modify(ctx context.Context, id string, change func(*Company) (
 		}
 		set, err := change(c)
 		if err != nil {
+			return err
+		}
+		if err := keepSMTPPassword(set, c.EmailSettings); err != nil {
 			return err
 		}
 		err = update(ctx, tx, c.ID, set)

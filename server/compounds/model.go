@@ -34,7 +34,7 @@ type CreateInput struct {
 	Country     string  `json:"country" validate:"max=100,min=2,string,notempty"`
 	GeoLat      *Coord  `json:"geoLat" validate:"omitnil,gte=-90,lte=90"`
 	GeoLng      *Coord  `json:"geoLng" validate:"omitnil,gte=-180,lte=180"`
-	Notes       *string `json:"notes"`
+	Notes       *string `json:"notes" validate:"omitnil,maxbytes=65535"`
 	IsActive    *bool   `json:"isActive"`
 }
 
@@ -47,7 +47,7 @@ type UpdateInput struct {
 	Country     *string `json:"country" validate:"omitempty,max=100,min=2"`
 	GeoLat      *Coord  `json:"geoLat" validate:"omitnil,gte=-90,lte=90"`
 	GeoLng      *Coord  `json:"geoLng" validate:"omitnil,gte=-180,lte=180"`
-	Notes       *string `json:"notes"`
+	Notes       *string `json:"notes" validate:"omitnil,maxbytes=65535"`
 	IsActive    *bool   `json:"isActive"`
 }
 

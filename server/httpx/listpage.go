@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 )
 
@@ -20,7 +21,7 @@ type PageCache interface {
 // load, whose result pages keeps until a write to the list drops it. The body is returned encoded,
 // so a cached page is written without being decoded and encoded again.
 func ListPage(w http.ResponseWriter, r *http.Request, pages PageCache, filter string, p Page, load func(context.Context) (rows any, total int, err error)) (any, error) {
-	if pages == nil {
+	if pages == nil || !CacheablePage(p) {
 		pages = noPageCache{}
 	}
 	field := PageField(filter, p)
@@ -47,6 +48,20 @@ func ListPage(w http.ResponseWriter, r *http.Request, pages PageCache, filter st
 	}
 	SetTotal(w, total)
 	return json.RawMessage(body), nil
+}
+
+// Page sizes and depth the list cache keeps. Any other window is answered from the database: the
+// cache holds a bounded number of pages per list and filter, whatever limits and offsets clients
+// send.
+var (
+	cachedLimits   = []int{1, 10, 20, 25, 50, DefaultLimit}
+	maxCachedPages = 10
+)
+
+// CacheablePage reports whether p is a window the list cache keeps: a common page size (the
+// default included) and one of the first pages of it.
+func CacheablePage(p Page) bool {
+	return slices.Contains(cachedLimits, p.Limit) && p.Offset%p.Limit == 0 && p.Offset/p.Limit < maxCachedPages
 }
 
 // PageField is where a page of the list under filter is kept: the filter and the paging.

@@ -67,6 +67,12 @@ type Access struct {
 	// the route's data always belongs to one company.
 	CompanyOnly bool
 	Roles       []Role
+	// Self marks a route about the caller's own login (me, sessions, logout): every role may use
+	// it, whatever Effective would otherwise take away.
+	Self bool
+	// Portal admits TENANT_PORTAL to a read of one tenant's data; the server checks that the
+	// tenant in the path is the caller's own (see Effective).
+	Portal bool
 }
 
 // Common access rules (R4 is the four company roles; OA is OWNER and ADMIN).
@@ -76,6 +82,10 @@ var (
 	// CompanyUser is any authenticated user of a company.
 	CompanyUser    = Access{CompanyOnly: true}
 	SuperAdminOnly = Access{SuperAdmin: true}
+	// OwnTenant is any user, and a TENANT_PORTAL user for its own tenant's data only.
+	OwnTenant = Access{Portal: true}
+	// Self is any authenticated user acting on their own login.
+	Self = Access{Self: true}
 	// R4 is OWNER/ADMIN/STAFF/AUDITOR.
 	R4 = Roles(Owner, Admin, Staff, Auditor)
 	// OA is OWNER/ADMIN.
@@ -94,6 +104,8 @@ func (a Access) Allows(p *Principal) bool {
 		return false
 	case a.SuperAdmin:
 		return p.IsSuperAdmin
+	case a.Self:
+		return true
 	case a.CompanyOnly && p.CompanyID == nil:
 		return false
 	case len(a.Roles) == 0:
@@ -101,3 +113,39 @@ func (a Access) Allows(p *Principal) bool {
 	}
 	return slices.Contains(a.Roles, p.Role)
 }
+
+// Effective is the rule a route enforces once the least-privilege roles are applied to what it
+// declares: AUDITOR only reads; TENANT_PORTAL only reads, and only on Portal routes (its own
+// tenant's data); OWNER, ADMIN, STAFF and the super admin keep what the route grants. Public,
+// super-admin and Self routes are unchanged. The server mounts every route with its effective
+// rule, so the route table (and the authorization matrix that walks it) states who gets in.
+func (a Access) Effective(method string) Access {
+	if a.Public || a.SuperAdmin || a.Self {
+		return a
+	}
+	roles := a.Roles
+	if len(roles) == 0 {
+		roles = []Role{Owner, Admin, Staff, Auditor, TenantPortal}
+		if !a.CompanyOnly {
+			roles = append([]Role{SuperAdmin}, roles...)
+		}
+	}
+	read := method == "GET" || method == "HEAD"
+	out := a
+	out.Roles = slices.DeleteFunc(slices.Clone(roles), func(r Role) bool {
+		switch r {
+		case Auditor:
+			return !read
+		case TenantPortal:
+			return !read || !a.Portal
+		}
+		return false
+	})
+	if len(out.Roles) == 0 {
+		out.Roles = []Role{nobody} // an empty list would admit everyone
+	}
+	return out
+}
+
+// nobody is a role no user holds.
+const nobody Role = "-"

@@ -59,7 +59,7 @@ type LineItems []LineItem
 // LineItem is one invoice line. Amounts are stored in the JSON column as JSON numbers (as
 // TernantApp stores them) but written from exact decimal text, never through a float.
 type LineItem struct {
-	Description string         `json:"description" validate:"string,notempty"`
+	Description string         `json:"description" validate:"maxchars=500,string,notempty"`
 	Quantity    money.Quantity `json:"quantity" validate:"gte=0"`
 	UnitPrice   money.Number   `json:"unitPrice" validate:"gte=0"`
 	Amount      money.Number   `json:"amount" validate:"gte=0"`
@@ -74,12 +74,12 @@ type CreateInput struct {
 	InvoiceDate   dbtypes.Date  `json:"invoiceDate" validate:"isodate,notempty"`
 	DueDate       dbtypes.Date  `json:"dueDate" validate:"isodate,notempty"`
 	Status        *Status       `json:"status" validate:"omitnil,oneof=draft sent paid overdue cancelled"`
-	LineItems     []LineItem    `json:"lineItems" validate:"required,dive"`
+	LineItems     []LineItem    `json:"lineItems" validate:"required,maxitems=100,dive"`
 	Subtotal      *money.Amount `json:"subtotal" validate:"gte=0,number"`
 	TaxAmount     *money.Amount `json:"taxAmount" validate:"omitnil,gte=0"`
 	TotalAmount   *money.Amount `json:"totalAmount" validate:"gte=0,number"`
 	AmountPaid    *money.Amount `json:"amountPaid" validate:"omitnil,gte=0"`
-	Notes         *string       `json:"notes"`
+	Notes         *string       `json:"notes" validate:"omitnil,maxbytes=65535"`
 }
 
 // UpdateInput is PATCH /invoices/:id: any create field except amountPaid, which only payments
@@ -91,11 +91,11 @@ type UpdateInput struct {
 	InvoiceDate   *dbtypes.Date `json:"invoiceDate"`
 	DueDate       *dbtypes.Date `json:"dueDate"`
 	Status        *Status       `json:"status" validate:"omitnil,oneof=draft sent paid overdue cancelled"`
-	LineItems     []LineItem    `json:"lineItems" validate:"omitempty,dive"`
+	LineItems     []LineItem    `json:"lineItems" validate:"omitempty,maxitems=100,dive"`
 	Subtotal      *money.Amount `json:"subtotal" validate:"omitnil,gte=0"`
 	TaxAmount     *money.Amount `json:"taxAmount" validate:"omitnil,gte=0"`
 	TotalAmount   *money.Amount `json:"totalAmount" validate:"omitnil,gte=0"`
-	Notes         *string       `json:"notes"`
+	Notes         *string       `json:"notes" validate:"omitnil,maxbytes=65535"`
 }
 
 // StatusInput is PATCH /invoices/:id/status.

@@ -24,6 +24,9 @@ func (s *Service) Update(ctx context.Context, companyID, id string, in UpdateInp
 	o, err := s.modify(ctx, companyID, id, func(tx *db.Tx, o *Occupancy) error {
 		moved := in.ApartmentID != nil && *in.ApartmentID != o.ApartmentID
 		in.apply(o)
+		if err := depositRule(o); err != nil {
+			return err
+		}
 		if !recheck {
 			return nil
 		}
@@ -94,6 +97,22 @@ func (s *Service) PayDeposit(ctx context.Context, companyID, id string, in Depos
 		o.DepositPaid = paid
 		return nil
 	})
+}
+
+// depositRule keeps depositPaid between 0 and the security deposit (0 when there is none), the
+// rule deposit payments follow, whichever route writes it.
+func depositRule(o *Occupancy) error {
+	var required money.Amount
+	if o.SecurityDeposit != nil {
+		required = *o.SecurityDeposit
+	}
+	switch {
+	case o.DepositPaid < 0:
+		return httpx.Invalid("depositPaid must not be less than 0")
+	case o.DepositPaid > required:
+		return httpx.BadRequest(msgDepositExceeded)
+	}
+	return nil
 }
 
 // Delete soft-deletes a lease unless it is active.

@@ -32,7 +32,7 @@ func (h *Handler) Routes() []httpx.Route {
 			Doc: httpx.Doc{Summary: "Active leases ending within days (default 30)", Response: []Occupancy{}, List: true, Query: []httpx.Param{{Name: "days", Type: "integer"}}}},
 		{Method: http.MethodGet, Pattern: "/occupancies/stats", Access: anyUser, Handler: httpx.Endpoint(ok, httpx.Scoped(h.Service.Stats)),
 			Doc: httpx.Doc{Summary: "Count leases per status and those ending this month", Response: Stats{}}},
-		{Method: http.MethodGet, Pattern: "/occupancies/tenant/{tenantId}", Access: anyUser, Handler: httpx.Endpoint(ok, h.byTenant),
+		{Method: http.MethodGet, Pattern: "/occupancies/tenant/{tenantId}", Access: identity.OwnTenant, Handler: httpx.Endpoint(ok, h.byTenant),
 			Doc: httpx.Doc{Summary: "A tenant's active leases", Response: []Occupancy{}, List: true}},
 		{Method: http.MethodGet, Pattern: "/occupancies/apartment/{apartmentId}", Access: anyUser, Handler: httpx.Endpoint(ok, h.byApartment),
 			Doc: httpx.Doc{Summary: "An apartment's active leases", Response: []Occupancy{}, List: true}},
@@ -50,7 +50,7 @@ func (h *Handler) Routes() []httpx.Route {
 			Doc: httpx.Doc{Summary: "Deactivate a lease that is not active"}},
 		{Method: http.MethodPost, Pattern: "/occupancies/{id}/activate", Access: anyUser, Handler: httpx.Endpoint(created, httpx.ByID(h.Service.Activate)),
 			Doc: httpx.Doc{Summary: "Reactivate a lease", Response: Occupancy{}}},
-		{Method: http.MethodGet, Pattern: "/tenants/{id}/history", Access: anyUser, Handler: httpx.Endpoint(ok, httpx.ByID(h.Service.History)),
+		{Method: http.MethodGet, Pattern: "/tenants/{id}/history", Access: identity.OwnTenant, Handler: httpx.Endpoint(ok, httpx.ByID(h.Service.History)),
 			Doc: httpx.Doc{Summary: "A tenant with every lease and its apartment", Response: History{}}},
 	}
 }
@@ -111,6 +111,10 @@ func (h *Handler) byTenant(w http.ResponseWriter, r *http.Request) (any, error) 
 		return nil, err
 	}
 	f.TenantID = chi.URLParam(r, "tenantId")
+	// Another company's (or an unknown) tenant is 404, as on every other tenant route.
+	if _, err := h.Service.Tenants.Get(r.Context(), httpx.CallerCompany(r), f.TenantID); err != nil {
+		return nil, err
+	}
 	return h.respond(w, r, f)
 }
 
@@ -120,5 +124,8 @@ func (h *Handler) byApartment(w http.ResponseWriter, r *http.Request) (any, erro
 		return nil, err
 	}
 	f.ApartmentID = chi.URLParam(r, "apartmentId")
+	if _, err := h.Service.Apartments.Get(r.Context(), httpx.CallerCompany(r), f.ApartmentID); err != nil {
+		return nil, err
+	}
 	return h.respond(w, r, f)
 }

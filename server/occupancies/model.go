@@ -64,7 +64,7 @@ type CreateInput struct {
 	MoveInDate      *dbtypes.Date `json:"moveInDate"`
 	MoveOutDate     *dbtypes.Date `json:"moveOutDate"`
 	Status          *string       `json:"status" validate:"omitempty,oneof=pending active ended cancelled"`
-	Notes           *string       `json:"notes"`
+	Notes           *string       `json:"notes" validate:"omitnil,maxbytes=65535"`
 }
 
 // UpdateInput is the PATCH /occupancies/:id body: every create field, all optional.
@@ -79,7 +79,7 @@ type UpdateInput struct {
 	MoveInDate      *dbtypes.Date `json:"moveInDate"`
 	MoveOutDate     *dbtypes.Date `json:"moveOutDate"`
 	Status          *string       `json:"status" validate:"omitempty,oneof=pending active ended cancelled"`
-	Notes           *string       `json:"notes"`
+	Notes           *string       `json:"notes" validate:"omitnil,maxbytes=65535"`
 }
 
 // StatusInput is the PATCH /occupancies/:id/status body.

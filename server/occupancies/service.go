@@ -79,6 +79,9 @@ func (s *Service) Create(ctx context.Context, companyID string, in CreateInput) 
 	}
 	setIf(&o.DepositPaid, in.DepositPaid)
 	setIf(&o.Status, in.Status)
+	if err := depositRule(&o); err != nil {
+		return Occupancy{}, err
+	}
 	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
 		if _, err := s.Apartments.LockActive(ctx, tx, companyID, o.ApartmentID); err != nil {
 			return err

@@ -35,21 +35,21 @@ type Payment struct {
 type CreateInput struct {
 	InvoiceID string                        `json:"invoiceId" validate:"string,notempty"`
 	Amount    *money.Amount                 `json:"amount" validate:"gte=0.01,number"`
-	PaidAt    *dbtypes.Time                 `json:"paidAt" validate:"datetime,notempty"`
+	PaidAt    *dbtypes.Time                 `json:"paidAt" validate:"tsrange,datetime,notempty"`
 	Method    string                        `json:"method" validate:"oneof=CASH BANK MOBILE CARD OTHER"`
 	Reference *string                       `json:"reference" validate:"omitnil,max=255"`
-	Metadata  dbtypes.JSON[json.RawMessage] `json:"metadata"`
-	Notes     *string                       `json:"notes"`
+	Metadata  dbtypes.JSON[json.RawMessage] `json:"metadata" validate:"omitnil,maxbytes=16384,maxdepth=32"`
+	Notes     *string                       `json:"notes" validate:"omitnil,maxbytes=65535"`
 }
 
 // UpdateInput is PATCH /payments/:id. The invoice of a payment cannot change.
 type UpdateInput struct {
 	Amount    *money.Amount                 `json:"amount" validate:"omitnil,gte=0.01"`
-	PaidAt    *dbtypes.Time                 `json:"paidAt"`
+	PaidAt    *dbtypes.Time                 `json:"paidAt" validate:"omitnil,tsrange"`
 	Method    *string                       `json:"method" validate:"omitnil,oneof=CASH BANK MOBILE CARD OTHER"`
 	Reference *string                       `json:"reference" validate:"omitnil,max=255"`
-	Metadata  dbtypes.JSON[json.RawMessage] `json:"metadata"`
-	Notes     *string                       `json:"notes"`
+	Metadata  dbtypes.JSON[json.RawMessage] `json:"metadata" validate:"omitnil,maxbytes=16384,maxdepth=32"`
+	Notes     *string                       `json:"notes" validate:"omitnil,maxbytes=65535"`
 }
 
 // MethodStats is one method's figures in Stats.

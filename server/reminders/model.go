@@ -60,21 +60,21 @@ type CreateInput struct {
 	TenantID     string                        `json:"tenantId" validate:"uuid,notempty"`
 	InvoiceID    *string                       `json:"invoiceId" validate:"omitnil,uuid"`
 	Subject      string                        `json:"subject" validate:"max=255,string,notempty"`
-	Message      string                        `json:"message" validate:"string,notempty"`
+	Message      string                        `json:"message" validate:"maxbytes=65535,string,notempty"`
 	Recipient    *string                       `json:"recipient" validate:"omitnil,max=255"`
-	ScheduledFor *dbtypes.Time                 `json:"scheduledFor" validate:"datetime,notempty"`
-	Metadata     dbtypes.JSON[json.RawMessage] `json:"metadata"`
+	ScheduledFor *dbtypes.Time                 `json:"scheduledFor" validate:"tsrange,datetime,notempty"`
+	Metadata     dbtypes.JSON[json.RawMessage] `json:"metadata" validate:"omitnil,maxbytes=16384,maxdepth=32"`
 }
 
 // UpdateInput is PATCH /reminders/:id.
 type UpdateInput struct {
 	Type         *string                       `json:"type" validate:"omitnil,oneof=DUE_SOON OVERDUE RECEIPT WELCOME"`
 	Subject      *string                       `json:"subject" validate:"omitnil,min=1,max=255"`
-	Message      *string                       `json:"message" validate:"omitnil,min=1"`
+	Message      *string                       `json:"message" validate:"omitnil,min=1,maxbytes=65535"`
 	Recipient    *string                       `json:"recipient" validate:"omitnil,min=1,max=255"`
-	ScheduledFor *dbtypes.Time                 `json:"scheduledFor"`
+	ScheduledFor *dbtypes.Time                 `json:"scheduledFor" validate:"omitnil,tsrange"`
 	Status       *string                       `json:"status" validate:"omitnil,oneof=PENDING SENT FAILED"`
-	Metadata     dbtypes.JSON[json.RawMessage] `json:"metadata"`
+	Metadata     dbtypes.JSON[json.RawMessage] `json:"metadata" validate:"omitnil,maxbytes=16384,maxdepth=32"`
 }
 
 // WelcomeInput is POST /reminders/welcome/:tenantId.
@@ -86,7 +86,7 @@ type WelcomeInput struct {
 type ReceiptInput struct {
 	TenantID  string        `json:"tenantId" validate:"string,notempty"`
 	InvoiceID string        `json:"invoiceId" validate:"string,notempty"`
-	Amount    *money.Amount `json:"amount" validate:"number"`
+	Amount    *money.Amount `json:"amount" validate:"gt=0,number"`
 	Currency  string        `json:"currency" validate:"max=10,string,notempty"`
 }
 

@@ -30,7 +30,7 @@ type CreateCompanyInput struct {
 	OwnerFirstName string  `json:"ownerFirstName" validate:"max=100,min=2,string,notempty"`
 	OwnerLastName  string  `json:"ownerLastName" validate:"max=100,min=2,string,notempty"`
 	OwnerEmail     string  `json:"ownerEmail" validate:"max=255,email,notempty"`
-	OwnerPassword  string  `json:"ownerPassword" validate:"password,max=100,min=8,string"`
+	OwnerPassword  string  `json:"ownerPassword" validate:"password,maxbytes=72,max=100,min=8,string"`
 	OwnerPhone     *string `json:"ownerPhone" validate:"omitempty,max=50"`
 }
 
@@ -67,7 +67,7 @@ type CreateUserInput struct {
 	FirstName    string  `json:"firstName" validate:"max=100,min=2,string,notempty"`
 	LastName     string  `json:"lastName" validate:"max=100,min=2,string,notempty"`
 	Email        string  `json:"email" validate:"max=255,email,notempty"`
-	Password     string  `json:"password" validate:"password,max=100,min=8,string"`
+	Password     string  `json:"password" validate:"password,maxbytes=72,max=100,min=8,string"`
 	Role         string  `json:"role" validate:"oneof=SUPER_ADMIN OWNER ADMIN STAFF AUDITOR TENANT_PORTAL"`
 	CompanyID    *string `json:"companyId" validate:"omitempty,uuid"`
 	IsSuperAdmin *bool   `json:"isSuperAdmin"`
@@ -86,7 +86,7 @@ type UpdateUserInput struct {
 
 // ResetPasswordInput is PATCH /super-admin/users/:id/reset-password's body.
 type ResetPasswordInput struct {
-	NewPassword string `json:"newPassword" validate:"password,max=100,min=8,string"`
+	NewPassword string `json:"newPassword" validate:"password,maxbytes=72,max=100,min=8,string"`
 }
 
 // UserStats is GET /super-admin/users/stats.

@@ -32,7 +32,7 @@ func (h *Handler) Routes() []httpx.Route {
 			Doc: httpx.Doc{Summary: "Count active tenants", Response: httpx.CountBody{}, Query: []httpx.Param{statusParam}}},
 		{Method: http.MethodGet, Pattern: "/tenants/stats", Access: anyUser, Handler: httpx.Endpoint(ok, httpx.Scoped(h.Service.Stats)),
 			Doc: httpx.Doc{Summary: "Count active tenants per status", Response: Stats{}}},
-		{Method: http.MethodGet, Pattern: "/tenants/{id}", Access: anyUser, Handler: httpx.Endpoint(ok, httpx.ByID(h.Service.Get)),
+		{Method: http.MethodGet, Pattern: "/tenants/{id}", Access: identity.OwnTenant, Handler: httpx.Endpoint(ok, httpx.ByID(h.Service.Get)),
 			Doc: httpx.Doc{Summary: "Get a tenant", Response: Tenant{}}},
 		{Method: http.MethodPatch, Pattern: "/tenants/{id}", Access: anyUser, Handler: httpx.Endpoint(ok, httpx.ByIDWithBody(h.Service.Update)),
 			Doc: httpx.Doc{Summary: "Update a tenant", Request: Input{}, Response: Tenant{}}},

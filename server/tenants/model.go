@@ -7,22 +7,31 @@ import (
 	"github.com/ternant/ternant/server/platform/money"
 )
 
+// Bounds of the JSON columns and notes, so one tenant row stays small (a few hundred KB at most)
+// however often a client appends to it.
+const (
+	MaxReferences = 20
+	MaxDocuments  = 50
+	// NotesBytes is the notes column's capacity (TEXT).
+	NotesBytes = 65535
+)
+
 // Statuses are the tenants.status enum values.
 var Statuses = []string{"active", "inactive", "blacklisted"}
 
 // Reference is one entry of the references JSON column.
 type Reference struct {
-	Name         string  `json:"name" validate:"string,notempty"`
-	Phone        string  `json:"phone" validate:"string,notempty"`
-	Relationship string  `json:"relationship" validate:"string,notempty"`
-	Email        *string `json:"email,omitempty" validate:"omitempty,email"`
+	Name         string  `json:"name" validate:"maxchars=100,string,notempty"`
+	Phone        string  `json:"phone" validate:"maxchars=50,string,notempty"`
+	Relationship string  `json:"relationship" validate:"maxchars=100,string,notempty"`
+	Email        *string `json:"email,omitempty" validate:"omitempty,email,max=255"`
 }
 
 // Document is one entry of the documents JSON column.
 type Document struct {
-	Type       string       `json:"type" validate:"string,notempty"`
-	FileName   string       `json:"fileName" validate:"string,notempty"`
-	FileURL    string       `json:"fileUrl" validate:"string,notempty"`
+	Type       string       `json:"type" validate:"maxchars=100,string,notempty"`
+	FileName   string       `json:"fileName" validate:"maxchars=255,string,notempty"`
+	FileURL    string       `json:"fileUrl" validate:"maxchars=2048,string,notempty"`
 	UploadedAt dbtypes.Time `json:"uploadedAt" validate:"datetime,notempty"`
 }
 
@@ -64,16 +73,16 @@ type Input struct {
 	DateOfBirth                  *dbtypes.Date `json:"dateOfBirth"`
 	IDType                       *string       `json:"idType" validate:"omitempty,max=50"`
 	IDNumber                     *string       `json:"idNumber" validate:"omitempty,max=100"`
-	CurrentAddress               *string       `json:"currentAddress"`
+	CurrentAddress               *string       `json:"currentAddress" validate:"omitempty,maxbytes=65535"`
 	EmergencyContactName         *string       `json:"emergencyContactName" validate:"omitempty,max=100"`
 	EmergencyContactPhone        *string       `json:"emergencyContactPhone" validate:"omitempty,max=50"`
 	EmergencyContactRelationship *string       `json:"emergencyContactRelationship" validate:"omitempty,max=100"`
 	EmployerName                 *string       `json:"employerName" validate:"omitempty,max=255"`
 	EmployerPhone                *string       `json:"employerPhone" validate:"omitempty,max=100"`
 	MonthlyIncome                *money.Amount `json:"monthlyIncome" validate:"omitnil,gte=0"`
-	References                   *[]Reference  `json:"references" validate:"omitempty,dive"`
-	Documents                    *[]Document   `json:"documents" validate:"omitempty,dive"`
-	Notes                        *string       `json:"notes"`
+	References                   *[]Reference  `json:"references" validate:"omitempty,maxitems=20,dive"`
+	Documents                    *[]Document   `json:"documents" validate:"omitempty,maxitems=50,dive"`
+	Notes                        *string       `json:"notes" validate:"omitempty,maxbytes=65535"`
 	Status                       *string       `json:"status" validate:"omitempty,oneof=active inactive blacklisted"`
 }
 
@@ -88,16 +97,16 @@ type CreateInput struct {
 	DateOfBirth                  *dbtypes.Date `json:"dateOfBirth"`
 	IDType                       *string       `json:"idType" validate:"omitempty,max=50"`
 	IDNumber                     *string       `json:"idNumber" validate:"omitempty,max=100"`
-	CurrentAddress               *string       `json:"currentAddress"`
+	CurrentAddress               *string       `json:"currentAddress" validate:"omitempty,maxbytes=65535"`
 	EmergencyContactName         *string       `json:"emergencyContactName" validate:"omitempty,max=100"`
 	EmergencyContactPhone        *string       `json:"emergencyContactPhone" validate:"omitempty,max=50"`
 	EmergencyContactRelationship *string       `json:"emergencyContactRelationship" validate:"omitempty,max=100"`
 	EmployerName                 *string       `json:"employerName" validate:"omitempty,max=255"`
 	EmployerPhone                *string       `json:"employerPhone" validate:"omitempty,max=100"`
 	MonthlyIncome                *money.Amount `json:"monthlyIncome" validate:"omitnil,gte=0"`
-	References                   *[]Reference  `json:"references" validate:"omitempty,dive"`
-	Documents                    *[]Document   `json:"documents" validate:"omitempty,dive"`
-	Notes                        *string       `json:"notes"`
+	References                   *[]Reference  `json:"references" validate:"omitempty,maxitems=20,dive"`
+	Documents                    *[]Document   `json:"documents" validate:"omitempty,maxitems=50,dive"`
+	Notes                        *string       `json:"notes" validate:"omitempty,maxbytes=65535"`
 	Status                       *string       `json:"status" validate:"omitempty,oneof=active inactive blacklisted"`
 }
 
@@ -108,14 +117,14 @@ type StatusInput struct {
 
 // BlacklistInput is the POST /tenants/:id/blacklist body.
 type BlacklistInput struct {
-	Reason *string `json:"reason"`
+	Reason *string `json:"reason" validate:"omitempty,max=1000"`
 }
 
 // DocumentInput is the POST /tenants/:id/documents body; the server stamps uploadedAt.
 type DocumentInput struct {
-	Type     string `json:"type" validate:"string,notempty"`
-	FileName string `json:"fileName" validate:"string,notempty"`
-	FileURL  string `json:"fileUrl" validate:"string,notempty"`
+	Type     string `json:"type" validate:"maxchars=100,string,notempty"`
+	FileName string `json:"fileName" validate:"maxchars=255,string,notempty"`
+	FileURL  string `json:"fileUrl" validate:"maxchars=2048,string,notempty"`
 }
 
 // Stats is GET /tenants/stats.

@@ -142,67 +142,81 @@ func (s *Service) Update(ctx context.Context, companyID, id string, in Input) (T
 	if msgs := in.checkIncome(); len(msgs) > 0 {
 		return Tenant{}, httpx.Invalid(msgs...)
 	}
-	return s.modify(ctx, companyID, id, in.apply)
+	return s.modify(ctx, companyID, id, func(t *Tenant) error { in.apply(t); return nil })
 }
 
 // SetStatus changes only the status.
 func (s *Service) SetStatus(ctx context.Context, companyID, id string, in StatusInput) (Tenant, error) {
-	return s.modify(ctx, companyID, id, func(t *Tenant) { t.Status = in.Status })
+	return s.modify(ctx, companyID, id, func(t *Tenant) error { t.Status = in.Status; return nil })
 }
 
 // Blacklist sets the blacklisted status and, given a reason, appends it to the notes with a
 // timestamp.
 func (s *Service) Blacklist(ctx context.Context, companyID, id string, in BlacklistInput) (Tenant, error) {
 	reason := in.Reason
-	return s.modify(ctx, companyID, id, func(t *Tenant) {
+	return s.modify(ctx, companyID, id, func(t *Tenant) error {
 		t.Status = StatusBlacklisted
 		if reason == nil || *reason == "" {
-			return
+			return nil
 		}
 		note := fmt.Sprintf("\n[BLACKLISTED %s]: %s", dbtypes.Now().UTC().Format(dbtypes.ISOLayout), *reason)
 		if t.Notes != nil {
 			note = *t.Notes + note
 		}
+		if len(note) > NotesBytes {
+			return httpx.Invalid(fmt.Sprintf("notes must be shorter than or equal to %d bytes", NotesBytes))
+		}
 		t.Notes = &note
+		return nil
 	})
 }
 
 // AddDocument appends a document stamped with the current time.
 func (s *Service) AddDocument(ctx context.Context, companyID, id string, in DocumentInput) (Tenant, error) {
 	doc := Document{Type: in.Type, FileName: in.FileName, FileURL: in.FileURL, UploadedAt: dbtypes.Now()}
-	return s.modify(ctx, companyID, id, func(t *Tenant) {
+	return s.modify(ctx, companyID, id, func(t *Tenant) error {
+		if len(t.Documents.V) >= MaxDocuments {
+			return httpx.Invalid(fmt.Sprintf("documents must contain no more than %d elements", MaxDocuments))
+		}
 		t.Documents = dbtypes.JSONOf(append(t.Documents.V, doc))
+		return nil
 	})
 }
 
 // AddReference appends a reference.
 func (s *Service) AddReference(ctx context.Context, companyID, id string, ref Reference) (Tenant, error) {
-	return s.modify(ctx, companyID, id, func(t *Tenant) {
+	return s.modify(ctx, companyID, id, func(t *Tenant) error {
+		if len(t.References.V) >= MaxReferences {
+			return httpx.Invalid(fmt.Sprintf("references must contain no more than %d elements", MaxReferences))
+		}
 		t.References = dbtypes.JSONOf(append(t.References.V, ref))
+		return nil
 	})
 }
 
 // Delete soft-deletes a tenant.
 func (s *Service) Delete(ctx context.Context, companyID, id string) error {
-	_, err := s.modify(ctx, companyID, id, func(t *Tenant) { t.IsActive = false })
+	_, err := s.modify(ctx, companyID, id, func(t *Tenant) error { t.IsActive = false; return nil })
 	return err
 }
 
 // Activate restores a soft-deleted tenant.
 func (s *Service) Activate(ctx context.Context, companyID, id string) (Tenant, error) {
-	return s.modify(ctx, companyID, id, func(t *Tenant) { t.IsActive = true })
+	return s.modify(ctx, companyID, id, func(t *Tenant) error { t.IsActive = true; return nil })
 }
 
 // modify locks the row, applies change and writes it back in one transaction; read-modify-write
 // of the JSON columns therefore never loses a concurrent append.
-func (s *Service) modify(ctx context.Context, companyID, id string, change func(*Tenant)) (Tenant, error) {
+func (s *Service) modify(ctx context.Context, companyID, id string, change func(*Tenant) error) (Tenant, error) {
 	var email string
 	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
 		t, err := s.store.GetForUpdate(ctx, tx, companyID, id)
 		if err != nil {
 			return notFound(id, err)
 		}
-		change(&t)
+		if err := change(&t); err != nil {
+			return err
+		}
 		email = t.Email
 		t.UpdatedAt = dbtypes.Now()
 		return s.store.Update(ctx, tx, &t)

@@ -18,6 +18,14 @@ const columns = "id, company_id, created_at, updated_at, first_name, last_name, 
 	"emergency_contact_relationship, employer_name, employer_phone, monthly_income, `references`, documents, " +
 	"notes, status, is_active"
 
+// listColumns reads a tenant for lists and other entities' includes: the references and documents
+// (the row's heavy JSON columns) are null there and only GET /tenants/:id carries them, so a page's
+// size does not grow with what clients attached to each tenant.
+const listColumns = "id, company_id, created_at, updated_at, first_name, last_name, email, phone, alternate_phone, " +
+	"date_of_birth, id_type, id_number, current_address, emergency_contact_name, emergency_contact_phone, " +
+	"emergency_contact_relationship, employer_name, employer_phone, monthly_income, NULL AS `references`, " +
+	"NULL AS documents, notes, status, is_active"
+
 // ListFilter selects tenants for a list.
 type ListFilter struct {
 	Status          string
@@ -56,12 +64,13 @@ func (s *store) GetForUpdate(ctx context.Context, tx *db.Tx, companyID, id strin
 	return t, nil
 }
 
-// ByIDs reads the company's tenants among ids, active or not.
+// ByIDs reads the company's tenants among ids, active or not, without their references and
+// documents (for includes).
 func (s *store) ByIDs(ctx context.Context, companyID string, ids []string) ([]Tenant, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	q, args, err := db.InCompany("SELECT "+columns+" FROM tenants WHERE company_id = ? AND id IN (?)", companyID, ids)
+	q, args, err := db.InCompany("SELECT "+listColumns+" FROM tenants WHERE company_id = ? AND id IN (?)", companyID, ids)
 	if err != nil {
 		return nil, fmt.Errorf("expand tenant ids: %w", err)
 	}
@@ -95,7 +104,7 @@ func (f ListFilter) Key() string {
 func (s *store) Page(ctx context.Context, companyID string, f ListFilter) ([]Tenant, error) {
 	where, args := f.where(companyID)
 	out := []Tenant{}
-	err := s.DB.Select(ctx, &out, "SELECT "+columns+" FROM tenants WHERE "+where+
+	err := s.DB.Select(ctx, &out, "SELECT "+listColumns+" FROM tenants WHERE "+where+
 		" ORDER BY last_name, first_name, id LIMIT ? OFFSET ?", append(args, f.Limit, f.Offset)...)
 	if err != nil {
 		return nil, fmt.Errorf("list tenants: %w", err)
@@ -117,7 +126,7 @@ func (s *store) Total(ctx context.Context, companyID string, f ListFilter) (int,
 func (s *store) Search(ctx context.Context, companyID, term string, limit int) ([]Tenant, error) {
 	p := db.ContainsPattern(term)
 	out := []Tenant{}
-	err := s.DB.Select(ctx, &out, "SELECT "+columns+` FROM tenants
+	err := s.DB.Select(ctx, &out, "SELECT "+listColumns+` FROM tenants
 		WHERE company_id = ? AND is_active = 1
 		AND (first_name LIKE ? OR last_name LIKE ? OR email LIKE ? OR phone LIKE ?)
 		ORDER BY last_name, first_name, id LIMIT ?`, companyID, p, p, p, p, limit)

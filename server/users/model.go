@@ -38,7 +38,7 @@ type CreateInput struct {
 	FirstName string  `json:"firstName" validate:"max=100,min=2,string,notempty"`
 	LastName  string  `json:"lastName" validate:"max=100,min=2,string,notempty"`
 	Email     string  `json:"email" validate:"max=255,email,notempty"`
-	Password  string  `json:"password" validate:"password,max=100,min=8,string"`
+	Password  string  `json:"password" validate:"password,maxbytes=72,max=100,min=8,string"`
 	Role      string  `json:"role" validate:"oneof=OWNER ADMIN STAFF AUDITOR TENANT_PORTAL"`
 	Phone     *string `json:"phone" validate:"omitempty,max=50"`
 }

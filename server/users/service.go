@@ -164,6 +164,10 @@ func (s *Service) setStatus(ctx context.Context, p *identity.Principal, id, stat
 	if err != nil {
 		return err
 	}
+	if u.Role == string(identity.Owner) && p.Role != identity.Owner {
+		// Only an owner may deactivate or reactivate an owner.
+		return httpx.Forbidden("Insufficient permissions")
+	}
 	err = update(ctx, s.DB, p.Company(), u.ID, map[string]any{"status": status})
 	s.forget(ctx, u.ID)
 	if err != nil {

@@ -32,6 +32,9 @@ const (
 	DefaultLoadTimeout = 30 * time.Second
 	// invalidateTimeout bounds the Redis round trip of an invalidation.
 	invalidateTimeout = 2 * time.Second
+	// MaxValueBytes is the largest value stored in Redis. A larger one is served to its callers but
+	// not kept, so no single answer can crowd the cache (and Redis' memory limit) out.
+	MaxValueBytes = 1 << 20
 )
 
 // Cache is a Redis cache-aside store. The zero value is not usable; call New. A nil *Cache is a
@@ -169,6 +172,10 @@ func (c *Cache) load(ctx context.Context, name string, e entry, ttl time.Duratio
 		raw, err := compute(lctx)
 		if err != nil || !useRedis {
 			return raw, err
+		}
+		if len(raw) > MaxValueBytes {
+			metrics.CacheOversized(name)
+			return raw, nil
 		}
 		keys := []string{c.valueKey(e.key), c.versionKey(e.key)}
 		if err := setIfVersion.Run(lctx, c.rdb, keys, l.version, raw, ttl.Milliseconds(), e.field).Err(); err != nil {

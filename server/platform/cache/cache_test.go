@@ -294,3 +294,34 @@ func TestFetchOverwritesValueOfAnOlderShape(t *testing.T) {
 		t.Errorf("stored value = %s, want it replaced", raw)
 	}
 }
+
+// TestOversizedValueIsServedNotStored: a value over MaxValueBytes answers its caller but never
+// reaches Redis, so one large answer cannot fill the cache.
+func TestOversizedValueIsServedNotStored(t *testing.T) {
+	c, rdb, prefix := testCache(t)
+	ctx := context.Background()
+	const name = "test_oversized"
+	before := value(t, name, "cache_oversized_total")
+	big := strings.Repeat("x", MaxValueBytes)
+	var calls atomic.Int64
+	load := func(context.Context) (item, error) { calls.Add(1); return item{Name: big}, nil }
+	for range 2 {
+		got, err := Fetch(ctx, c, name, "big:1", time.Minute, load)
+		if err != nil || got.Name != big {
+			t.Fatalf("Fetch = %d bytes, %v", len(got.Name), err)
+		}
+	}
+	if n, _ := rdb.Exists(ctx, prefix+"big:1").Result(); n != 0 {
+		t.Error("oversized value stored in Redis")
+	}
+	if calls.Load() != 2 || value(t, name, "cache_oversized_total") != before+2 {
+		t.Errorf("loads = %d, oversized = %v", calls.Load(), value(t, name, "cache_oversized_total")-before)
+	}
+	// A value within the limit is still stored.
+	if _, err := Fetch(ctx, c, name, "small:1", time.Minute, counted("s", &calls)); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := rdb.Exists(ctx, prefix+"small:1").Result(); n != 1 {
+		t.Error("small value not stored")
+	}
+}

@@ -46,6 +46,9 @@ func Run(ctx context.Context, database *db.DB, companyID, scope, key string, req
 	if err != nil {
 		return res, err
 	}
+	if key != "" {
+		key = storedKey(key)
+	}
 	err = database.InTx(ctx, func(tx *db.Tx) error {
 		res = httpx.Replay{}
 		if key != "" {
@@ -145,4 +148,12 @@ func Cleanup(ctx context.Context, database *db.DB, now time.Time) (int, error) {
 			return total, nil
 		}
 	}
+}
+
+// storedKey is the form a key is stored under: a digest of its exact bytes. The column compares
+// under a case- and accent-insensitive collation, so storing keys as sent would make "Pay-1" and
+// "pay-1" one key and silently replay a genuine second payment; their digests differ.
+func storedKey(key string) string {
+	sum := sha256.Sum256([]byte(key))
+	return "sha256:" + hex.EncodeToString(sum[:])
 }

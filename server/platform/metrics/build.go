@@ -1,8 +1,6 @@
 package metrics
 
 import (
-	"runtime"
-
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promauto"
 
@@ -14,9 +12,9 @@ import (
 // every other application in a cluster.
 var buildInfo = promauto.NewGaugeVec(prometheus.GaugeOpts{
 	Name: "ternant_build_info",
-	Help: "Always 1; labelled with the running Ternant build's version, commit and Go version.",
-}, []string{"version", "commit", "goversion"})
+	Help: "Always 1; labelled with the running Ternant build's version and commit.",
+}, []string{"version", "commit"})
 
 func init() {
-	buildInfo.WithLabelValues(version.Version, version.Commit, runtime.Version()).Set(1)
+	buildInfo.WithLabelValues(version.Version, version.Commit).Set(1)
 }

@@ -71,3 +71,11 @@ func InitCaches(names ...string) {
 
 // InitCacheErrors pre-creates one cache_errors_total series.
 func InitCacheErrors(cache, operation string) { cacheErrors.WithLabelValues(cache, operation) }
+
+var cacheOversized = promauto.NewCounterVec(prometheus.CounterOpts{
+	Name: "cache_oversized_total",
+	Help: "Computed values larger than the cache's value limit: served, not stored.",
+}, []string{"cache"})
+
+// CacheOversized counts a value served but not stored because it exceeds the value limit.
+func CacheOversized(cache string) { cacheOversized.WithLabelValues(cache).Inc() }

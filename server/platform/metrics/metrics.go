@@ -10,11 +10,13 @@ package metrics
 import (
 	"crypto/subtle"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	dto "github.com/prometheus/client_model/go"
 
 	"github.com/ternant/ternant/server/httpx"
 	"github.com/ternant/ternant/server/identity"
@@ -34,7 +36,7 @@ type Handler struct {
 func NewHandler(token string) *Handler {
 	return &Handler{
 		token: token,
-		next: promhttp.HandlerFor(prometheus.DefaultGatherer, promhttp.HandlerOpts{
+		next: promhttp.HandlerFor(withoutGoVersion(prometheus.DefaultGatherer), promhttp.HandlerOpts{
 			ErrorHandling: promhttp.ContinueOnError,
 		}),
 	}
@@ -62,6 +64,15 @@ func (h *Handler) Routes() []httpx.Route {
 	return []httpx.Route{{Method: http.MethodGet, Pattern: Path, Access: identity.Public, Handler: h.ServeHTTP,
 		Doc: httpx.Doc{Summary: "Prometheus metrics in the text exposition format (bearer METRICS_TOKEN when set)",
 			Errors: []int{http.StatusUnauthorized}}}}
+}
+
+// withoutGoVersion drops go_info (its only label is the Go version): the runtime's exact version
+// tells an attacker which known vulnerabilities to try, and no dashboard needs it.
+func withoutGoVersion(g prometheus.Gatherer) prometheus.Gatherer {
+	return prometheus.GathererFunc(func() ([]*dto.MetricFamily, error) {
+		mfs, err := g.Gather()
+		return slices.DeleteFunc(mfs, func(mf *dto.MetricFamily) bool { return mf.GetName() == "go_info" }), err
+	})
 }
 
 // byLabel keeps the children of a one-label vector, so a hot path finds its series by a map read

@@ -76,6 +76,14 @@ func Parse(s string) (Amount, error) {
 	return v, nil
 }
 
+// wireDecimal reports whether s is a decimal string as the API documents it: an optional minus,
+// digits, and optionally a point with one or two digits (^-?\d+(\.\d{1,2})?$).
+func wireDecimal(s string) bool {
+	s = strings.TrimPrefix(s, "-")
+	whole, frac, hasDot := strings.Cut(s, ".")
+	return whole != "" && digits(whole) && (!hasDot || (frac != "" && len(frac) <= 2 && digits(frac)))
+}
+
 func digits(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] < '0' || s[i] > '9' {
@@ -162,6 +170,9 @@ func (a *Amount) UnmarshalJSON(b []byte) error {
 	}
 	if len(s) >= 2 && s[0] == '"' && s[len(s)-1] == '"' {
 		s = s[1 : len(s)-1]
+		if !wireDecimal(s) { // " 1.00", "+1.00", ".5": not what the API documents
+			return &json.UnmarshalTypeError{Value: "string " + s, Type: reflect.TypeOf(Amount(0))}
+		}
 	} else if strings.ContainsAny(s, "eE") {
 		// 1e3 is a valid JSON number; normalise it exactly through json.Number's text.
 		f, err := strconv.ParseFloat(s, 64)

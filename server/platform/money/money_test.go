@@ -38,7 +38,8 @@ func TestJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(`{"a":0.1}`), &v); err != nil || v.A != 10 {
 		t.Errorf("0.1 = %d (%v); must be exactly 10 cents", v.A, err)
 	}
-	for _, bad := range []string{`{"a":1.005}`, `{"a":"x"}`, `{"a":true}`, `{"a":1e-3}`} {
+	for _, bad := range []string{`{"a":1.005}`, `{"a":"x"}`, `{"a":true}`, `{"a":1e-3}`,
+		`{"a":" 1.00"}`, `{"a":"1.00 "}`, `{"a":"+1.00"}`, `{"a":".5"}`, `{"a":"1."}`, `{"a":"--1"}`} {
 		if err := json.Unmarshal([]byte(bad), &v); err == nil {
 			t.Errorf("%s accepted", bad)
 		}
