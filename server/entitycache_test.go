@@ -188,16 +188,16 @@ func TestCompanyWritesInvalidateCache(t *testing.T) {
 			return e.owner
 		}, "co-super-moved", fieldIs("slug", "co-super-moved")},
 		{"super admin suspend, activate", func(t *testing.T, e *entityEnv) string {
-			e.mustStatus(t, http.StatusCreated, http.MethodPost, "/super-admin/companies/"+e.company+"/suspend", super, nil)
+			e.mustStatus(t, http.StatusOK, http.MethodPatch, "/super-admin/companies/"+e.company+"/suspend", super, nil)
 			e.assertDropped(t, e.slug)
-			e.mustStatus(t, http.StatusCreated, http.MethodPost, "/super-admin/companies/"+e.company+"/activate", super, nil)
+			e.mustStatus(t, http.StatusOK, http.MethodPatch, "/super-admin/companies/"+e.company+"/activate", super, nil)
 			return e.inst.Login(t, servertest.OwnerEmail(e.slug), servertest.Password) // suspension ended the sessions
 		}, "", updatedLater},
 		{"super admin DELETE", func(t *testing.T, e *entityEnv) string {
 			e.mustStatus(t, http.StatusOK, http.MethodDelete, "/super-admin/companies/"+e.company, super, nil)
 			e.assertDropped(t, e.slug)
 			// Only an active company's users can log in to read it again.
-			e.mustStatus(t, http.StatusCreated, http.MethodPost, "/super-admin/companies/"+e.company+"/activate", super, nil)
+			e.mustStatus(t, http.StatusOK, http.MethodPatch, "/super-admin/companies/"+e.company+"/activate", super, nil)
 			return e.inst.Login(t, servertest.OwnerEmail(e.slug), servertest.Password)
 		}, "", updatedLater},
 	}
@@ -315,18 +315,18 @@ func TestUserWritesInvalidateCache(t *testing.T) {
 			}
 		}},
 		{"super admin suspend", func(t *testing.T, id, _ string) {
-			e.mustStatus(t, http.StatusCreated, http.MethodPost, "/super-admin/users/"+id+"/suspend", super, nil)
+			e.mustStatus(t, http.StatusOK, http.MethodPatch, "/super-admin/users/"+id+"/suspend", super, nil)
 		}, fieldIs("status", "SUSPENDED")},
 		{"super admin DELETE", func(t *testing.T, id, _ string) {
 			e.mustStatus(t, http.StatusNoContent, http.MethodDelete, "/super-admin/users/"+id, super, nil)
 		}, fieldIs("status", "INACTIVE")},
 		{"super admin activate", func(t *testing.T, id, _ string) {
-			e.mustStatus(t, http.StatusCreated, http.MethodPost, "/super-admin/users/"+id+"/suspend", super, nil)
+			e.mustStatus(t, http.StatusOK, http.MethodPatch, "/super-admin/users/"+id+"/suspend", super, nil)
 			e.read(t, "/users/"+id, e.owner) // cache the suspended user
-			e.mustStatus(t, http.StatusCreated, http.MethodPost, "/super-admin/users/"+id+"/activate", super, nil)
+			e.mustStatus(t, http.StatusOK, http.MethodPatch, "/super-admin/users/"+id+"/activate", super, nil)
 		}, fieldIs("status", "ACTIVE")},
 		{"super admin reset password", func(t *testing.T, id, _ string) {
-			e.mustStatus(t, http.StatusCreated, http.MethodPost, "/super-admin/users/"+id+"/reset-password", super, map[string]any{"newPassword": "Changed123!"})
+			e.mustStatus(t, http.StatusOK, http.MethodPatch, "/super-admin/users/"+id+"/reset-password", super, map[string]any{"newPassword": "Changed123!"})
 		}, updatedLater},
 	}
 	for _, c := range cases {

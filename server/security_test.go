@@ -60,7 +60,7 @@ func containsAll(s string, subs ...string) bool {
 	return true
 }
 
-// TestSecurityHeadersOnEveryStatus checks the headers on a 200, 400, 401, 404, 429 and 500.
+// TestSecurityHeadersOnEveryStatus checks the headers on a 200, 400, 401, 404, 429 and 503.
 func TestSecurityHeadersOnEveryStatus(t *testing.T) {
 	inst := servertest.Start(t, func(c *config.Config) { c.ThrottleLimit = 8 })
 	token, _ := inst.RegisterCompany(t, "headers-co")
@@ -94,14 +94,14 @@ func TestSecurityHeadersOnEveryStatus(t *testing.T) {
 	}
 	assertSecurityHeaders(t, "429", limited)
 
-	// 500: an instance whose Redis is unreachable cannot check sessions. (Its rate limiter falls
+	// 503: an instance whose Redis is unreachable cannot check sessions. (Its rate limiter falls
 	// back to process memory, so the request gets as far as authentication.)
 	broken := servertest.StartWith(t, inst.DSN, "127.0.0.1:1", inst.KeyPrefix, false, nil)
 	resp := broken.Get(t, "/api/v1/auth/me", token)
-	if resp.Status != http.StatusInternalServerError {
-		t.Fatalf("unreachable Redis: got %d %s, want 500", resp.Status, resp.Body)
+	if resp.Status != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" {
+		t.Fatalf("unreachable Redis: got %d %s, want 503 with Retry-After", resp.Status, resp.Body)
 	}
-	assertSecurityHeaders(t, "500", resp)
+	assertSecurityHeaders(t, "503", resp)
 }
 
 // TestRateLimitExactAcrossInstances runs two servers on one database, one Redis and one key

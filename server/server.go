@@ -27,6 +27,7 @@ import (
 	"github.com/ternant/ternant/server/platform/db"
 	"github.com/ternant/ternant/server/platform/metrics"
 	"github.com/ternant/ternant/server/platform/ratelimit"
+	"github.com/ternant/ternant/server/platform/redisclient"
 	"github.com/ternant/ternant/server/platform/tracing"
 	"github.com/ternant/ternant/server/seed"
 	"github.com/ternant/ternant/version"
@@ -104,7 +105,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 		s.closers = append(s.closers, stores)
 		dsn = stores.DSN
 		if !redisCfg.Configured() {
-			redisCfg = config.Redis{Addr: stores.RedisAddr}
+			redisCfg.Addr = stores.RedisAddr
 		}
 		opts.Migrate = true
 		log.Warn("EMBEDDED DEVELOPMENT STORES: no DB_DSN/DATABASE_HOST set, using an in-memory MySQL-compatible engine; all data is lost on exit")
@@ -128,6 +129,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	}
 	database, err := db.Open(ctx, dsn, db.Options{
 		PoolSize: cfg.DB.PoolSize, AcquireTimeout: cfg.DB.AcquireTimeout, OnQuery: onQuery,
+		ConnectTimeout: cfg.DB.ConnectTimeout, QueryTimeout: cfg.DB.QueryTimeout,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("connect database: %w", err)
@@ -144,9 +146,9 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	}
 
 	if redisCfg.Configured() {
-		s.Redis = redis.NewClient(&redis.Options{
+		s.Redis = redisclient.New(redisclient.Options{
 			Addr: redisCfg.Addr, Username: redisCfg.Username, Password: redisCfg.Password, DB: redisCfg.DB,
-			DialTimeout: 2 * time.Second, ReadTimeout: time.Second, WriteTimeout: time.Second,
+			TLS: redisCfg.TLS, ConnectTimeout: redisCfg.ConnectTimeout, Timeout: redisCfg.Timeout,
 			PoolSize: cfg.DB.PoolSize * 2,
 		})
 		if s.tracer != nil {

@@ -49,9 +49,14 @@ func TestHealthEndpoints(t *testing.T) {
 	if r := inst.Get(t, "/readyz", ""); r.Status != 200 || !strings.Contains(string(r.Body), `"redis":"ok"`) {
 		t.Errorf("readyz = %d %s", r.Status, r.Body)
 	}
-	r = inst.Get(t, "/api/v1/no-such-route", "")
-	if r.Status != 404 || string(r.Body) != `{"message":"Cannot GET /api/v1/no-such-route","error":"Not Found","statusCode":404}` {
-		t.Errorf("unknown route = %d %s", r.Status, r.Body)
+	for path, want := range map[string]string{
+		"/api/v1/no-such-route":             `{"message":"Cannot GET /api/v1/no-such-route","error":"Not Found","statusCode":404}`,
+		"/api/v1/apartment?limit=100":       `{"message":"Cannot GET /api/v1/apartment?limit=100","error":"Not Found","statusCode":404}`,
+		"/api/v1/no-such-route?q=a%20b&x=1": `{"message":"Cannot GET /api/v1/no-such-route?q=a%20b&x=1","error":"Not Found","statusCode":404}`,
+	} {
+		if r := inst.Get(t, path, ""); r.Status != 404 || string(r.Body) != want {
+			t.Errorf("unknown route %s = %d %s", path, r.Status, r.Body)
+		}
 	}
 }
 

@@ -9,15 +9,13 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
-	"time"
-
-	"github.com/redis/go-redis/v9"
 
 	"github.com/ternant/ternant/server/config"
 	"github.com/ternant/ternant/server/jobs"
 	"github.com/ternant/ternant/server/platform/cache"
 	"github.com/ternant/ternant/server/platform/db"
 	"github.com/ternant/ternant/server/platform/logging"
+	"github.com/ternant/ternant/server/platform/redisclient"
 )
 
 func init() {
@@ -58,6 +56,8 @@ func jobsCmd(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer closer.Close()
+	db.SetDriverLogger(log)
+	redisclient.SetLogger(log)
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -70,8 +70,9 @@ func jobsCmd(args []string, stdout, stderr io.Writer) error {
 	runner.DueSoonDays = *dueSoon
 	if cfg.Redis.Configured() {
 		// Marking invoices overdue changes dashboard figures: drop the cached ones.
-		rdb := redis.NewClient(&redis.Options{Addr: cfg.Redis.Addr, Username: cfg.Redis.Username,
-			Password: cfg.Redis.Password, DB: cfg.Redis.DB, DialTimeout: 2 * time.Second})
+		rdb := redisclient.New(redisclient.Options{Addr: cfg.Redis.Addr, Username: cfg.Redis.Username,
+			Password: cfg.Redis.Password, DB: cfg.Redis.DB, TLS: cfg.Redis.TLS,
+			ConnectTimeout: cfg.Redis.ConnectTimeout, Timeout: cfg.Redis.Timeout, PoolSize: 4})
 		defer rdb.Close()
 		c := cache.New(rdb, "", log)
 		runner.Invoices.InvalidateDashboard = func(ctx context.Context, companyID string) {

@@ -27,9 +27,12 @@ func TestCommandLine(t *testing.T) {
 		{args: []string{"serve", "extra"}, code: 2, errIn: `unexpected argument "extra"`},
 		{args: []string{"migrate"}, code: 2, errIn: "missing action"},
 		{args: []string{"migrate", "sideways"}, code: 2, errIn: `unknown action "sideways"`},
-		{args: []string{"migrate", "down"}, code: 2, errIn: "down needs one number"},
+		{args: []string{"migrate", "down", "1", "2"}, code: 2, errIn: "down takes at most one number"},
+		{args: []string{"migrate", "down", "2", "--all"}, code: 2, errIn: "give N or --all, not both"},
+		{args: []string{"migrate", "--all", "up"}, code: 2, errIn: "--all goes with down"},
+		{args: []string{"migrate", "force"}, code: 2, errIn: "force needs one number"},
 		{args: []string{"migrate", "down", "x"}, code: 2, errIn: `down: "x" is not a valid number`},
-		{args: []string{"migrate", "--help"}, code: 0, out: "migrate up | down N | version | force V"},
+		{args: []string{"migrate", "--help"}, code: 0, out: "migrate up | down [N] [--all] | version | force V"},
 		{args: []string{"seed"}, code: 2, errIn: "choose exactly one of --demo and --bulk"},
 		{args: []string{"seed", "--demo", "--bulk"}, code: 2, errIn: "choose exactly one of --demo and --bulk"},
 		{args: []string{"seed", "--demo", "--now", "soon"}, code: 2, errIn: `--now "soon": want YYYY-MM-DD`},
@@ -86,6 +89,51 @@ func TestMigrateCommandAgainstMariaDB(t *testing.T) {
 		var out, errb bytes.Buffer
 		if code := run(step.args, &out, &errb); code != 0 || !strings.Contains(out.String(), step.want) {
 			t.Fatalf("%v: exit %d stdout %q stderr %q, want %q", step.args, code, out.String(), errb.String(), step.want)
+		}
+	}
+}
+
+// TestMigrateDownAll: `migrate down` without N reverts everything, but only with --all or a "yes"
+// typed on a terminal; without a terminal it refuses and changes nothing.
+func TestMigrateDownAll(t *testing.T) {
+	dsn := testenv.MySQL(t)
+	t.Setenv("DB_DSN", dsn)
+	latest, err := db.Latest(migrations.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	oldInput, oldInteractive := confirmInput, interactive
+	t.Cleanup(func() { confirmInput, interactive = oldInput, oldInteractive })
+	upToDate := fmt.Sprintf("schema version %d (latest %d)", latest, latest)
+	empty := fmt.Sprintf("schema version 0 (latest %d)", latest)
+	for _, step := range []struct {
+		name     string
+		args     []string
+		terminal bool
+		typed    string
+		code     int
+		out, err string
+	}{
+		{"up", []string{"migrate", "up"}, false, "", 0, upToDate, ""},
+		{"no terminal refuses", []string{"migrate", "down"}, false, "yes\n", 2, "", "pass --all, or run it from a terminal"},
+		{"still up to date", []string{"migrate", "version"}, false, "", 0, upToDate, ""},
+		{"terminal, answer no", []string{"migrate", "down"}, true, "no\n", 1, "Revert all", "not confirmed"},
+		{"terminal, no answer", []string{"migrate", "down"}, true, "", 1, "Revert all", "not confirmed"},
+		{"still up to date after no", []string{"migrate", "version"}, false, "", 0, upToDate, ""},
+		{"terminal, answer yes", []string{"migrate", "down"}, true, "yes\n", 0, empty, ""},
+		{"up again", []string{"migrate", "up"}, false, "", 0, upToDate, ""},
+		{"--all needs no terminal", []string{"migrate", "down", "--all"}, false, "", 0, empty, ""},
+		{"up once more", []string{"migrate", "up"}, false, "", 0, upToDate, ""},
+		{"-all before the action", []string{"migrate", "-all", "down"}, false, "", 0, empty, ""},
+	} {
+		confirmInput = strings.NewReader(step.typed)
+		terminal := step.terminal
+		interactive = func() bool { return terminal }
+		var out, errb bytes.Buffer
+		code := run(step.args, &out, &errb)
+		if code != step.code || !strings.Contains(out.String(), step.out) || !strings.Contains(errb.String(), step.err) {
+			t.Fatalf("%s %v: exit %d stdout %q stderr %q; want exit %d, stdout with %q, stderr with %q",
+				step.name, step.args, code, out.String(), errb.String(), step.code, step.out, step.err)
 		}
 	}
 }

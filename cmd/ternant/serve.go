@@ -17,9 +17,11 @@ import (
 	"github.com/ternant/ternant/server"
 	"github.com/ternant/ternant/server/config"
 	"github.com/ternant/ternant/server/jobs"
+	"github.com/ternant/ternant/server/platform/db"
 	"github.com/ternant/ternant/server/platform/embedded"
 	"github.com/ternant/ternant/server/platform/logging"
 	"github.com/ternant/ternant/server/platform/memlimit"
+	"github.com/ternant/ternant/server/platform/redisclient"
 )
 
 func init() {
@@ -51,6 +53,8 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	}
 	defer closer.Close()
 	applyMemoryLimit(log)
+	db.SetDriverLogger(log)
+	redisclient.SetLogger(log)
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

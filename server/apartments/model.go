@@ -40,13 +40,13 @@ type Apartment struct {
 
 // CreateInput is the POST /apartments body.
 type CreateInput struct {
-	CompoundID  string        `json:"compoundId" validate:"required,uuid"`
-	UnitNumber  string        `json:"unitNumber" validate:"required,max=50"`
-	Floor       *int          `json:"floor" validate:"omitempty,min=0"`
-	Bedrooms    *int          `json:"bedrooms" validate:"omitempty,min=0,max=20"`
-	Bathrooms   *int          `json:"bathrooms" validate:"omitempty,min=0,max=10"`
-	AreaSqm     *money.Amount `json:"areaSqm"`
-	MonthlyRent *money.Amount `json:"monthlyRent"`
+	CompoundID  string        `json:"compoundId" validate:"uuid,notempty"`
+	UnitNumber  string        `json:"unitNumber" validate:"max=50,string,notempty"`
+	Floor       *int          `json:"floor" validate:"omitempty,min=0,int"`
+	Bedrooms    *int          `json:"bedrooms" validate:"omitempty,max=20,min=0,int"`
+	Bathrooms   *int          `json:"bathrooms" validate:"omitempty,max=10,min=0,int"`
+	AreaSqm     *money.Amount `json:"areaSqm" validate:"omitnil,gte=0,lte=99999999.99"`
+	MonthlyRent *money.Amount `json:"monthlyRent" validate:"omitnil,gte=0"`
 	Status      *string       `json:"status" validate:"omitempty,oneof=available occupied maintenance reserved"`
 	Amenities   *[]string     `json:"amenities"`
 	Notes       *string       `json:"notes"`
@@ -55,11 +55,11 @@ type CreateInput struct {
 // UpdateInput is the PATCH /apartments/:id body: the create fields except compoundId, all optional.
 type UpdateInput struct {
 	UnitNumber  *string       `json:"unitNumber" validate:"omitempty,max=50"`
-	Floor       *int          `json:"floor" validate:"omitempty,min=0"`
-	Bedrooms    *int          `json:"bedrooms" validate:"omitempty,min=0,max=20"`
-	Bathrooms   *int          `json:"bathrooms" validate:"omitempty,min=0,max=10"`
-	AreaSqm     *money.Amount `json:"areaSqm"`
-	MonthlyRent *money.Amount `json:"monthlyRent"`
+	Floor       *int          `json:"floor" validate:"omitempty,min=0,int"`
+	Bedrooms    *int          `json:"bedrooms" validate:"omitempty,max=20,min=0,int"`
+	Bathrooms   *int          `json:"bathrooms" validate:"omitempty,max=10,min=0,int"`
+	AreaSqm     *money.Amount `json:"areaSqm" validate:"omitnil,gte=0,lte=99999999.99"`
+	MonthlyRent *money.Amount `json:"monthlyRent" validate:"omitnil,gte=0"`
 	Status      *string       `json:"status" validate:"omitempty,oneof=available occupied maintenance reserved"`
 	Amenities   *[]string     `json:"amenities"`
 	Notes       *string       `json:"notes"`
@@ -67,7 +67,7 @@ type UpdateInput struct {
 
 // StatusInput is the PATCH /apartments/:id/status body.
 type StatusInput struct {
-	Status string `json:"status" validate:"required,oneof=available occupied maintenance reserved"`
+	Status string `json:"status" validate:"oneof=available occupied maintenance reserved"`
 }
 
 // Stats is GET /apartments/stats.

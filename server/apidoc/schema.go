@@ -175,19 +175,10 @@ func addFields(s *Schema, t reflect.Type, m mode, seen map[reflect.Type]bool) {
 		switch {
 		case m == output && !omitempty:
 			s.Required = append(s.Required, name)
-		case m == input && hasRule(rules, "required"):
+		case m == input && httpx.IsRequired(rules):
 			s.Required = append(s.Required, name)
 		}
 	}
-}
-
-func hasRule(rules, name string) bool {
-	for _, r := range strings.Split(rules, ",") {
-		if r == name || strings.HasPrefix(r, name+"=") {
-			return true
-		}
-	}
-	return false
 }
 
 // applyRules turns go-playground/validator tags into schema constraints (until "dive").
@@ -222,6 +213,13 @@ func applyRules(s *Schema, t reflect.Type, rules string) {
 			case !isString && !isSlice && (name == "max" || name == "lte" || name == "lt"):
 				s.Maximum = &n
 			}
+		case "length":
+			lo, hi, ok := strings.Cut(param, ":")
+			l, err1 := strconv.Atoi(lo)
+			h, err2 := strconv.Atoi(hi)
+			if ok && err1 == nil && err2 == nil && isString {
+				s.MinLength, s.MaxLength = &l, &h
+			}
 		case "oneof":
 			for _, v := range strings.Fields(param) {
 				s.Enum = append(s.Enum, v)
@@ -232,6 +230,8 @@ func applyRules(s *Schema, t reflect.Type, rules string) {
 			s.Format = "uuid"
 		case "isodate":
 			s.Format = "date"
+		case "datetime":
+			s.Format = "date-time"
 		case "slug":
 			s.Pattern = "^[a-z0-9-]+$"
 		case "password":

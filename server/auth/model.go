@@ -2,13 +2,13 @@ package auth
 
 // LoginRequest is POST /auth/login's body.
 type LoginRequest struct {
-	Email    string `json:"email" validate:"required,email"`
-	Password string `json:"password" validate:"required,min=8"`
+	Email    string `json:"email" validate:"email,notempty"`
+	Password string `json:"password" validate:"min=8,string,notempty"`
 }
 
 // RefreshRequest is POST /auth/refresh's body.
 type RefreshRequest struct {
-	RefreshToken string `json:"refreshToken" validate:"required"`
+	RefreshToken string `json:"refreshToken" validate:"string,notempty"`
 }
 
 // LoginUser is the user object of a login response.

@@ -82,7 +82,9 @@ func TestRegisterRejects(t *testing.T) {
 	}{
 		{"duplicate slug", registerBody("taken", "other@acme.test"), 409, companies.MsgSlugTaken},
 		{"email in another company", registerBody("fresh", "first@acme.test"), 409, companies.MsgEmailTaken},
-		{"required company fields", missing, 400, []any{"company.phone should not be empty", "company.currency should not be empty"}},
+		{"required company fields", missing, 400, []any{
+			"company.phone must be shorter than or equal to 50 characters", "company.phone must be a string", "company.phone should not be empty",
+			"company.currency must be shorter than or equal to 10 characters", "company.currency must be a string", "company.currency should not be empty"}},
 		{"unknown properties", extra, 400, []any{"property admin should not exist", "owner.property isSuperAdmin should not exist"}},
 		{"password policy", weak, 400, []any{"Password must be at least 8 characters and contain uppercase, lowercase, number and special character"}},
 		{"slug pattern", badSlug, 400, []any{"company.slug must match /^[a-z0-9-]+$/ regular expression"}},

@@ -31,21 +31,21 @@ const DefaultReminderPreferences = `{"enabled":true,"daysBefore":7,"daysAfter":3
 // RegisterCompany is the company part of POST /companies/register (every field required, as in
 // TernantApp, whose DTO has no @IsOptional).
 type RegisterCompany struct {
-	Name     string `json:"name" validate:"required,min=2,max=255"`
-	Slug     string `json:"slug" validate:"required,min=2,max=100,slug"`
-	Email    string `json:"email" validate:"required,email,max=255"`
-	Phone    string `json:"phone" validate:"required,max=50"`
-	Currency string `json:"currency" validate:"required,max=10"`
-	Timezone string `json:"timezone" validate:"required,max=50"`
+	Name     string `json:"name" validate:"max=255,min=2,string,notempty"`
+	Slug     string `json:"slug" validate:"max=100,min=2,slug,string,notempty"`
+	Email    string `json:"email" validate:"max=255,email,notempty"`
+	Phone    string `json:"phone" validate:"max=50,string,notempty"`
+	Currency string `json:"currency" validate:"max=10,string,notempty"`
+	Timezone string `json:"timezone" validate:"max=50,string,notempty"`
 }
 
 // RegisterOwner is the owner part of POST /companies/register.
 type RegisterOwner struct {
-	FirstName string `json:"firstName" validate:"required,min=2,max=100"`
-	LastName  string `json:"lastName" validate:"required,min=2,max=100"`
-	Email     string `json:"email" validate:"required,email,max=255"`
-	Password  string `json:"password" validate:"required,password"`
-	Phone     string `json:"phone" validate:"required,max=50"`
+	FirstName string `json:"firstName" validate:"max=100,min=2,string,notempty"`
+	LastName  string `json:"lastName" validate:"max=100,min=2,string,notempty"`
+	Email     string `json:"email" validate:"max=255,email,notempty"`
+	Password  string `json:"password" validate:"password,max=100,min=8,string"`
+	Phone     string `json:"phone" validate:"max=50,string,notempty"`
 }
 
 // RegisterRequest is POST /companies/register's body.
@@ -65,7 +65,7 @@ type RegisterResponse struct {
 // EmailSettings is a company's SMTP settings.
 type EmailSettings struct {
 	SMTPHost     *string `json:"smtpHost" validate:"omitempty,max=255"`
-	SMTPPort     *int    `json:"smtpPort" validate:"omitempty,min=1,max=65535"`
+	SMTPPort     *int    `json:"smtpPort" validate:"omitempty,max=65535,min=1,int"`
 	SMTPUser     *string `json:"smtpUser" validate:"omitempty,max=255"`
 	SMTPPassword *string `json:"smtpPassword" validate:"omitempty,max=255"`
 	FromName     *string `json:"fromName" validate:"omitempty,max=255"`
@@ -75,8 +75,8 @@ type EmailSettings struct {
 // ReminderPreferences are a company's reminder settings.
 type ReminderPreferences struct {
 	Enabled    *bool    `json:"enabled"`
-	DaysBefore *int     `json:"daysBefore" validate:"omitempty,min=0,max=365"`
-	DaysAfter  *int     `json:"daysAfter" validate:"omitempty,min=0,max=365"`
+	DaysBefore *int     `json:"daysBefore" validate:"omitempty,max=365,min=0,int"`
+	DaysAfter  *int     `json:"daysAfter" validate:"omitempty,max=365,min=0,int"`
 	SendTime   *string  `json:"sendTime" validate:"omitempty,max=5"`
 	CCEmails   []string `json:"ccEmails" validate:"omitempty,dive,email"`
 }
@@ -90,8 +90,8 @@ type Branding struct {
 
 // CreateRequest is POST /companies' body; UpdateRequest (PATCH) has the same fields, all optional.
 type CreateRequest struct {
-	Name                string               `json:"name" validate:"required,min=2,max=255"`
-	Slug                string               `json:"slug" validate:"required,min=2,max=100"`
+	Name                string               `json:"name" validate:"max=255,min=2,string,notempty"`
+	Slug                string               `json:"slug" validate:"max=100,min=2,string,notempty"`
 	Email               *string              `json:"email" validate:"omitempty,email,max=255"`
 	Phone               *string              `json:"phone" validate:"omitempty,max=50"`
 	Currency            *string              `json:"currency" validate:"omitempty,max=10"`
@@ -103,8 +103,8 @@ type CreateRequest struct {
 
 // UpdateRequest is PATCH /companies/:id's body.
 type UpdateRequest struct {
-	Name                *string              `json:"name" validate:"omitempty,min=2,max=255"`
-	Slug                *string              `json:"slug" validate:"omitempty,min=2,max=100"`
+	Name                *string              `json:"name" validate:"omitempty,max=255,min=2"`
+	Slug                *string              `json:"slug" validate:"omitempty,max=100,min=2"`
 	Email               *string              `json:"email" validate:"omitempty,email,max=255"`
 	Phone               *string              `json:"phone" validate:"omitempty,max=50"`
 	Currency            *string              `json:"currency" validate:"omitempty,max=10"`

@@ -27,26 +27,26 @@ type Compound struct {
 
 // CreateInput is the POST /compounds body.
 type CreateInput struct {
-	Name        string  `json:"name" validate:"required,min=2,max=255"`
-	AddressLine string  `json:"addressLine" validate:"required,min=5,max=500"`
-	City        string  `json:"city" validate:"required,min=2,max=100"`
+	Name        string  `json:"name" validate:"max=255,min=2,string,notempty"`
+	AddressLine string  `json:"addressLine" validate:"length=5:500,string,notempty"`
+	City        string  `json:"city" validate:"max=100,min=2,string,notempty"`
 	Region      *string `json:"region" validate:"omitempty,max=100"`
-	Country     string  `json:"country" validate:"required,min=2,max=100"`
-	GeoLat      *Coord  `json:"geoLat"`
-	GeoLng      *Coord  `json:"geoLng"`
+	Country     string  `json:"country" validate:"max=100,min=2,string,notempty"`
+	GeoLat      *Coord  `json:"geoLat" validate:"omitnil,gte=-90,lte=90"`
+	GeoLng      *Coord  `json:"geoLng" validate:"omitnil,gte=-180,lte=180"`
 	Notes       *string `json:"notes"`
 	IsActive    *bool   `json:"isActive"`
 }
 
 // UpdateInput is the PATCH /compounds/:id body: every create field, all optional.
 type UpdateInput struct {
-	Name        *string `json:"name" validate:"omitempty,min=2,max=255"`
-	AddressLine *string `json:"addressLine" validate:"omitempty,min=5,max=500"`
-	City        *string `json:"city" validate:"omitempty,min=2,max=100"`
+	Name        *string `json:"name" validate:"omitempty,max=255,min=2"`
+	AddressLine *string `json:"addressLine" validate:"omitempty,length=5:500"`
+	City        *string `json:"city" validate:"omitempty,max=100,min=2"`
 	Region      *string `json:"region" validate:"omitempty,max=100"`
-	Country     *string `json:"country" validate:"omitempty,min=2,max=100"`
-	GeoLat      *Coord  `json:"geoLat"`
-	GeoLng      *Coord  `json:"geoLng"`
+	Country     *string `json:"country" validate:"omitempty,max=100,min=2"`
+	GeoLat      *Coord  `json:"geoLat" validate:"omitnil,gte=-90,lte=90"`
+	GeoLng      *Coord  `json:"geoLng" validate:"omitnil,gte=-180,lte=180"`
 	Notes       *string `json:"notes"`
 	IsActive    *bool   `json:"isActive"`
 }

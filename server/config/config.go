@@ -72,6 +72,11 @@ type Database struct {
 	DSN            string
 	PoolSize       int
 	AcquireTimeout time.Duration
+	// ConnectTimeout bounds opening a connection (the DSN's timeout, unless the DSN sets one).
+	ConnectTimeout time.Duration
+	// QueryTimeout bounds each statement once it has a connection; a statement past it fails with
+	// 503, so a hung database cannot hold requests.
+	QueryTimeout time.Duration
 }
 
 // Embedded reports whether no database was configured.
@@ -84,6 +89,10 @@ type Redis struct {
 	DB       int
 	Username string
 	TLS      bool
+	// ConnectTimeout bounds opening a connection.
+	ConnectTimeout time.Duration
+	// Timeout bounds each command: the wait for a pooled connection, the write and the read.
+	Timeout time.Duration
 }
 
 // Configured reports whether a Redis server was named.
@@ -116,11 +125,15 @@ var Vars = []Var{
 	{"DATABASE_NAME", "ternant", "MySQL database"},
 	{"DB_POOL_SIZE", "20", "maximum open connections (idle = the same)"},
 	{"DB_POOL_ACQUIRE_TIMEOUT", "30000", "ms to wait for a pooled connection before answering 503"},
+	{"DB_CONNECT_TIMEOUT", "2000", "ms to open a MySQL connection (a DSN's own timeout= wins)"},
+	{"DB_QUERY_TIMEOUT", "5000", "ms a statement may run before the request answers 503 (also the socket read/write timeout)"},
 	{"REDIS_URL", "", "redis://[user:pass@]host:port/db; overrides REDIS_HOST"},
 	{"REDIS_HOST", "", "Redis host; unset means an in-process store (development only)"},
 	{"REDIS_PORT", "6379", "Redis port"},
 	{"REDIS_PASSWORD", "", "Redis password"},
 	{"REDIS_DB", "0", "Redis database number"},
+	{"REDIS_CONNECT_TIMEOUT", "500", "ms to open a Redis connection"},
+	{"REDIS_TIMEOUT", "500", "ms per Redis command (pool wait, write, read); past it sessions answer 503, the cache and rate limit go on without Redis"},
 	{"REDIS_TTL", "3600", "default cache TTL in seconds"},
 	{"DASHBOARD_CACHE_TTL", "300", "dashboard stats cache TTL in seconds; 0 computes the stats on every call"},
 	{"LIST_CACHE_TTL", "300", "list pages and X-Total-Count cache TTL in seconds (writes drop them earlier); 0 turns it off"},
@@ -176,7 +189,12 @@ func LoadFrom(lookup func(string) (string, bool)) (*Config, error) {
 	c.DB.PoolSize = r.intRange("DB_POOL_SIZE", 20, 1, 10000)
 	c.DB.AcquireTimeout = time.Duration(r.intRange("DB_POOL_ACQUIRE_TIMEOUT", 30000, 1, 3600000)) * time.Millisecond
 
+	c.DB.ConnectTimeout = time.Duration(r.intRange("DB_CONNECT_TIMEOUT", 2000, 1, 600000)) * time.Millisecond
+	c.DB.QueryTimeout = time.Duration(r.intRange("DB_QUERY_TIMEOUT", 5000, 1, 3600000)) * time.Millisecond
+
 	c.Redis = r.redis()
+	c.Redis.ConnectTimeout = time.Duration(r.intRange("REDIS_CONNECT_TIMEOUT", 500, 1, 600000)) * time.Millisecond
+	c.Redis.Timeout = time.Duration(r.intRange("REDIS_TIMEOUT", 500, 1, 600000)) * time.Millisecond
 
 	c.CacheTTL = time.Duration(r.intRange("REDIS_TTL", 3600, 1, 30*86400)) * time.Second
 	c.DashboardCacheTTL = time.Duration(r.intRange("DASHBOARD_CACHE_TTL", 300, 0, 86400)) * time.Second

@@ -184,3 +184,26 @@ func TestTracingSettings(t *testing.T) {
 		})
 	}
 }
+
+func TestDependencyTimeouts(t *testing.T) {
+	c, err := LoadFrom(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.DB.ConnectTimeout != 2*time.Second || c.DB.QueryTimeout != 5*time.Second ||
+		c.Redis.ConnectTimeout != 500*time.Millisecond || c.Redis.Timeout != 500*time.Millisecond {
+		t.Errorf("default timeouts: db %v/%v redis %v/%v", c.DB.ConnectTimeout, c.DB.QueryTimeout, c.Redis.ConnectTimeout, c.Redis.Timeout)
+	}
+	c, err = LoadFrom(env(map[string]string{"REDIS_URL": "redis://cache:6379", "REDIS_TIMEOUT": "250",
+		"REDIS_CONNECT_TIMEOUT": "100", "DB_QUERY_TIMEOUT": "1500", "DB_CONNECT_TIMEOUT": "700"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.DB.ConnectTimeout != 700*time.Millisecond || c.DB.QueryTimeout != 1500*time.Millisecond ||
+		c.Redis.ConnectTimeout != 100*time.Millisecond || c.Redis.Timeout != 250*time.Millisecond {
+		t.Errorf("set timeouts: db %v/%v redis %v/%v", c.DB.ConnectTimeout, c.DB.QueryTimeout, c.Redis.ConnectTimeout, c.Redis.Timeout)
+	}
+	if _, err := LoadFrom(env(map[string]string{"REDIS_TIMEOUT": "0"})); err == nil || !strings.Contains(err.Error(), "REDIS_TIMEOUT") {
+		t.Errorf("REDIS_TIMEOUT=0: %v", err)
+	}
+}

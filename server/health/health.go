@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"runtime"
 	"runtime/metrics"
+	"sync"
 	"time"
 
 	"github.com/ternant/ternant/server/httpx"
@@ -87,21 +88,39 @@ func (h *Handler) Live(w http.ResponseWriter, _ *http.Request) {
 	httpx.OK(w, map[string]string{"status": "ok"})
 }
 
-// Ready is GET /readyz: 200 when the database and Redis answer, else 503 naming what failed.
+// Ready is GET /readyz: 200 when the database and Redis answer, else 503 naming what failed. The
+// dependencies are probed at the same time, each with its own deadline, so a hung database cannot
+// make Redis look unreachable (or the other way round).
 func (h *Handler) Ready(w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := context.WithTimeout(r.Context(), probeTimeout)
-	defer cancel()
-	checks := map[string]string{"database": "ok"}
-	failed := []string{}
-	if err := h.DB.Ping(ctx); err != nil {
-		checks["database"] = "unreachable"
-		failed = append(failed, "database")
-	}
+	probes := map[string]Pinger{"database": h.DB}
 	if h.Redis != nil {
-		checks["redis"] = "ok"
-		if err := h.Redis.Ping(ctx); err != nil {
-			checks["redis"] = "unreachable"
-			failed = append(failed, "redis")
+		probes["redis"] = h.Redis
+	}
+	results := make(map[string]error, len(probes))
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for name, p := range probes {
+		wg.Go(func() {
+			ctx, cancel := context.WithTimeout(r.Context(), probeTimeout)
+			defer cancel()
+			err := p.Ping(ctx)
+			mu.Lock()
+			results[name] = err
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	checks := map[string]string{}
+	failed := []string{}
+	for _, name := range []string{"database", "redis"} {
+		err, probed := results[name]
+		switch {
+		case !probed:
+		case err != nil:
+			checks[name] = "unreachable"
+			failed = append(failed, name)
+		default:
+			checks[name] = "ok"
 		}
 	}
 	if len(failed) > 0 {

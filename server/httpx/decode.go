@@ -10,7 +10,6 @@ import (
 	"mime"
 	"net/http"
 	"reflect"
-	"sort"
 	"strings"
 )
 
@@ -38,9 +37,10 @@ func maxBodyBytes(r *http.Request) int64 {
 }
 
 // Decode reads a JSON body into dst strictly, as TernantApp's ValidationPipe with whitelist and
-// forbidNonWhitelisted does: every unknown property is reported, wrong types are 400, and the struct
-// is validated (see Validate). It answers 415 for a non-JSON content type, 413 past the size cap and
-// 400 for malformed JSON, never echoing parser internals.
+// forbidNonWhitelisted does: unknown properties, wrong types and every failing rule of dst's
+// `validate` tags are reported together in class-validator's order and wording (see Validate).
+// It answers 415 for a non-JSON content type, 413 past the size cap and 400 for malformed JSON,
+// never echoing parser internals.
 func Decode(r *http.Request, dst any) error {
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		mt, _, err := mime.ParseMediaType(ct)
@@ -72,110 +72,13 @@ func DecodeBytes(body []byte, dst any) error {
 	if body[0] != '{' {
 		return Invalid("request body must be a JSON object")
 	}
-	var raw map[string]json.RawMessage
-	if err := json.Unmarshal(body, &raw); err != nil {
-		return BadRequest("Malformed JSON in request body")
-	}
-	if unknown := unknownFields(raw, reflect.TypeOf(dst), ""); len(unknown) > 0 {
-		return Invalid(unknown...)
+	if msgs := Validate(body, reflect.TypeOf(dst)); len(msgs) > 0 {
+		return Invalid(msgs...)
 	}
 	if err := json.Unmarshal(body, dst); err != nil {
 		return typeError(err)
 	}
-	return Validate(dst)
-}
-
-// unknownFields lists "property X should not exist" for each key that t (a struct, or pointer to
-// one) does not declare, descending into nested objects and arrays of objects.
-func unknownFields(raw map[string]json.RawMessage, t reflect.Type, prefix string) []string {
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	if t.Kind() != reflect.Struct {
-		return nil
-	}
-	known := jsonFields(t)
-	var out []string
-	keys := make([]string, 0, len(raw))
-	for k := range raw {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		ft, ok := known[k]
-		if !ok {
-			out = append(out, fmt.Sprintf("%sproperty %s should not exist", prefix, k))
-			continue
-		}
-		out = append(out, nestedUnknown(raw[k], ft, prefix+k+".")...)
-	}
-	return out
-}
-
-func nestedUnknown(v json.RawMessage, t reflect.Type, prefix string) []string {
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	v = bytes.TrimSpace(v)
-	if len(v) == 0 {
-		return nil
-	}
-	switch {
-	case t.Kind() == reflect.Struct && v[0] == '{' && !implementsUnmarshaler(t):
-		var m map[string]json.RawMessage
-		if json.Unmarshal(v, &m) == nil {
-			return unknownFields(m, t, prefix)
-		}
-	case t.Kind() == reflect.Slice && v[0] == '[':
-		var items []json.RawMessage
-		if json.Unmarshal(v, &items) == nil {
-			var out []string
-			for i, it := range items {
-				out = append(out, nestedUnknown(it, t.Elem(), fmt.Sprintf("%s%d.", prefix, i))...)
-			}
-			return out
-		}
-	}
 	return nil
-}
-
-var unmarshalerType = reflect.TypeOf((*json.Unmarshaler)(nil)).Elem()
-
-func implementsUnmarshaler(t reflect.Type) bool {
-	return t.Implements(unmarshalerType) || reflect.PointerTo(t).Implements(unmarshalerType)
-}
-
-// jsonFields maps a struct's JSON names to field types, following embedded structs.
-func jsonFields(t reflect.Type) map[string]reflect.Type {
-	out := map[string]reflect.Type{}
-	for i := 0; i < t.NumField(); i++ {
-		f := t.Field(i)
-		tag := f.Tag.Get("json")
-		name, _, _ := strings.Cut(tag, ",")
-		if name == "-" {
-			continue
-		}
-		if f.Anonymous && name == "" {
-			ft := f.Type
-			for ft.Kind() == reflect.Pointer {
-				ft = ft.Elem()
-			}
-			if ft.Kind() == reflect.Struct {
-				for k, v := range jsonFields(ft) {
-					out[k] = v
-				}
-				continue
-			}
-		}
-		if !f.IsExported() {
-			continue
-		}
-		if name == "" {
-			name = f.Name
-		}
-		out[name] = f.Type
-	}
-	return out
 }
 
 // typeError words json.Unmarshal's failure the way class-validator words a type check.

@@ -21,7 +21,7 @@ type fuzzDTO struct {
 	Password string        `json:"password" validate:"required,password"`
 	Slug     *string       `json:"slug" validate:"omitempty,slug"`
 	Born     *string       `json:"born" validate:"omitempty,isodate"`
-	Role     string        `json:"role" validate:"omitempty,oneof=OWNER ADMIN"`
+	Role     *string       `json:"role" validate:"omitempty,oneof=OWNER ADMIN"`
 	Count    *int          `json:"count" validate:"omitempty,gte=0,lte=20"`
 	Active   *bool         `json:"active"`
 	Tags     []string      `json:"tags" validate:"omitempty,max=5,dive,max=10"`

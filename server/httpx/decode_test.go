@@ -58,16 +58,21 @@ func TestDecodeRejections(t *testing.T) {
 		msg        string
 	}{
 		{"unknown fields listed, nested too", `{"admin":true,"zz":1,"company":{"name":"Acme","slug":"acme","x":1},"owner":{"firstName":"Ann","email":"a@b.co","password":"Password123!"}}`,
-			400, []string{"property admin should not exist", "company.property x should not exist", "property zz should not exist"}, ""},
+			400, []string{"property admin should not exist", "property zz should not exist", "company.property x should not exist"}, ""},
 		{"malformed JSON", `{"company":`, 400, nil, "Malformed JSON in request body"},
 		{"not an object", `[1,2]`, 400, []string{"request body must be a JSON object"}, ""},
-		{"wrong type", `{"company":{"name":5}}`, 400, []string{"company.name must be a string"}, ""},
-		{"wrong int type", `{"floor":"x"}`, 400, []string{"floor must be an integer number"}, ""},
+		{"wrong type", `{"company":{"name":5,"slug":"acme"}}`, 400, []string{
+			"company.name must be longer than or equal to 2 characters",
+			"company.name must be shorter than or equal to 255 characters",
+			"company.name must be a string",
+		}, ""},
+		{"wrong int type", `{"floor":"x"}`, 400, []string{"floor must not be less than 0", "floor must be an integer number"}, ""},
 		{"every failing field", `{"company":{"name":"A","slug":"Bad Slug"},"owner":{"firstName":"","email":"nope","password":"weak"},"floor":-1,"born":"1991-02-03T00:00:00Z","role":"KING"}`,
 			400, []string{
 				"company.name must be longer than or equal to 2 characters",
 				"company.slug must match /^[a-z0-9-]+$/ regular expression",
 				"owner.firstName should not be empty",
+				"owner.firstName must be longer than or equal to 2 characters",
 				"owner.email must be an email",
 				PasswordMessage,
 				"floor must not be less than 0",

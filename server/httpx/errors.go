@@ -6,10 +6,10 @@ package httpx
 import (
 	"context"
 	"errors"
-	"log/slog"
 	"net/http"
 
 	"github.com/ternant/ternant/server/platform/db"
+	"github.com/ternant/ternant/server/platform/redisclient"
 )
 
 // Error is an HTTP error with TernantApp's (NestJS's) body:
@@ -65,11 +65,19 @@ type errorBody struct {
 }
 
 // WriteError answers with err in TernantApp's shape. Domain errors from the db package map to
-// their codes; anything unrecognised is a 500 whose detail is logged, never sent.
+// their codes; anything unrecognised is a 500 whose detail is logged, never sent. The cause of
+// every 5xx goes into the request's access-log line (see AccessLog).
 func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	var he *Error
 	if !errors.As(err, &he) {
-		he = classify(r.Context(), err)
+		he = classify(err)
+	}
+	if he.Status >= http.StatusInternalServerError {
+		cause := error(he)
+		if he.cause != nil {
+			cause = he.cause
+		}
+		noteFailure(r.Context(), cause)
 	}
 	for k, vs := range he.Headers {
 		for _, v := range vs {
@@ -90,7 +98,17 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	WriteJSON(w, he.Status, body)
 }
 
-func classify(ctx context.Context, err error) *Error {
+// retryAfter is the Retry-After of a 503: dependencies are retried every second or so, and the
+// client gets a fresh answer by then.
+const retryAfter = "1"
+
+// Unavailable is a 503 with Retry-After: a dependency (the database, Redis) did not answer in time.
+func Unavailable(cause error) *Error {
+	return &Error{Status: http.StatusServiceUnavailable, Message: "Service temporarily unavailable, try again",
+		Headers: http.Header{"Retry-After": {retryAfter}}, cause: cause}
+}
+
+func classify(err error) *Error {
 	switch {
 	case errors.Is(err, db.ErrNotFound):
 		return &Error{Status: http.StatusNotFound, Message: "Not Found", cause: err}
@@ -98,14 +116,12 @@ func classify(ctx context.Context, err error) *Error {
 		return &Error{Status: http.StatusConflict, Message: "Conflict", cause: err}
 	case errors.Is(err, db.ErrBadReference):
 		return &Error{Status: http.StatusBadRequest, Message: "Referenced record does not exist", cause: err}
-	case errors.Is(err, db.ErrPoolTimeout), errors.Is(err, db.ErrUnavailable), errors.Is(err, db.ErrRetryable):
-		slog.WarnContext(ctx, "database unavailable", "err", err, "request_id", RequestID(ctx))
-		return &Error{Status: http.StatusServiceUnavailable, Message: "Service temporarily unavailable, try again",
-			Headers: http.Header{"Retry-After": {"1"}}, cause: err}
+	case errors.Is(err, db.ErrPoolTimeout), errors.Is(err, db.ErrUnavailable), errors.Is(err, db.ErrRetryable),
+		errors.Is(err, redisclient.ErrUnavailable), errors.Is(err, context.DeadlineExceeded):
+		return Unavailable(err)
 	case errors.Is(err, context.Canceled):
 		// The client went away; 499 is nginx's convention and never reaches anyone.
 		return &Error{Status: 499, Message: "Client closed request", cause: err}
 	}
-	slog.ErrorContext(ctx, "unhandled error", "err", err, "request_id", RequestID(ctx))
 	return &Error{Status: http.StatusInternalServerError, Message: "Internal server error", cause: err}
 }

@@ -21,6 +21,7 @@ type ctxKey int
 const (
 	requestIDKey ctxKey = iota
 	clientIPKey
+	failureKey
 )
 
 // RequestID returns the request's id ("" outside a request).
@@ -35,7 +36,8 @@ func ClientIP(ctx context.Context) string {
 	return s
 }
 
-// Recover turns a panic into a logged 500 in TernantApp's shape.
+// Recover turns a panic into a 500 in TernantApp's shape. A panic below AccessLog was logged
+// there, with the request's id, into the server's log; any other is logged here.
 func Recover(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		defer func() {
@@ -43,13 +45,37 @@ func Recover(next http.Handler) http.Handler {
 				if p == http.ErrAbortHandler {
 					panic(p)
 				}
-				slog.ErrorContext(r.Context(), "panic", "panic", fmt.Sprint(p), "request_id", RequestID(r.Context()),
-					"stack", string(debug.Stack()))
+				if _, logged := p.(loggedPanic); !logged {
+					slog.ErrorContext(r.Context(), logPanic, "panic", fmt.Sprint(p), "method", r.Method, "path", r.URL.Path,
+						"request_id", w.Header().Get("X-Request-Id"), "stack", string(debug.Stack()))
+				}
 				WriteError(w, r, NewError(http.StatusInternalServerError, "Internal server error"))
 			}
 		}()
 		next.ServeHTTP(w, r)
 	})
+}
+
+// loggedPanic is a panic value AccessLog has logged, re-raised for Recover to answer.
+type loggedPanic struct{ value any }
+
+// Log messages of failed requests.
+const (
+	logRequest = "request"
+	logPanic   = "panic"
+)
+
+// failure holds the cause of a request's 5xx answer until its access-log line is written.
+type failure struct{ err error }
+
+// noteFailure records err as the cause of the request's 5xx. Outside AccessLog (a handler tested
+// alone) it is logged at once on the default logger.
+func noteFailure(ctx context.Context, err error) {
+	if f, ok := ctx.Value(failureKey).(*failure); ok {
+		f.err = err
+		return
+	}
+	slog.ErrorContext(ctx, "request failed", "err", err, "request_id", RequestID(ctx))
 }
 
 // RequestIDs accepts a sane incoming X-Request-Id or makes one, and echoes it on the response.
@@ -134,12 +160,31 @@ func SecurityHeaders(next http.Handler) http.Handler {
 	})
 }
 
-// AccessLog logs one line per request after it completes.
+// AccessLog logs one line per request after it completes. The line of a 5xx carries its cause
+// ("err": the whole wrapped chain); a panic is logged with its value and stack, then re-raised for
+// Recover to answer. Both are errors, so they reach LOG_DIR's error.log.
 func AccessLog(log *slog.Logger) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			start := time.Now()
 			ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
+			fail := &failure{}
+			r = r.WithContext(context.WithValue(r.Context(), failureKey, fail))
+			defer func() {
+				p := recover()
+				if p == nil {
+					return
+				}
+				if p != http.ErrAbortHandler {
+					log.LogAttrs(r.Context(), slog.LevelError, logPanic,
+						slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", http.StatusInternalServerError),
+						slog.String("panic", fmt.Sprint(p)), slog.String("stack", string(debug.Stack())),
+						slog.Duration("duration", time.Since(start)),
+						slog.String("ip", ClientIP(r.Context())), slog.String("request_id", RequestID(r.Context())))
+					p = loggedPanic{p}
+				}
+				panic(p)
+			}()
 			next.ServeHTTP(ww, r)
 			status := ww.Status()
 			if status == 0 {
@@ -152,15 +197,25 @@ func AccessLog(log *slog.Logger) func(http.Handler) http.Handler {
 			case status >= 400:
 				level = slog.LevelWarn
 			}
-			log.LogAttrs(r.Context(), level, "request",
+			attrs := []slog.Attr{
 				slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", status),
 				slog.Int("bytes", ww.BytesWritten()), slog.Duration("duration", time.Since(start)),
-				slog.String("ip", ClientIP(r.Context())), slog.String("request_id", RequestID(r.Context())))
+				slog.String("ip", ClientIP(r.Context())), slog.String("request_id", RequestID(r.Context())),
+			}
+			if fail.err != nil {
+				attrs = append(attrs, slog.String("err", fail.err.Error()))
+			}
+			log.LogAttrs(r.Context(), level, logRequest, attrs...)
 		})
 	}
 }
 
-// NotFoundHandler answers unknown routes as Nest does: 404 "Cannot METHOD /path".
+// NotFoundHandler answers unknown routes as Nest does: 404 "Cannot METHOD /path?query", with the
+// request target as the client sent it (Express's originalUrl).
 func NotFoundHandler(w http.ResponseWriter, r *http.Request) {
-	WriteError(w, r, NotFound(fmt.Sprintf("Cannot %s %s", r.Method, r.URL.Path)))
+	target := r.RequestURI
+	if !strings.HasPrefix(target, "/") {
+		target = r.URL.RequestURI()
+	}
+	WriteError(w, r, NotFound(fmt.Sprintf("Cannot %s %s", r.Method, target)))
 }

@@ -1,7 +1,10 @@
 package httpx
 
 import (
+	"errors"
 	"net/http"
+	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -118,4 +121,50 @@ func QueryDate(r *http.Request, name string) (time.Time, error) {
 		}
 	}
 	return time.Time{}, Invalid(name + " must be a valid ISO 8601 date string")
+}
+
+// UnknownQuery lists "property X should not exist" for every query key that is not one of known,
+// in the order the keys first appear in the query string, as TernantApp's ValidationPipe reports
+// the unknown keys of a @Query() DTO. A bracketed key (a[b]=1) is the property a, as Express's
+// query parser makes it.
+func UnknownQuery(r *http.Request, known ...string) []string {
+	var keys []string
+	seen := map[string]bool{}
+	for _, part := range strings.Split(r.URL.RawQuery, "&") {
+		if part == "" {
+			continue
+		}
+		k, _, _ := strings.Cut(part, "=")
+		if u, err := url.QueryUnescape(k); err == nil {
+			k = u
+		}
+		if i := strings.IndexByte(k, '['); i > 0 {
+			k = k[:i]
+		}
+		if seen[k] || slices.Contains(known, k) {
+			continue
+		}
+		seen[k] = true
+		keys = append(keys, k)
+	}
+	msgs := make([]string, 0, len(keys))
+	for _, k := range jsKeyOrder(keys) {
+		msgs = append(msgs, "property "+k+" should not exist")
+	}
+	return msgs
+}
+
+// Messages returns the message list of a validation error (Invalid), the single message of any
+// other *Error, or nil for nil.
+func Messages(err error) []string {
+	var he *Error
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &he) && len(he.Messages) > 0:
+		return he.Messages
+	case errors.As(err, &he):
+		return []string{he.Message}
+	}
+	return []string{err.Error()}
 }

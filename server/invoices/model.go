@@ -59,7 +59,7 @@ type LineItems []LineItem
 // LineItem is one invoice line. Amounts are stored in the JSON column as JSON numbers (as
 // TernantApp stores them) but written from exact decimal text, never through a float.
 type LineItem struct {
-	Description string         `json:"description" validate:"required"`
+	Description string         `json:"description" validate:"string,notempty"`
 	Quantity    money.Quantity `json:"quantity" validate:"gte=0"`
 	UnitPrice   money.Number   `json:"unitPrice" validate:"gte=0"`
 	Amount      money.Number   `json:"amount" validate:"gte=0"`
@@ -68,16 +68,16 @@ type LineItem struct {
 
 // CreateRequest is POST /invoices.
 type CreateRequest struct {
-	InvoiceNumber string        `json:"invoiceNumber" validate:"required,max=50"`
-	OccupancyID   string        `json:"occupancyId" validate:"required"`
-	TenantID      string        `json:"tenantId" validate:"required"`
-	InvoiceDate   dbtypes.Date  `json:"invoiceDate" validate:"required"`
-	DueDate       dbtypes.Date  `json:"dueDate" validate:"required"`
+	InvoiceNumber string        `json:"invoiceNumber" validate:"max=50,string,notempty"`
+	OccupancyID   string        `json:"occupancyId" validate:"string,notempty"`
+	TenantID      string        `json:"tenantId" validate:"string,notempty"`
+	InvoiceDate   dbtypes.Date  `json:"invoiceDate" validate:"isodate,notempty"`
+	DueDate       dbtypes.Date  `json:"dueDate" validate:"isodate,notempty"`
 	Status        *Status       `json:"status" validate:"omitnil,oneof=draft sent paid overdue cancelled"`
 	LineItems     []LineItem    `json:"lineItems" validate:"required,dive"`
-	Subtotal      *money.Amount `json:"subtotal" validate:"required,gte=0"`
+	Subtotal      *money.Amount `json:"subtotal" validate:"gte=0,number"`
 	TaxAmount     *money.Amount `json:"taxAmount" validate:"omitnil,gte=0"`
-	TotalAmount   *money.Amount `json:"totalAmount" validate:"required,gte=0"`
+	TotalAmount   *money.Amount `json:"totalAmount" validate:"gte=0,number"`
 	AmountPaid    *money.Amount `json:"amountPaid" validate:"omitnil,gte=0"`
 	Notes         *string       `json:"notes"`
 }
@@ -100,24 +100,24 @@ type UpdateRequest struct {
 
 // StatusRequest is PATCH /invoices/:id/status.
 type StatusRequest struct {
-	Status Status `json:"status" validate:"required,oneof=draft sent paid overdue cancelled"`
+	Status Status `json:"status" validate:"oneof=draft sent paid overdue cancelled"`
 }
 
 // PaymentRequest is POST /invoices/:id/payment.
 type PaymentRequest struct {
-	Amount *money.Amount `json:"amount" validate:"required"`
+	Amount *money.Amount `json:"amount" validate:"gte=0.01,number"`
 }
 
 // GenerateRentRequest is POST /invoices/generate-rent.
 type GenerateRentRequest struct {
-	OccupancyID string `json:"occupancyId" validate:"required"`
-	Month       string `json:"month" validate:"required"`
+	OccupancyID string `json:"occupancyId" validate:"string,notempty"`
+	Month       string `json:"month" validate:"string,notempty"`
 	DueDay      *int   `json:"dueDay" validate:"omitnil,min=1,max=31"`
 }
 
 // BulkGenerateRequest is POST /invoices/generate-rent/bulk.
 type BulkGenerateRequest struct {
-	Month  string `json:"month" validate:"required"`
+	Month  string `json:"month" validate:"string,notempty"`
 	DueDay *int   `json:"dueDay" validate:"omitnil,min=1,max=31"`
 }
 

@@ -9,7 +9,7 @@ import (
 	"github.com/ternant/ternant/server/platform/money"
 )
 
-// Update applies a partial update. When the dates or the apartment change, the end-after-start
+// Update applies a partial update and answers with the lease as Get does. When the dates or the apartment change, the end-after-start
 // rule and the overlap rule are checked again under the (new) apartment's row lock.
 func (s *Service) Update(ctx context.Context, companyID, id string, in UpdateInput) (Occupancy, error) {
 	if msgs := in.check(); len(msgs) > 0 {
@@ -21,7 +21,7 @@ func (s *Service) Update(ctx context.Context, companyID, id string, in UpdateInp
 		}
 	}
 	recheck := in.LeaseStartDate != nil || in.LeaseEndDate != nil || in.ApartmentID != nil
-	return s.modify(ctx, companyID, id, func(tx *db.Tx, o *Occupancy) error {
+	o, err := s.modify(ctx, companyID, id, func(tx *db.Tx, o *Occupancy) error {
 		moved := in.ApartmentID != nil && *in.ApartmentID != o.ApartmentID
 		in.apply(o)
 		if !recheck {
@@ -39,6 +39,16 @@ func (s *Service) Update(ctx context.Context, companyID, id string, in UpdateInp
 		}
 		return s.checkOverlap(ctx, tx, o)
 	})
+	if err != nil {
+		return o, err
+	}
+	// TernantApp answers with the lease as GET /occupancies/:id shows it: tenant and apartment
+	// (with its compound) included, read after the change.
+	rows := []Occupancy{o}
+	if err := s.include(ctx, companyID, rows, true); err != nil {
+		return o, err
+	}
+	return rows[0], nil
 }
 
 // SetStatus changes only the status, unchecked (TernantApp v1.0.1).

@@ -43,6 +43,15 @@ func TestOccupancyShapes(t *testing.T) {
 		t.Fatalf("history = %d %s", hist.Status, hist.Body)
 	}
 	propertytest.Golden(t, "tenant-history", hist.Body)
+	// PATCH answers like GET: the changed lease with its tenant and apartment (and compound).
+	upd := e.Call(t, e.A, http.MethodPatch, "/occupancies/"+id, map[string]any{"notes": "Renewed"})
+	if upd.Status != http.StatusOK {
+		t.Fatalf("update = %d %s", upd.Status, upd.Body)
+	}
+	propertytest.Golden(t, "occupancy-update", upd.Body)
+	if after := e.Call(t, e.A, http.MethodGet, "/occupancies/"+id, nil); string(after.Body) != string(upd.Body) {
+		t.Errorf("PATCH body differs from the GET that follows:\n%s\n%s", upd.Body, after.Body)
+	}
 }
 
 func TestOccupancyRules(t *testing.T) {
@@ -59,7 +68,7 @@ func TestOccupancyRules(t *testing.T) {
 			{"end before start", lease(ten, apt, "2030-05-01", "2030-04-30"), "Lease end date must be after start date"},
 			{"end equals start", lease(ten, apt, "2030-05-01", "2030-05-01"), "Lease end date must be after start date"},
 			{"timestamp as date", lease(ten, apt, "2030-05-01T00:00:00Z", "2030-06-01"), "leaseStartDate must be a valid ISO 8601 date string (YYYY-MM-DD)"},
-			{"missing rent", map[string]any{"tenantId": ten, "apartmentId": apt, "leaseStartDate": "2030-01-01", "leaseEndDate": "2030-02-01"}, "monthlyRent should not be null or undefined"},
+			{"missing rent", map[string]any{"tenantId": ten, "apartmentId": apt, "leaseStartDate": "2030-01-01", "leaseEndDate": "2030-02-01"}, "monthlyRent must be a number conforming to the specified constraints"},
 			{"negative deposit", func() map[string]any {
 				m := lease(ten, apt, "2030-01-01", "2030-02-01")
 				m["securityDeposit"] = -1

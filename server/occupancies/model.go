@@ -54,13 +54,13 @@ type Occupancy struct {
 
 // CreateInput is the POST /occupancies body.
 type CreateInput struct {
-	TenantID        string        `json:"tenantId" validate:"required,uuid"`
-	ApartmentID     string        `json:"apartmentId" validate:"required,uuid"`
-	LeaseStartDate  dbtypes.Date  `json:"leaseStartDate" validate:"required"`
-	LeaseEndDate    dbtypes.Date  `json:"leaseEndDate" validate:"required"`
-	MonthlyRent     *money.Amount `json:"monthlyRent" validate:"required"`
-	SecurityDeposit *money.Amount `json:"securityDeposit"`
-	DepositPaid     *money.Amount `json:"depositPaid"`
+	TenantID        string        `json:"tenantId" validate:"uuid,notempty"`
+	ApartmentID     string        `json:"apartmentId" validate:"uuid,notempty"`
+	LeaseStartDate  dbtypes.Date  `json:"leaseStartDate" validate:"isodate,notempty"`
+	LeaseEndDate    dbtypes.Date  `json:"leaseEndDate" validate:"isodate,notempty"`
+	MonthlyRent     *money.Amount `json:"monthlyRent" validate:"gte=0,number"`
+	SecurityDeposit *money.Amount `json:"securityDeposit" validate:"omitnil,gte=0"`
+	DepositPaid     *money.Amount `json:"depositPaid" validate:"omitnil,gte=0"`
 	MoveInDate      *dbtypes.Date `json:"moveInDate"`
 	MoveOutDate     *dbtypes.Date `json:"moveOutDate"`
 	Status          *string       `json:"status" validate:"omitempty,oneof=pending active ended cancelled"`
@@ -73,9 +73,9 @@ type UpdateInput struct {
 	ApartmentID     *string       `json:"apartmentId" validate:"omitempty,uuid"`
 	LeaseStartDate  *dbtypes.Date `json:"leaseStartDate"`
 	LeaseEndDate    *dbtypes.Date `json:"leaseEndDate"`
-	MonthlyRent     *money.Amount `json:"monthlyRent"`
-	SecurityDeposit *money.Amount `json:"securityDeposit"`
-	DepositPaid     *money.Amount `json:"depositPaid"`
+	MonthlyRent     *money.Amount `json:"monthlyRent" validate:"omitnil,gte=0"`
+	SecurityDeposit *money.Amount `json:"securityDeposit" validate:"omitnil,gte=0"`
+	DepositPaid     *money.Amount `json:"depositPaid" validate:"omitnil,gte=0"`
 	MoveInDate      *dbtypes.Date `json:"moveInDate"`
 	MoveOutDate     *dbtypes.Date `json:"moveOutDate"`
 	Status          *string       `json:"status" validate:"omitempty,oneof=pending active ended cancelled"`
@@ -84,7 +84,7 @@ type UpdateInput struct {
 
 // StatusInput is the PATCH /occupancies/:id/status body.
 type StatusInput struct {
-	Status string `json:"status" validate:"required,oneof=pending active ended cancelled"`
+	Status string `json:"status" validate:"oneof=pending active ended cancelled"`
 }
 
 // EndInput is the POST /occupancies/:id/end body.
@@ -94,7 +94,7 @@ type EndInput struct {
 
 // DepositInput is the POST /occupancies/:id/deposit-payment body.
 type DepositInput struct {
-	Amount *money.Amount `json:"amount" validate:"required"`
+	Amount *money.Amount `json:"amount" validate:"gt=0,number"`
 }
 
 // Stats is GET /occupancies/stats.

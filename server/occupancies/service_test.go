@@ -66,7 +66,7 @@ func (f *fixture) apartment(t *testing.T, co, unit string) string {
 func (f *fixture) tenant(t *testing.T, co, email string) string {
 	t.Helper()
 	first, last := "T", "T"
-	tn, err := f.svc.Tenants.Create(context.Background(), co, tenants.Input{FirstName: &first, LastName: &last, Email: &email})
+	tn, err := f.svc.Tenants.Create(context.Background(), co, tenants.CreateInput{FirstName: &first, LastName: &last, Email: &email})
 	if err != nil {
 		t.Fatal(err)
 	}

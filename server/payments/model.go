@@ -33,10 +33,10 @@ type Payment struct {
 
 // CreateRequest is POST /payments.
 type CreateRequest struct {
-	InvoiceID string                        `json:"invoiceId" validate:"required"`
-	Amount    *money.Amount                 `json:"amount" validate:"required"`
-	PaidAt    *dbtypes.Time                 `json:"paidAt" validate:"required"`
-	Method    string                        `json:"method" validate:"required,oneof=CASH BANK MOBILE CARD OTHER"`
+	InvoiceID string                        `json:"invoiceId" validate:"string,notempty"`
+	Amount    *money.Amount                 `json:"amount" validate:"gte=0.01,number"`
+	PaidAt    *dbtypes.Time                 `json:"paidAt" validate:"datetime,notempty"`
+	Method    string                        `json:"method" validate:"oneof=CASH BANK MOBILE CARD OTHER"`
 	Reference *string                       `json:"reference" validate:"omitnil,max=255"`
 	Metadata  dbtypes.JSON[json.RawMessage] `json:"metadata"`
 	Notes     *string                       `json:"notes"`
@@ -44,7 +44,7 @@ type CreateRequest struct {
 
 // UpdateRequest is PATCH /payments/:id. The invoice of a payment cannot change.
 type UpdateRequest struct {
-	Amount    *money.Amount                 `json:"amount"`
+	Amount    *money.Amount                 `json:"amount" validate:"omitnil,gte=0.01"`
 	PaidAt    *dbtypes.Time                 `json:"paidAt"`
 	Method    *string                       `json:"method" validate:"omitnil,oneof=CASH BANK MOBILE CARD OTHER"`
 	Reference *string                       `json:"reference" validate:"omitnil,max=255"`

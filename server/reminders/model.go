@@ -56,13 +56,13 @@ type Reminder struct {
 
 // CreateRequest is POST /reminders. scheduledFor accepts ISO 8601 dates and date-times.
 type CreateRequest struct {
-	Type         string                        `json:"type" validate:"required,oneof=DUE_SOON OVERDUE RECEIPT WELCOME"`
-	TenantID     string                        `json:"tenantId" validate:"required,uuid"`
+	Type         string                        `json:"type" validate:"oneof=DUE_SOON OVERDUE RECEIPT WELCOME"`
+	TenantID     string                        `json:"tenantId" validate:"uuid,notempty"`
 	InvoiceID    *string                       `json:"invoiceId" validate:"omitnil,uuid"`
-	Subject      string                        `json:"subject" validate:"required,max=255"`
-	Message      string                        `json:"message" validate:"required"`
+	Subject      string                        `json:"subject" validate:"max=255,string,notempty"`
+	Message      string                        `json:"message" validate:"string,notempty"`
 	Recipient    *string                       `json:"recipient" validate:"omitnil,max=255"`
-	ScheduledFor *dbtypes.Time                 `json:"scheduledFor" validate:"required"`
+	ScheduledFor *dbtypes.Time                 `json:"scheduledFor" validate:"datetime,notempty"`
 	Metadata     dbtypes.JSON[json.RawMessage] `json:"metadata"`
 }
 
@@ -79,15 +79,15 @@ type UpdateRequest struct {
 
 // WelcomeRequest is POST /reminders/welcome/:tenantId.
 type WelcomeRequest struct {
-	ApartmentCode string `json:"apartmentCode" validate:"required,max=100"`
+	ApartmentCode string `json:"apartmentCode" validate:"max=100,string,notempty"`
 }
 
 // ReceiptRequest is POST /reminders/receipt.
 type ReceiptRequest struct {
-	TenantID  string        `json:"tenantId" validate:"required"`
-	InvoiceID string        `json:"invoiceId" validate:"required"`
-	Amount    *money.Amount `json:"amount" validate:"required"`
-	Currency  string        `json:"currency" validate:"required,max=10"`
+	TenantID  string        `json:"tenantId" validate:"string,notempty"`
+	InvoiceID string        `json:"invoiceId" validate:"string,notempty"`
+	Amount    *money.Amount `json:"amount" validate:"number"`
+	Currency  string        `json:"currency" validate:"max=10,string,notempty"`
 }
 
 // Filter selects reminders for GET /reminders.

@@ -36,15 +36,22 @@ func (h *Handler) Routes() []httpx.Route {
 	}
 }
 
-// rangeOf reads startDate/endDate (ISO 8601). A date-only endDate covers that whole day.
+// queryKeys are the report query's properties: TernantApp's report query DTO (startDate, endDate)
+// and Ternant's format. Any other key is refused, as TernantApp's ValidationPipe refuses it.
+var queryKeys = []string{"startDate", "endDate", "format"}
+
+// rangeOf reads startDate/endDate (ISO 8601). A date-only endDate covers that whole day. Unknown
+// query keys and invalid dates are reported together, unknown keys first.
 func rangeOf(r *http.Request) (Range, error) {
 	var rg Range
+	msgs := httpx.UnknownQuery(r, queryKeys...)
 	var err error
-	if rg.Start, err = httpx.QueryDate(r, "startDate"); err != nil {
-		return rg, err
-	}
-	if rg.End, err = httpx.QueryDate(r, "endDate"); err != nil {
-		return rg, err
+	rg.Start, err = httpx.QueryDate(r, "startDate")
+	msgs = append(msgs, httpx.Messages(err)...)
+	rg.End, err = httpx.QueryDate(r, "endDate")
+	msgs = append(msgs, httpx.Messages(err)...)
+	if len(msgs) > 0 {
+		return rg, httpx.Invalid(msgs...)
 	}
 	if !rg.Start.IsZero() && !rg.End.IsZero() && rg.End.Before(rg.Start) {
 		return rg, httpx.Invalid("endDate must not be before startDate")

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -341,5 +342,39 @@ func TestReportsWithoutRedisStillAnswer(t *testing.T) {
 	broken := reports.NewService(f.db, rdb, "x:", 0, nil)
 	if k, err := broken.KPIs(context.Background(), f.company, reports.Range{}); err != nil || k.TotalUnits != 5 {
 		t.Fatalf("with Redis down: %+v %v", k, err)
+	}
+}
+
+// TestReportQueriesRejectUnknownKeys: every report refuses query keys its DTO does not declare, as
+// TernantApp's ValidationPipe does, listing them in the query's order with the date failures after.
+func TestReportQueriesRejectUnknownKeys(t *testing.T) {
+	f := build(t)
+	h := serve(t, f, identity.Owner)
+	for _, path := range []string{"/reports/kpis", "/reports/revenue", "/reports/occupancy", "/reports/aging"} {
+		for _, tc := range []struct {
+			query string
+			want  []string
+		}{
+			{"?startDate=2026-01-01&endDate=2026-03-31&period=monthly", []string{"property period should not exist"}},
+			{"?zeta=1&alpha=2&zeta=3&filter[x]=1", []string{"property zeta should not exist", "property alpha should not exist", "property filter should not exist"}},
+			{"?b=1&2=x&a=1&10=y", []string{"property 2 should not exist", "property 10 should not exist", "property b should not exist", "property a should not exist"}},
+			{"?period=monthly&startDate=soon", []string{"property period should not exist", "startDate must be a valid ISO 8601 date string"}},
+		} {
+			r := servertest.Do(t, h.base, servertest.Request{Method: http.MethodGet, Path: path + tc.query})
+			var body struct {
+				Message []string `json:"message"`
+			}
+			if r.Status != http.StatusBadRequest {
+				t.Errorf("%s%s = %d %s, want 400", path, tc.query, r.Status, r.Body)
+				continue
+			}
+			r.JSON(t, &body)
+			if !slices.Equal(body.Message, tc.want) {
+				t.Errorf("%s%s: message %q, want %q", path, tc.query, body.Message, tc.want)
+			}
+		}
+		if r := servertest.Do(t, h.base, servertest.Request{Method: http.MethodGet, Path: path + "?startDate=2026-01-01&endDate=2026-03-31&format=json"}); r.Status != http.StatusOK {
+			t.Errorf("%s with known keys = %d %s", path, r.Status, r.Body)
+		}
 	}
 }

@@ -28,6 +28,7 @@ func (h *Handler) Routes() []httpx.Route {
 		httpx.Param{Name: "companyId", Format: "uuid", Description: "only this company's users"},
 		httpx.Param{Name: "role", Enum: []string{"SUPER_ADMIN", "OWNER", "ADMIN", "STAFF", "AUDITOR", "TENANT_PORTAL"}},
 		httpx.Param{Name: "status", Enum: []string{users.StatusActive, users.StatusInactive, users.StatusSuspended, users.StatusPending}})
+	// The action routes are PATCH and answer 200, as TernantApp's controllers declare them.
 	return []httpx.Route{
 		{Method: http.MethodGet, Pattern: "/super-admin/companies", Access: sa, Handler: httpx.Endpoint(ok, h.listCompanies),
 			Doc: httpx.Doc{Summary: "Every company, a page at a time (search: name, slug or email)",
@@ -42,9 +43,9 @@ func (h *Handler) Routes() []httpx.Route {
 			Doc: httpx.Doc{Summary: "A company's user, property and billing counts", Response: CompanyStats{}}},
 		{Method: http.MethodPatch, Pattern: "/super-admin/companies/{id}", Access: sa, Handler: httpx.Endpoint(ok, httpx.UnscopedByIDWithBody(s.UpdateCompany)),
 			Doc: httpx.Doc{Summary: "Update any company", Request: companies.UpdateRequest{}, Response: companies.Company{}}},
-		{Method: http.MethodPost, Pattern: "/super-admin/companies/{id}/suspend", Access: sa, Handler: httpx.Endpoint(created, httpx.UnscopedByID(s.SuspendCompany)),
+		{Method: http.MethodPatch, Pattern: "/super-admin/companies/{id}/suspend", Access: sa, Handler: httpx.Endpoint(ok, httpx.UnscopedByID(s.SuspendCompany)),
 			Doc: httpx.Doc{Summary: "Suspend a company (deactivate it and end its users' sessions)", Response: companies.Company{}}},
-		{Method: http.MethodPost, Pattern: "/super-admin/companies/{id}/activate", Access: sa, Handler: httpx.Endpoint(created, httpx.UnscopedByID(s.ActivateCompany)),
+		{Method: http.MethodPatch, Pattern: "/super-admin/companies/{id}/activate", Access: sa, Handler: httpx.Endpoint(ok, httpx.UnscopedByID(s.ActivateCompany)),
 			Doc: httpx.Doc{Summary: "Reactivate a company", Response: companies.Company{}}},
 		{Method: http.MethodDelete, Pattern: "/super-admin/companies/{id}", Access: sa, Handler: httpx.Endpoint(ok, h.deleteCompany),
 			Doc: httpx.Doc{Summary: "Deactivate a company, keeping its data (empty 200)"}},
@@ -62,11 +63,11 @@ func (h *Handler) Routes() []httpx.Route {
 			Doc: httpx.Doc{Summary: "Update any user", Request: UpdateUserRequest{}, Response: users.User{}}},
 		{Method: http.MethodDelete, Pattern: "/super-admin/users/{id}", Access: sa, Handler: httpx.Endpoint(http.StatusNoContent, h.deleteUser),
 			Doc: httpx.Doc{Summary: "Deactivate a user", Status: http.StatusNoContent}},
-		{Method: http.MethodPost, Pattern: "/super-admin/users/{id}/activate", Access: sa, Handler: httpx.Endpoint(created, h.userStatus(users.StatusActive)),
+		{Method: http.MethodPatch, Pattern: "/super-admin/users/{id}/activate", Access: sa, Handler: httpx.Endpoint(ok, h.userStatus(users.StatusActive)),
 			Doc: httpx.Doc{Summary: "Activate a user", Response: users.User{}}},
-		{Method: http.MethodPost, Pattern: "/super-admin/users/{id}/suspend", Access: sa, Handler: httpx.Endpoint(created, h.userStatus(users.StatusSuspended)),
+		{Method: http.MethodPatch, Pattern: "/super-admin/users/{id}/suspend", Access: sa, Handler: httpx.Endpoint(ok, h.userStatus(users.StatusSuspended)),
 			Doc: httpx.Doc{Summary: "Suspend a user (and end their sessions)", Response: users.User{}}},
-		{Method: http.MethodPost, Pattern: "/super-admin/users/{id}/reset-password", Access: sa, Handler: httpx.Endpoint(created, httpx.UnscopedByIDWithBody(s.ResetPassword)),
+		{Method: http.MethodPatch, Pattern: "/super-admin/users/{id}/reset-password", Access: sa, Handler: httpx.Endpoint(ok, httpx.UnscopedByIDWithBody(s.ResetPassword)),
 			Doc: httpx.Doc{Summary: "Set a user's password", Request: ResetPasswordRequest{}, Response: MessageResponse{}}},
 	}
 }

@@ -21,16 +21,16 @@ type Page[T any] struct {
 
 // CreateCompanyRequest is POST /super-admin/companies' body: a company and its owner.
 type CreateCompanyRequest struct {
-	Name           string  `json:"name" validate:"required,min=2,max=255"`
-	Slug           string  `json:"slug" validate:"required,min=2,max=100,slug"`
+	Name           string  `json:"name" validate:"max=255,min=2,string,notempty"`
+	Slug           string  `json:"slug" validate:"max=100,min=2,slug,string,notempty"`
 	Email          *string `json:"email" validate:"omitempty,email,max=255"`
 	Phone          *string `json:"phone" validate:"omitempty,max=50"`
 	Currency       *string `json:"currency" validate:"omitempty,max=10"`
 	Timezone       *string `json:"timezone" validate:"omitempty,max=50"`
-	OwnerFirstName string  `json:"ownerFirstName" validate:"required,min=2,max=100"`
-	OwnerLastName  string  `json:"ownerLastName" validate:"required,min=2,max=100"`
-	OwnerEmail     string  `json:"ownerEmail" validate:"required,email,max=255"`
-	OwnerPassword  string  `json:"ownerPassword" validate:"required,password"`
+	OwnerFirstName string  `json:"ownerFirstName" validate:"max=100,min=2,string,notempty"`
+	OwnerLastName  string  `json:"ownerLastName" validate:"max=100,min=2,string,notempty"`
+	OwnerEmail     string  `json:"ownerEmail" validate:"max=255,email,notempty"`
+	OwnerPassword  string  `json:"ownerPassword" validate:"password,max=100,min=8,string"`
 	OwnerPhone     *string `json:"ownerPhone" validate:"omitempty,max=50"`
 }
 
@@ -64,11 +64,11 @@ type CompanyStats struct {
 
 // CreateUserRequest is POST /super-admin/users' body.
 type CreateUserRequest struct {
-	FirstName    string  `json:"firstName" validate:"required,min=2,max=100"`
-	LastName     string  `json:"lastName" validate:"required,min=2,max=100"`
-	Email        string  `json:"email" validate:"required,email,max=255"`
-	Password     string  `json:"password" validate:"required,password"`
-	Role         string  `json:"role" validate:"required,oneof=SUPER_ADMIN OWNER ADMIN STAFF AUDITOR TENANT_PORTAL"`
+	FirstName    string  `json:"firstName" validate:"max=100,min=2,string,notempty"`
+	LastName     string  `json:"lastName" validate:"max=100,min=2,string,notempty"`
+	Email        string  `json:"email" validate:"max=255,email,notempty"`
+	Password     string  `json:"password" validate:"password,max=100,min=8,string"`
+	Role         string  `json:"role" validate:"oneof=SUPER_ADMIN OWNER ADMIN STAFF AUDITOR TENANT_PORTAL"`
 	CompanyID    *string `json:"companyId" validate:"omitempty,uuid"`
 	IsSuperAdmin *bool   `json:"isSuperAdmin"`
 	Phone        *string `json:"phone" validate:"omitempty,max=50"`
@@ -76,17 +76,17 @@ type CreateUserRequest struct {
 
 // UpdateUserRequest is PATCH /super-admin/users/:id's body.
 type UpdateUserRequest struct {
-	FirstName *string `json:"firstName" validate:"omitempty,min=2,max=100"`
-	LastName  *string `json:"lastName" validate:"omitempty,min=2,max=100"`
+	FirstName *string `json:"firstName" validate:"omitempty,max=100,min=2"`
+	LastName  *string `json:"lastName" validate:"omitempty,max=100,min=2"`
 	Email     *string `json:"email" validate:"omitempty,email,max=255"`
 	Role      *string `json:"role" validate:"omitempty,oneof=SUPER_ADMIN OWNER ADMIN STAFF AUDITOR TENANT_PORTAL"`
 	Status    *string `json:"status" validate:"omitempty,oneof=ACTIVE INACTIVE SUSPENDED PENDING"`
 	Phone     *string `json:"phone" validate:"omitempty,max=50"`
 }
 
-// ResetPasswordRequest is POST /super-admin/users/:id/reset-password's body.
+// ResetPasswordRequest is PATCH /super-admin/users/:id/reset-password's body.
 type ResetPasswordRequest struct {
-	NewPassword string `json:"newPassword" validate:"required,password"`
+	NewPassword string `json:"newPassword" validate:"password,max=100,min=8,string"`
 }
 
 // UserStats is GET /super-admin/users/stats.

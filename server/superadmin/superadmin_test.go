@@ -51,14 +51,19 @@ func TestSuperAdminCompanies(t *testing.T) {
 	assert.EqualValues(t, 3, platform.Map(t)["totalCompanies"])
 
 	// Suspending a company ends its users' sessions and refuses their logins until reactivated.
-	susp := inst.Do(t, servertest.Request{Method: http.MethodPost, Path: "/api/v1/super-admin/companies/" + companyA + "/suspend", Token: sa})
-	require.Equal(t, http.StatusCreated, susp.Status, "%s", susp.Body)
+	// The action routes are PATCH with 200, as in TernantApp; POST is an unknown route there too.
+	post := inst.Do(t, servertest.Request{Method: http.MethodPost, Path: "/api/v1/super-admin/companies/" + companyA + "/suspend", Token: sa})
+	require.Equal(t, http.StatusNotFound, post.Status, "%s", post.Body)
+	susp := inst.Do(t, servertest.Request{Method: http.MethodPatch, Path: "/api/v1/super-admin/companies/" + companyA + "/suspend", Token: sa})
+	require.Equal(t, http.StatusOK, susp.Status, "%s", susp.Body)
 	assert.Equal(t, false, susp.Map(t)["isActive"])
 	assert.Equal(t, http.StatusUnauthorized, inst.Get(t, "/api/v1/auth/me", ownerA).Status)
 	login := inst.Do(t, servertest.Request{Method: http.MethodPost, Path: "/api/v1/auth/login",
 		Body: map[string]string{"email": servertest.OwnerEmail("alpha"), "password": servertest.Password}})
 	assert.Equal(t, http.StatusUnauthorized, login.Status)
-	inst.Do(t, servertest.Request{Method: http.MethodPost, Path: "/api/v1/super-admin/companies/" + companyA + "/activate", Token: sa})
+	act := inst.Do(t, servertest.Request{Method: http.MethodPatch, Path: "/api/v1/super-admin/companies/" + companyA + "/activate", Token: sa})
+	require.Equal(t, http.StatusOK, act.Status, "%s", act.Body)
+	assert.Equal(t, true, act.Map(t)["isActive"])
 	assert.NotEmpty(t, inst.Login(t, servertest.OwnerEmail("alpha"), servertest.Password))
 
 	// DELETE deactivates (TernantApp's always failed); the row and its data stay.
@@ -105,16 +110,19 @@ func TestSuperAdminUsers(t *testing.T) {
 	assert.Equal(t, "ada@delta.test", page.Data[0].Email)
 
 	ada := inst.Login(t, "ada@delta.test", servertest.Password)
-	reset := inst.Do(t, servertest.Request{Method: http.MethodPost, Path: "/api/v1/super-admin/users/" + id + "/reset-password",
+	reset := inst.Do(t, servertest.Request{Method: http.MethodPatch, Path: "/api/v1/super-admin/users/" + id + "/reset-password",
 		Token: sa, Body: map[string]any{"newPassword": "NewPass123!"}})
-	require.Equal(t, http.StatusCreated, reset.Status, "%s", reset.Body)
+	require.Equal(t, http.StatusOK, reset.Status, "%s", reset.Body)
 	assert.Equal(t, http.StatusUnauthorized, inst.Get(t, "/api/v1/auth/me", ada).Status, "reset ends sessions")
 	ada = inst.Login(t, "ada@delta.test", "NewPass123!")
 
-	susp := inst.Do(t, servertest.Request{Method: http.MethodPost, Path: "/api/v1/super-admin/users/" + id + "/suspend", Token: sa})
-	require.Equal(t, http.StatusCreated, susp.Status)
+	susp := inst.Do(t, servertest.Request{Method: http.MethodPatch, Path: "/api/v1/super-admin/users/" + id + "/suspend", Token: sa})
+	require.Equal(t, http.StatusOK, susp.Status)
 	assert.Equal(t, "SUSPENDED", susp.Map(t)["status"])
 	assert.Equal(t, http.StatusUnauthorized, inst.Get(t, "/api/v1/auth/me", ada).Status)
+	act := inst.Do(t, servertest.Request{Method: http.MethodPatch, Path: "/api/v1/super-admin/users/" + id + "/activate", Token: sa})
+	require.Equal(t, http.StatusOK, act.Status, "%s", act.Body)
+	assert.Equal(t, "ACTIVE", act.Map(t)["status"])
 
 	del := inst.Do(t, servertest.Request{Method: http.MethodDelete, Path: "/api/v1/super-admin/users/" + id, Token: sa})
 	assert.Equal(t, http.StatusNoContent, del.Status)

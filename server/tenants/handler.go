@@ -23,7 +23,7 @@ func (h *Handler) Routes() []httpx.Route {
 	anyUser := identity.AnyUser
 	return []httpx.Route{
 		{Method: http.MethodPost, Pattern: "/tenants", Access: anyUser, Handler: httpx.Endpoint(created, httpx.WithBody(h.Service.Create)),
-			Doc: httpx.Doc{Summary: "Create a tenant (email unique in the company)", Request: Input{}, Response: Tenant{}}},
+			Doc: httpx.Doc{Summary: "Create a tenant (email unique in the company)", Request: CreateInput{}, Response: Tenant{}}},
 		{Method: http.MethodGet, Pattern: "/tenants", Access: anyUser, Handler: httpx.Endpoint(ok, h.list),
 			Doc: httpx.Doc{Summary: "List tenants by last and first name", Response: []Tenant{}, List: true, Query: []httpx.Param{statusParam, {Name: "includeInactive", Type: "boolean"}}}},
 		{Method: http.MethodGet, Pattern: "/tenants/search", Access: anyUser, Handler: httpx.Endpoint(ok, h.search),

@@ -12,18 +12,18 @@ var Statuses = []string{"active", "inactive", "blacklisted"}
 
 // Reference is one entry of the references JSON column.
 type Reference struct {
-	Name         string  `json:"name" validate:"required"`
-	Phone        string  `json:"phone" validate:"required"`
-	Relationship string  `json:"relationship" validate:"required"`
+	Name         string  `json:"name" validate:"string,notempty"`
+	Phone        string  `json:"phone" validate:"string,notempty"`
+	Relationship string  `json:"relationship" validate:"string,notempty"`
 	Email        *string `json:"email,omitempty" validate:"omitempty,email"`
 }
 
 // Document is one entry of the documents JSON column.
 type Document struct {
-	Type       string       `json:"type" validate:"required"`
-	FileName   string       `json:"fileName" validate:"required"`
-	FileURL    string       `json:"fileUrl" validate:"required"`
-	UploadedAt dbtypes.Time `json:"uploadedAt" validate:"required"`
+	Type       string       `json:"type" validate:"string,notempty"`
+	FileName   string       `json:"fileName" validate:"string,notempty"`
+	FileURL    string       `json:"fileUrl" validate:"string,notempty"`
+	UploadedAt dbtypes.Time `json:"uploadedAt" validate:"datetime,notempty"`
 }
 
 // Tenant is a tenants row in TernantApp's field order.
@@ -54,8 +54,7 @@ type Tenant struct {
 	IsActive                     bool                      `db:"is_active" json:"isActive"`
 }
 
-// Input is the POST /tenants and PATCH /tenants/:id body. Every field is optional in an update;
-// create also requires firstName, lastName and email (see requireNames).
+// Input is the PATCH /tenants/:id body: every field optional.
 type Input struct {
 	FirstName                    *string       `json:"firstName" validate:"omitempty,max=100"`
 	LastName                     *string       `json:"lastName" validate:"omitempty,max=100"`
@@ -71,31 +70,40 @@ type Input struct {
 	EmergencyContactRelationship *string       `json:"emergencyContactRelationship" validate:"omitempty,max=100"`
 	EmployerName                 *string       `json:"employerName" validate:"omitempty,max=255"`
 	EmployerPhone                *string       `json:"employerPhone" validate:"omitempty,max=100"`
-	MonthlyIncome                *money.Amount `json:"monthlyIncome"`
+	MonthlyIncome                *money.Amount `json:"monthlyIncome" validate:"omitnil,gte=0"`
 	References                   *[]Reference  `json:"references" validate:"omitempty,dive"`
 	Documents                    *[]Document   `json:"documents" validate:"omitempty,dive"`
 	Notes                        *string       `json:"notes"`
 	Status                       *string       `json:"status" validate:"omitempty,oneof=active inactive blacklisted"`
 }
 
-// requireNames words missing create fields as class-validator does.
-func (in Input) requireNames() []string {
-	var msgs []string
-	if in.FirstName == nil {
-		msgs = append(msgs, "firstName must be a string")
-	}
-	if in.LastName == nil {
-		msgs = append(msgs, "lastName must be a string")
-	}
-	if in.Email == nil {
-		msgs = append(msgs, "email must be an email")
-	}
-	return msgs
+// CreateInput is the POST /tenants body: Input's fields, with firstName, lastName and email
+// required. Its fields match Input's one for one, so Input(c) converts it.
+type CreateInput struct {
+	FirstName                    *string       `json:"firstName" validate:"max=100,string"`
+	LastName                     *string       `json:"lastName" validate:"max=100,string"`
+	Email                        *string       `json:"email" validate:"max=255,email"`
+	Phone                        *string       `json:"phone" validate:"omitempty,max=50"`
+	AlternatePhone               *string       `json:"alternatePhone" validate:"omitempty,max=50"`
+	DateOfBirth                  *dbtypes.Date `json:"dateOfBirth"`
+	IDType                       *string       `json:"idType" validate:"omitempty,max=50"`
+	IDNumber                     *string       `json:"idNumber" validate:"omitempty,max=100"`
+	CurrentAddress               *string       `json:"currentAddress"`
+	EmergencyContactName         *string       `json:"emergencyContactName" validate:"omitempty,max=100"`
+	EmergencyContactPhone        *string       `json:"emergencyContactPhone" validate:"omitempty,max=50"`
+	EmergencyContactRelationship *string       `json:"emergencyContactRelationship" validate:"omitempty,max=100"`
+	EmployerName                 *string       `json:"employerName" validate:"omitempty,max=255"`
+	EmployerPhone                *string       `json:"employerPhone" validate:"omitempty,max=100"`
+	MonthlyIncome                *money.Amount `json:"monthlyIncome" validate:"omitnil,gte=0"`
+	References                   *[]Reference  `json:"references" validate:"omitempty,dive"`
+	Documents                    *[]Document   `json:"documents" validate:"omitempty,dive"`
+	Notes                        *string       `json:"notes"`
+	Status                       *string       `json:"status" validate:"omitempty,oneof=active inactive blacklisted"`
 }
 
 // StatusInput is the PATCH /tenants/:id/status body.
 type StatusInput struct {
-	Status string `json:"status" validate:"required,oneof=active inactive blacklisted"`
+	Status string `json:"status" validate:"oneof=active inactive blacklisted"`
 }
 
 // BlacklistInput is the POST /tenants/:id/blacklist body.
@@ -105,9 +113,9 @@ type BlacklistInput struct {
 
 // DocumentInput is the POST /tenants/:id/documents body; the server stamps uploadedAt.
 type DocumentInput struct {
-	Type     string `json:"type" validate:"required"`
-	FileName string `json:"fileName" validate:"required"`
-	FileURL  string `json:"fileUrl" validate:"required"`
+	Type     string `json:"type" validate:"string,notempty"`
+	FileName string `json:"fileName" validate:"string,notempty"`
+	FileURL  string `json:"fileUrl" validate:"string,notempty"`
 }
 
 // Stats is GET /tenants/stats.

@@ -57,8 +57,9 @@ func conflict(email string, err error) error {
 
 // Create inserts a tenant. The database's unique key decides a duplicate email, so two concurrent
 // creates cannot both win.
-func (s *Service) Create(ctx context.Context, companyID string, in Input) (Tenant, error) {
-	if msgs := append(in.requireNames(), in.checkIncome()...); len(msgs) > 0 {
+func (s *Service) Create(ctx context.Context, companyID string, c CreateInput) (Tenant, error) {
+	in := Input(c)
+	if msgs := in.checkIncome(); len(msgs) > 0 {
 		return Tenant{}, httpx.Invalid(msgs...)
 	}
 	if companyID == "" {

@@ -35,18 +35,18 @@ type User struct {
 
 // CreateRequest is POST /users' body.
 type CreateRequest struct {
-	FirstName string  `json:"firstName" validate:"required,min=2,max=100"`
-	LastName  string  `json:"lastName" validate:"required,min=2,max=100"`
-	Email     string  `json:"email" validate:"required,email,max=255"`
-	Password  string  `json:"password" validate:"required,password"`
-	Role      string  `json:"role" validate:"required,oneof=OWNER ADMIN STAFF AUDITOR TENANT_PORTAL"`
+	FirstName string  `json:"firstName" validate:"max=100,min=2,string,notempty"`
+	LastName  string  `json:"lastName" validate:"max=100,min=2,string,notempty"`
+	Email     string  `json:"email" validate:"max=255,email,notempty"`
+	Password  string  `json:"password" validate:"password,max=100,min=8,string"`
+	Role      string  `json:"role" validate:"oneof=OWNER ADMIN STAFF AUDITOR TENANT_PORTAL"`
 	Phone     *string `json:"phone" validate:"omitempty,max=50"`
 }
 
 // UpdateRequest is PATCH /users/:id's body (no email, no password).
 type UpdateRequest struct {
-	FirstName *string `json:"firstName" validate:"omitempty,min=2,max=100"`
-	LastName  *string `json:"lastName" validate:"omitempty,min=2,max=100"`
+	FirstName *string `json:"firstName" validate:"omitempty,max=100,min=2"`
+	LastName  *string `json:"lastName" validate:"omitempty,max=100,min=2"`
 	Role      *string `json:"role" validate:"omitempty,oneof=OWNER ADMIN STAFF AUDITOR TENANT_PORTAL"`
 	Phone     *string `json:"phone" validate:"omitempty,max=50"`
 }

@@ -21,6 +21,7 @@ import (
 	"golang.org/x/sync/singleflight"
 
 	"github.com/ternant/ternant/server/platform/metrics"
+	"github.com/ternant/ternant/server/platform/redisclient"
 )
 
 // Defaults for keys and loads.
@@ -252,10 +253,15 @@ func (c *Cache) Invalidate(ctx context.Context, keys ...string) {
 	}
 }
 
-// failed counts a Redis failure, starts a short bypass and logs at most once per period.
+// failed counts a Redis failure, starts a short bypass and logs at most once per period. A write
+// refused because Redis is full (noeviction) only costs that value its caching: reads go on.
 func (c *Cache) failed(ctx context.Context, name, op string, err error) {
 	if ctx.Err() != nil {
 		return // the caller went away; Redis is not to blame
+	}
+	if redisclient.OutOfMemory(err) {
+		metrics.CacheWriteRefused(name)
+		return
 	}
 	metrics.CacheError(name, op)
 	c.avail.failed(c.now(), c.log, name, op, err)

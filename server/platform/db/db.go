@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -21,6 +22,12 @@ type Options struct {
 	PoolSize int
 	// AcquireTimeout bounds the wait for a free connection; past it a call fails with ErrPoolTimeout.
 	AcquireTimeout time.Duration
+	// ConnectTimeout bounds opening a connection when the DSN sets no timeout of its own.
+	ConnectTimeout time.Duration
+	// QueryTimeout, when positive, bounds each statement after it has a connection (a deadline on
+	// its context), and is the socket read/write timeout when the DSN sets none, so a database
+	// that stops answering fails the statement with ErrUnavailable instead of holding it.
+	QueryTimeout time.Duration
 	// OnQuery, when set, is called after every statement with the statement's context (so a trace
 	// span can be a child of the request's) and what happened.
 	OnQuery func(ctx context.Context, q Query)
@@ -73,8 +80,32 @@ func NormalizeDSN(dsn string) (string, error) {
 	return cfg.FormatDSN(), nil
 }
 
+// withTimeouts puts opts' connect and socket timeouts into dsn where it sets none.
+func withTimeouts(dsn string, opts Options) (string, error) {
+	cfg, err := mysql.ParseDSN(dsn)
+	if err != nil {
+		return "", fmt.Errorf("parse database DSN: %w", err)
+	}
+	if cfg.Timeout == 0 && opts.ConnectTimeout > 0 {
+		cfg.Timeout = opts.ConnectTimeout
+	}
+	if opts.QueryTimeout > 0 {
+		if cfg.ReadTimeout == 0 {
+			cfg.ReadTimeout = opts.QueryTimeout
+		}
+		if cfg.WriteTimeout == 0 {
+			cfg.WriteTimeout = opts.QueryTimeout
+		}
+	}
+	return cfg.FormatDSN(), nil
+}
+
 // Open connects to dsn and verifies the connection.
 func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
+	dsn, err := withTimeouts(dsn, opts)
+	if err != nil {
+		return nil, err
+	}
 	norm, err := NormalizeDSN(dsn)
 	if err != nil {
 		return nil, err
@@ -150,7 +181,7 @@ func (d *DB) Get(ctx context.Context, dest any, query string, args ...any) error
 		return err
 	}
 	defer conn.Close()
-	return d.observe(ctx, query, func() error { return conn.GetContext(ctx, dest, query, args...) })
+	return d.observe(ctx, query, func(ctx context.Context) error { return conn.GetContext(ctx, dest, query, args...) })
 }
 
 // Select runs a query into the slice dest.
@@ -160,7 +191,7 @@ func (d *DB) Select(ctx context.Context, dest any, query string, args ...any) er
 		return err
 	}
 	defer conn.Close()
-	return d.observe(ctx, query, func() error { return conn.SelectContext(ctx, dest, query, args...) })
+	return d.observe(ctx, query, func(ctx context.Context) error { return conn.SelectContext(ctx, dest, query, args...) })
 }
 
 // Exec runs a statement.
@@ -171,16 +202,25 @@ func (d *DB) Exec(ctx context.Context, query string, args ...any) (sql.Result, e
 	}
 	defer conn.Close()
 	var res sql.Result
-	err = d.observe(ctx, query, func() (e error) { res, e = conn.ExecContext(ctx, query, args...); return e })
+	err = d.observe(ctx, query, func(ctx context.Context) (e error) { res, e = conn.ExecContext(ctx, query, args...); return e })
 	return res, err
 }
 
-// observe times fn, reports it, and maps its error.
-func (d *DB) observe(ctx context.Context, query string, fn func() error) error {
+// observe runs fn under the statement deadline, times it, reports it, and maps its error. A
+// statement that outlived QueryTimeout (while its caller still waits) is ErrUnavailable.
+func (d *DB) observe(ctx context.Context, query string, fn func(ctx context.Context) error) error {
+	sctx, cancel := ctx, context.CancelFunc(func() {})
+	if d.opts.QueryTimeout > 0 {
+		sctx, cancel = context.WithTimeout(ctx, d.opts.QueryTimeout)
+	}
+	defer cancel()
 	start := time.Now()
-	err := fn()
+	err := fn(sctx)
 	if d.opts.OnQuery != nil {
 		d.opts.OnQuery(ctx, Query{Operation: Operation(query), SQL: query, Start: start, Duration: time.Since(start), Err: err})
+	}
+	if err != nil && ctx.Err() == nil && sctx.Err() != nil {
+		return fmt.Errorf("%w: statement did not finish within %s: %w", ErrUnavailable, d.opts.QueryTimeout, err)
 	}
 	return MapError(err)
 }
@@ -203,4 +243,17 @@ func Operation(query string) string {
 		return "delete"
 	}
 	return "other"
+}
+
+// SetDriverLogger sends the MySQL driver's own messages (a connection closed under it, a read that
+// timed out) to log as warnings, instead of plain text on stderr. The driver's logger is
+// process-wide.
+func SetDriverLogger(log *slog.Logger) {
+	_ = mysql.SetLogger(driverLogger{log})
+}
+
+type driverLogger struct{ log *slog.Logger }
+
+func (l driverLogger) Print(v ...any) {
+	l.log.Warn("mysql driver", "msg", strings.TrimSpace(fmt.Sprint(v...)))
 }

@@ -2,6 +2,7 @@ package db
 
 import (
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 
@@ -66,7 +67,7 @@ func MapError(err error) error {
 			return fmt.Errorf("%w: %s", ErrRetryable, me.Message)
 		}
 	}
-	if errors.Is(err, mysql.ErrInvalidConn) {
+	if errors.Is(err, mysql.ErrInvalidConn) || errors.Is(err, driver.ErrBadConn) {
 		return fmt.Errorf("%w: %w", ErrUnavailable, err)
 	}
 	return err

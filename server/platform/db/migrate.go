@@ -73,6 +73,9 @@ func (g *Migrator) Down(n int) error {
 	return g.run(func() error { return g.m.Steps(-n) })
 }
 
+// DownAll reverts every applied migration, leaving an empty schema.
+func (g *Migrator) DownAll() error { return g.run(func() error { return g.m.Down() }) }
+
 // Force sets the recorded version without running anything (recovery from a dirty state).
 func (g *Migrator) Force(version int) error {
 	return g.run(func() error { return g.m.Force(version) })

@@ -70,17 +70,17 @@ func (d *DB) runTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 
 // Get runs a query expected to return one row into dest. No row is ErrNotFound.
 func (t *Tx) Get(ctx context.Context, dest any, query string, args ...any) error {
-	return t.db.observe(ctx, query, func() error { return t.tx.GetContext(ctx, dest, query, args...) })
+	return t.db.observe(ctx, query, func(ctx context.Context) error { return t.tx.GetContext(ctx, dest, query, args...) })
 }
 
 // Select runs a query into the slice dest.
 func (t *Tx) Select(ctx context.Context, dest any, query string, args ...any) error {
-	return t.db.observe(ctx, query, func() error { return t.tx.SelectContext(ctx, dest, query, args...) })
+	return t.db.observe(ctx, query, func(ctx context.Context) error { return t.tx.SelectContext(ctx, dest, query, args...) })
 }
 
 // Exec runs a statement.
 func (t *Tx) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	var res sql.Result
-	err := t.db.observe(ctx, query, func() (e error) { res, e = t.tx.ExecContext(ctx, query, args...); return e })
+	err := t.db.observe(ctx, query, func(ctx context.Context) (e error) { res, e = t.tx.ExecContext(ctx, query, args...); return e })
 	return res, err
 }

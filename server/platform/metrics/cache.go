@@ -23,6 +23,11 @@ var (
 		Help: "Redis operations that failed and were bypassed, by cache and operation (get, set, delete).",
 	}, []string{"cache", "operation"})
 
+	cacheWritesRefused = promauto.NewCounterVec(prometheus.CounterOpts{
+		Name: "cache_writes_refused_total",
+		Help: "Cache writes Redis refused because it is full (maxmemory with noeviction); the value was served uncached.",
+	}, []string{"cache"})
+
 	cacheLoads = promauto.NewCounterVec(prometheus.CounterOpts{
 		Name: "cache_loads_total",
 		Help: "Computations run to fill a cache; concurrent misses of one key share a single load.",
@@ -34,6 +39,9 @@ func CacheHit(cache string) { cacheHits.WithLabelValues(cache).Inc() }
 
 // CacheMiss counts a read that was not answered from the cache.
 func CacheMiss(cache string) { cacheMisses.WithLabelValues(cache).Inc() }
+
+// CacheWriteRefused counts a value Redis had no room for (out of memory under noeviction).
+func CacheWriteRefused(cache string) { cacheWritesRefused.WithLabelValues(cache).Inc() }
 
 // CacheError counts a failed Redis operation that was bypassed.
 func CacheError(cache, operation string) { cacheErrors.WithLabelValues(cache, operation).Inc() }
@@ -50,6 +58,7 @@ func InitCaches(names ...string) {
 		cacheLoads.WithLabelValues(n)
 		cacheErrors.WithLabelValues(n, "get")
 		cacheErrors.WithLabelValues(n, "set")
+		cacheWritesRefused.WithLabelValues(n)
 	}
 }
 
