@@ -89,7 +89,7 @@ engine() {
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io containernetworking-plugins debootstrap >"$logs/apt.log" 2>&1 ||
       { tail -20 "$logs/apt.log"; die "apt-get install failed"; }
   fi
-  (cd "$root" && go build -o "$bin/runc-wrapper" ./hack/runc-wrapper)
+  (cd "$root" && go build -trimpath -o "$bin/runc-wrapper" ./hack/runc-wrapper)
   if docker info >/dev/null 2>&1; then
     log "dockerd running (default runtime $(docker info -f '{{.DefaultRuntime}}'))"
     return
