@@ -329,7 +329,7 @@ func (d *dumper) triggers() error {
 	for rows.Next() {
 		var n string
 		if err := rows.Scan(&n); err != nil {
-			rows.Close()
+			rows.Close() //nolint:sqlclosecheck // closed before the next query on this one connection
 			return fmt.Errorf("list triggers: %w", err)
 		}
 		names = append(names, n)
@@ -358,7 +358,7 @@ func (d *dumper) triggers() error {
 			return fmt.Errorf("SHOW CREATE TRIGGER %s: no row", n)
 		}
 		err = r.Scan(ptrs...)
-		r.Close()
+		r.Close() //nolint:sqlclosecheck // closed before the next query on this one connection
 		if err != nil {
 			return fmt.Errorf("SHOW CREATE TRIGGER %s: %w", n, err)
 		}

@@ -156,7 +156,7 @@ func prepareTarget(ctx context.Context, conn *sql.Conn, force bool) error {
 	for rows.Next() {
 		var n, typ string
 		if err := rows.Scan(&n, &typ); err != nil {
-			rows.Close()
+			rows.Close() //nolint:sqlclosecheck // closed before the next query on this one connection
 			return fmt.Errorf("list tables: %w", err)
 		}
 		if typ == "VIEW" {

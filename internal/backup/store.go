@@ -90,7 +90,7 @@ func (s *dirStore) Put(ctx context.Context, name string, r io.Reader) (int64, er
 	if err != nil {
 		return 0, fmt.Errorf("create temporary file: %w", err)
 	}
-	defer os.Remove(tmp.Name()) // after the link below, or of a failed write
+	defer func() { _ = os.Remove(tmp.Name()) }() // after the link below, or of a failed write
 	n, err := io.Copy(tmp, ctxReader{ctx, r})
 	if err == nil {
 		err = tmp.Sync()

@@ -41,7 +41,7 @@ func (j EmailSettingsJSON) Value() (driver.Value, error) { return dbtypes.RawJSO
 func withoutKey(raw []byte, key string) ([]byte, error) {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
-		return raw, nil
+		return raw, nil //nolint:nilerr // not a JSON object: nothing to remove, returned as it is
 	}
 	var out bytes.Buffer
 	out.WriteByte('{')
@@ -80,7 +80,7 @@ func keepSMTPPassword(set map[string]any, current EmailSettingsJSON) error {
 	}
 	var old, upd EmailSettings
 	if json.Unmarshal(current, &old) != nil || old.SMTPPassword == nil {
-		return nil
+		return nil //nolint:nilerr // an unreadable stored value has no password to keep
 	}
 	if err := json.Unmarshal(next, &upd); err != nil {
 		return fmt.Errorf("read email settings: %w", err)

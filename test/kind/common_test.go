@@ -87,6 +87,8 @@ func k6ConfigMap(namespace string) (*corev1.ConfigMap, error) {
 
 // k6SteadyJob is the k6 Job of k6-job.yaml running k6-steady.js instead: a constant request rate
 // for duration, failing when more than maxFailed of the requests fail (0: when any fails).
+//
+//nolint:unused // used by the kind-tagged tests
 func k6SteadyJob(namespace, name string, duration time.Duration, maxFailed float64) (*batchv1.Job, error) {
 	j, err := k6Job(namespace)
 	if err != nil {

@@ -34,7 +34,7 @@ func CeilingHandler(ctx context.Context, rdb *redis.Client, db *sql.DB, rowID st
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET "+CeilingNothing, func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		w.Write(value)
+		_, _ = w.Write(value)
 	})
 	mux.HandleFunc("GET "+CeilingRedis, func(w http.ResponseWriter, r *http.Request) {
 		b, err := rdb.Get(r.Context(), ceilingKey).Bytes()
@@ -43,7 +43,7 @@ func CeilingHandler(ctx context.Context, rdb *redis.Client, db *sql.DB, rowID st
 			return
 		}
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		w.Write(b)
+		_, _ = w.Write(b)
 	})
 	mux.HandleFunc("GET "+CeilingMySQL, func(w http.ResponseWriter, r *http.Request) {
 		var row struct {
@@ -58,7 +58,7 @@ func CeilingHandler(ctx context.Context, rdb *redis.Client, db *sql.DB, rowID st
 			return
 		}
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		json.NewEncoder(w).Encode(row)
+		_ = json.NewEncoder(w).Encode(row)
 	})
 	return mux, nil
 }

@@ -44,6 +44,7 @@ type Cache struct {
 	prefix      string
 	log         *slog.Logger
 	group       singleflight.Group
+	recent      recentLoads
 	avail       availability
 	loadTimeout time.Duration
 	now         func() time.Time
@@ -157,7 +158,13 @@ func Fetch[T any](ctx context.Context, c *Cache, name, key string, ttl time.Dura
 // between the callers: they must not be modified.
 func (c *Cache) load(ctx context.Context, name string, e entry, ttl time.Duration, l look, compute func(context.Context) ([]byte, error)) ([]byte, error) {
 	useRedis := l.useRedis && ttl > 0
-	ch := c.group.DoChan(c.flight(e, l.version), func() (any, error) {
+	flight := c.flight(e, l.version)
+	if useRedis && l.cached == nil {
+		if raw, ok := c.recent.get(flight, c.now()); ok {
+			return raw, nil
+		}
+	}
+	ch := c.group.DoChan(flight, func() (any, error) {
 		lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.loadTimeout)
 		defer cancel()
 		if useRedis && l.cached == nil && !l.ahead {
@@ -181,6 +188,7 @@ func (c *Cache) load(ctx context.Context, name string, e entry, ttl time.Duratio
 		if err := setIfVersion.Run(lctx, c.rdb, keys, l.version, raw, ttl.Milliseconds(), e.field).Err(); err != nil {
 			c.failed(lctx, name, "set", err)
 		}
+		c.recent.put(flight, raw, c.now())
 		return raw, nil
 	})
 	select {

@@ -50,7 +50,7 @@ func serve(args []string) error {
 	redisAddr := fs.String("redis", "127.0.0.1:6379", "Redis address")
 	dsn := fs.String("dsn", "root@tcp(127.0.0.1:3306)/ternant_ceiling", "MariaDB DSN of a migrated Ternant database with at least one company")
 	pool := fs.Int("pool", 40, "MariaDB pool size (Ternant's DB_POOL_SIZE in the run)")
-	fs.Parse(args)
+	_ = fs.Parse(args) // ExitOnError: a bad flag has already exited
 
 	ctx := context.Background()
 	rdb := redis.NewClient(&redis.Options{Addr: *redisAddr, PoolSize: 2 * *pool})
@@ -80,7 +80,7 @@ func report(args []string) error {
 	ceilingFile := fs.String("ceiling", "", "loadgen JSON of the ceiling mixes")
 	beforeFile := fs.String("before", "", "loadgen JSON of the baseline server")
 	afterFile := fs.String("after", "", "loadgen JSON of the current server")
-	fs.Parse(args)
+	_ = fs.Parse(args) // ExitOnError: a bad flag has already exited
 	var c, b, a []load.Result
 	for _, f := range []struct {
 		name string

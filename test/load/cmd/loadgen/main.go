@@ -122,7 +122,7 @@ func main() {
 	fmt.Print(load.Markdown(results))
 	if *jsonOut != "" {
 		raw, _ := json.MarshalIndent(results, "", "  ")
-		if err := os.WriteFile(*jsonOut, raw, 0o644); err != nil {
+		if err := os.WriteFile(*jsonOut, raw, 0o600); err != nil {
 			fmt.Fprintln(os.Stderr, "loadgen:", err)
 			os.Exit(1)
 		}
@@ -143,7 +143,7 @@ func occupancies(ctx context.Context, c *load.Client) (occ, ten []string, err er
 		TenantID string `json:"tenantId"`
 	}
 	if err := json.NewDecoder(resp.Body).Decode(&rows); err != nil || len(rows) == 0 {
-		return nil, nil, fmt.Errorf("list occupancies: status %d, %d rows, %v", resp.StatusCode, len(rows), err)
+		return nil, nil, fmt.Errorf("list occupancies: status %d, %d rows, %w", resp.StatusCode, len(rows), err)
 	}
 	for _, r := range rows {
 		occ, ten = append(occ, r.ID), append(ten, r.TenantID)
